@@ -1,0 +1,174 @@
+"""``jinguo-xl``: the engine on the command line, for batch work and for offices on WPS.
+
+No business logic lives here: each command turns arguments into one core call and the result
+into Chinese text or JSON. Exit codes: 0 clean, 1 data errors or unreadable files, 2 could not
+run (wrong usage, nothing to read, bad rules file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from jinguo_xl import __version__
+from jinguo_xl.engine import FileReport, check_file, iter_workbooks
+from jinguo_xl.errors import JinguoError
+from jinguo_xl.findings import count_by_severity
+from jinguo_xl.messages import SEVERITY_LABEL
+from jinguo_xl.rules import Rules, load_rules
+from jinguo_xl.targets import fmt_number
+
+EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+FIRST_FINDINGS = 10
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors in Chinese with exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"用法错误：{message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="jinguo-xl",
+        description="巾帼示范基地统计表：校验、达标判定与汇总（2020 年通知规则）",
+    )
+    parser.add_argument("--version", action="version", version=f"jinguo-xl {__version__}")
+    parser.add_argument("--rules-year", type=int, default=2020, help="使用哪一年通知的规则（默认 2020）")
+    sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
+
+    check = sub.add_parser("check", help="校验工作簿并判定每个基地是否达标",
+                           description="校验统计表工作簿（文件或文件夹，含子文件夹），输出每个基地的达标情况与问题。")
+    check.add_argument("paths", nargs="+", metavar="路径", help="工作簿文件或文件夹")
+    check.add_argument("--json", action="store_true", help="以 JSON 输出（供程序读取）")
+    check.add_argument("--all-findings", action="store_true", help="列出全部问题而不只是前 10 条")
+    check.set_defaults(func=cmd_check)
+
+    demo = sub.add_parser("demo", help="生成示例工作簿并校验（示例人员均为虚构）",
+                          description="在指定文件夹写入一组虚构的示例工作簿，校验它们并说明结果在哪里。")
+    demo.add_argument("folder", nargs="?", default="jinguo_demo", metavar="文件夹",
+                      help="示例写到哪里（默认 ./jinguo_demo）")
+    demo.set_defaults(func=cmd_demo)
+    return parser
+
+
+# ---------------------------------------------------------------------- check
+
+def _collect(paths: Sequence[str]) -> list[tuple[Path, str]] | None:
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:
+        for p in missing:
+            print(f"找不到：{p}", file=sys.stderr)
+        return None
+    return list(iter_workbooks(paths))
+
+
+def cmd_check(args: argparse.Namespace, rules: Rules) -> int:
+    files = _collect(args.paths)
+    if files is None:
+        return EXIT_USAGE
+    if not files:
+        print("没有找到可读取的工作簿（.xlsx、.xlsm、.xls）", file=sys.stderr)
+        return EXIT_USAGE
+    reports = [check_file(path, rules=rules, display=shown) for path, shown in files]
+    if args.json:
+        json.dump({"files": [r.to_json(rules) for r in reports]}, sys.stdout,
+                  ensure_ascii=False, indent=2)
+        print()
+    else:
+        for report in reports:
+            print(render_report(report, rules, all_findings=args.all_findings))
+        print(render_summary(reports))
+    bad = any(not r.ok or r.error_count for r in reports)
+    return EXIT_DATA if bad else EXIT_OK
+
+
+def render_report(report: FileReport, rules: Rules, *, all_findings: bool = False) -> str:
+    """One base in Chinese: status and reason, money totals, findings by severity."""
+    lines = [f"■ {report.file}"]
+    if not report.ok:
+        lines.append(f"  无法读取：{report.error}")
+        return "\n".join(lines) + "\n"
+    base = report.base
+    assert base is not None
+    township = f" {base.township}" if base.township else ""
+    deep = "（深度贫困乡镇）" if base.deep_poverty else ""
+    lines.append(f"  基地：{base.name or '（未填写名称）'}｜{base.type or base.type_raw or '（类型未填）'}"
+                 f"｜负责人 {base.leader or '未填'}｜{base.county}{township}{deep}")
+    lines.append(f"  结论：{report.reason}")
+    for r in report.results:
+        if r.rows:
+            lines.append(f"    · {r.industry}（工作表“{r.sheet}”，{r.rows} 行）：{r.reason}")
+    totals = report.totals(rules)
+    counted = report.totals(rules, counted_only=True)
+    money = "，".join(
+        f"{k} {fmt_number(v)} 万元（其中贫困妇女 {fmt_number(counted[k])}）"
+        for k, v in totals.items() if v or counted[k]
+    )
+    if money:
+        lines.append(f"  金额合计：{money}")
+    counts = count_by_severity(report.findings)
+    lines.append("  问题：" + "，".join(f"{SEVERITY_LABEL[s]} {n} 条" for s, n in counts.items()))
+    ordered = sorted(report.findings, key=lambda f: ("error", "warning", "info").index(f.severity))
+    shown = ordered if all_findings else ordered[:FIRST_FINDINGS]
+    for f in shown:
+        where = "!".join(p for p in (f.sheet, f.cell) if p)
+        lines.append(f"    [{SEVERITY_LABEL[f.severity]}] {where}：{f.message}")
+    if len(ordered) > len(shown):
+        lines.append(f"    ……另有 {len(ordered) - len(shown)} 条，加 --all-findings 查看全部，"
+                     "或加 --json 导出")
+    return "\n".join(lines) + "\n"
+
+
+def render_summary(reports: Sequence[FileReport]) -> str:
+    read = [r for r in reports if r.ok]
+    failed = len(reports) - len(read)
+    by_status: dict[str, int] = {}
+    for r in read:
+        by_status[r.status] = by_status.get(r.status, 0) + 1
+    status_text = "，".join(f"{k} {v} 个" for k, v in sorted(by_status.items()))
+    rows = sum(r.rows_read for r in read)
+    errors = sum(r.error_count for r in read)
+    text = (f"共 {len(reports)} 个文件：读取 {len(read)} 个，无法读取 {failed} 个；"
+            f"数据行 {rows} 行；错误 {errors} 条。")
+    if status_text:
+        text += f"\n达标情况：{status_text}"
+    return text
+
+
+# ---------------------------------------------------------------------- demo
+
+def cmd_demo(args: argparse.Namespace, rules: Rules) -> int:
+    from jinguo_xl.demo import run_demo
+
+    return run_demo(Path(args.folder), rules)
+
+
+# ---------------------------------------------------------------------- entry
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit code (also used by the console script)."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors="replace")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        rules = load_rules(args.rules_year)
+        return args.func(args, rules)
+    except JinguoError as exc:
+        print(f"无法运行：{exc.message}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

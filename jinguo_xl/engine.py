@@ -1,0 +1,172 @@
+"""One call from a workbook to its verdict: read → validate → targets, as a :class:`FileReport`.
+
+The CLI, the UDFs, the ribbon macros and the consolidation all go through here, so that a
+status is computed the same way wherever the clerk sees it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from jinguo_xl.errors import UnreadableWorkbook
+from jinguo_xl.findings import Finding, count_by_severity, make_finding
+from jinguo_xl.labels import strip_parenthetical
+from jinguo_xl.ledger import Ledger
+from jinguo_xl.messages import STATUS_EMPTY
+from jinguo_xl.reader import WORKBOOK_SUFFIXES, read_workbook
+from jinguo_xl.rules import Rules, load_rules
+from jinguo_xl.targets import TableResult, base_status, evaluate_table
+from jinguo_xl.validate import BaseInfo, CleanTable, check_ledger
+
+
+@dataclass(slots=True)
+class FileReport:
+    """Everything known about one workbook; ``ok`` is False when it could not be read at all."""
+
+    file: str
+    path: Path | None
+    ok: bool = True
+    error: str | None = None
+    base: BaseInfo | None = None
+    tables: list[CleanTable] = field(default_factory=list)
+    results: list[TableResult] = field(default_factory=list)
+    status: str = STATUS_EMPTY
+    reason: str = ""
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def rows_read(self) -> int:
+        return sum(len(t.rows) for t in self.tables)
+
+    @property
+    def error_count(self) -> int:
+        return sum(f.severity == "error" for f in self.findings)
+
+    def totals(self, rules: Rules, *, counted_only: bool = False) -> dict[str, Decimal]:
+        """Money totals by the 样表's money headers (产品收入, 代销产品, 发展产业收入)."""
+        out: dict[str, Decimal] = {}
+        for spec in rules.tables.values():
+            if spec.money:
+                out.setdefault(money_label(spec.header_of(spec.money, rules.columns)), Decimal(0))
+        for table in self.tables:
+            if not table.spec.money:
+                continue
+            label = money_label(table.spec.header_of(table.spec.money, rules.columns))
+            for row in table.rows:
+                if row.money is not None and (row.counted or not counted_only):
+                    out[label] += row.money
+        return out
+
+    def to_json(self, rules: Rules) -> dict[str, object]:
+        base = self.base
+        return {
+            "file": self.file,
+            "ok": self.ok,
+            "error": self.error,
+            "base": None if base is None else {
+                "name": base.name, "type": base.type, "leader": base.leader,
+                "county": base.county, "township": base.township or None,
+                "households": base.households, "type_raw": base.type_raw,
+                "county_in_scope": base.county_in_scope,
+                "county_confirmed": base.county_confirmed,
+                "deep_poverty_township": base.deep_poverty,
+                "year": base.year,
+                "fill_date": base.fill_date.isoformat() if base.fill_date else None,
+            },
+            "status": self.status if self.ok else None,
+            "reason": self.reason if self.ok else None,
+            "tables": [
+                {"industry": r.industry, "sheet": r.sheet, "rows": r.rows,
+                 "metrics": r.metrics.to_json(), "targets": [t.to_json() for t in r.targets],
+                 "status": r.status, "reason": r.reason}
+                for r in self.results if r.rows
+            ],
+            "totals": {k: float(v) for k, v in self.totals(rules).items()},
+            "totals_counted": {
+                k: float(v) for k, v in self.totals(rules, counted_only=True).items()
+            },
+            "rows_read": self.rows_read,
+            "finding_counts": count_by_severity(self.findings),
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+def money_label(header: str) -> str:
+    """``产品收入（万元）`` → ``产品收入``: the key the totals are reported under."""
+    return strip_parenthetical(header)
+
+
+def evaluate_ledger(ledger: Ledger, rules: Rules) -> FileReport:
+    """Validate and count an already read ledger (used for grids from the open workbook too)."""
+    checked = check_ledger(ledger, rules)
+    report = FileReport(ledger.file, ledger.path, base=checked.base, tables=checked.tables,
+                        findings=checked.findings)
+    report.results = [evaluate_table(t, checked.base, rules) for t in checked.tables]
+    report.status, report.reason = base_status(report.results)
+    _flag_households(report)
+    return report
+
+
+def _flag_households(report: FileReport) -> None:
+    """Say how 帮扶户数 was settled for per-household targets (declared, derived, understated)."""
+    base = report.base
+    if base is None:
+        return
+    for result, table in zip(report.results, report.tables, strict=True):
+        m = result.metrics
+        if m.households is None or not table.rows:
+            continue
+        if base.households is None:
+            report.findings.append(make_finding(
+                "households-derived", file=report.file, sheet=table.sheet,
+                cell=table.rows[0].name_cell, column="帮扶户数", value=m.households,
+            ))
+        elif base.households < m.households_found:
+            report.findings.append(make_finding(
+                "households-understated", file=report.file, sheet=table.sheet,
+                cell=table.rows[0].name_cell, column="帮扶户数", value=base.households,
+                detail=m.households_found,
+            ))
+
+
+def check_file(path: Path | str, *, rules: Rules | None = None,
+               display: str | None = None) -> FileReport:
+    """Read and check one workbook; an unreadable file gives ``ok=False`` with the reason."""
+    rules = rules or load_rules()
+    path = Path(path)
+    shown = display or str(path)
+    try:
+        ledger = read_workbook(path, rules=rules, display=shown)
+    except UnreadableWorkbook as exc:
+        return FileReport(shown, path, ok=False, error=exc.message, reason=exc.message)
+    return evaluate_ledger(ledger, rules)
+
+
+def iter_workbooks(paths: Iterable[Path | str]) -> Iterator[tuple[Path, str]]:
+    """Files named and workbooks found in folders (recursively), with the path to show.
+
+    Excel's lock files (``~$名称.xlsx``) and hidden files are skipped; the order is stable.
+    """
+    for given in paths:
+        p = Path(given)
+        if p.is_dir():
+            found = sorted(
+                f for f in p.rglob("*")
+                if f.is_file() and f.suffix.lower() in WORKBOOK_SUFFIXES
+                and not f.name.startswith(("~$", "."))
+            )
+            for f in found:
+                yield f, display_path(f)
+        else:
+            yield p, display_path(p)
+
+
+def display_path(path: Path) -> str:
+    """Relative to the working folder when inside it, so reports name 城口县/某合作社.xlsx."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

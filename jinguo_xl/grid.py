@@ -1,0 +1,351 @@
+"""Sheet grids → a :class:`Ledger`: find base fields, captions, header rows and data rows.
+
+This is pure: it takes 2-D lists of cell values, whatever read them (python-calamine for files,
+xlwings for the open workbook), and finds the 统计表 in them by label, never by position. It reads
+the project's template, the bare 样表 with six tables stacked on one sheet, one sheet per
+industry, shifted headers, extra columns, base fields in one cell or as label + value cells.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from jinguo_xl.findings import Finding, cell_ref, make_finding
+from jinguo_xl.labels import norm_label, strip_parenthetical
+from jinguo_xl.ledger import FieldValue, Ledger, RawRow, RawTable
+from jinguo_xl.rules import Rules
+
+Grid = Sequence[Sequence[object]]
+
+# A header row must show at least this many known columns, the name column among them.
+MIN_HEADER_COLUMNS = 4
+_TOTAL_WORDS = frozenset({"合计", "小计", "总计", "合计：", "总合计"})
+# Columns whose presence tells the industry when no caption or sheet name does.
+_DISTINCTIVE = {
+    "qualified": ("家政服务",),
+    "startup": ("乡村旅游",),
+    "industry_income": ("种植养殖",),
+    "sales": ("农村电商",),
+}
+
+
+def _is_empty(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+@dataclass(frozen=True, slots=True)
+class _Lookups:
+    headers: dict[str, str]  # normalised header → column key (any table)
+    table_headers: dict[str, dict[str, str]]  # industry → normalised header → key
+    caption: re.Pattern[str]
+    field_pattern: re.Pattern[str]
+    field_labels: dict[str, str]  # normalised label → base-field key
+
+
+def _lookups(rules: Rules) -> _Lookups:
+    headers: dict[str, str] = {}
+    for col in rules.columns.values():
+        for label in (col.header, *col.aliases):
+            headers.setdefault(norm_label(label), col.key)
+            headers.setdefault(strip_parenthetical(norm_label(label)), col.key)
+    table_headers = {
+        industry: {norm_label(text): key for key, text in spec.headers.items()}
+        for industry, spec in rules.tables.items()
+    }
+    caption = re.compile(
+        "(" + "|".join(map(re.escape, rules.industries)) + ")(?:类)?(?:带动)?(?:帮扶)?(?:情况)?统计表"
+    )
+    field_labels: dict[str, str] = {}
+    for bf in rules.base_fields:
+        for label in (bf.label, *bf.aliases):
+            field_labels[norm_label(label)] = bf.key
+    # Longest labels first so that 带动基地名称 wins over 基地名称 at the same place.
+    alternatives = sorted(field_labels, key=len, reverse=True)
+    field_pattern = re.compile(
+        "(" + "|".join(r"\s*".join(map(re.escape, lbl)) for lbl in alternatives) + r")\s*："
+    )
+    return _Lookups(headers, table_headers, caption, field_pattern, field_labels)
+
+
+_CACHE: dict[int, _Lookups] = {}
+
+
+def lookups_for(rules: Rules) -> _Lookups:
+    key = id(rules)
+    if key not in _CACHE:
+        _CACHE[key] = _lookups(rules)
+    return _CACHE[key]
+
+
+def _field_text(value: object) -> str:
+    """Raw cell text with full-width colon and parentheses, as the field pattern expects."""
+    text = unicodedata.normalize("NFKC", str(value))
+    return text.translate(str.maketrans({"(": "（", ")": "）", ":": "："}))
+
+
+class _SheetParser:
+    """Walks one sheet top to bottom, keeping the state a clerk's eye would keep."""
+
+    def __init__(self, name: str, grid: Grid, rules: Rules, lk: _Lookups, ledger: Ledger) -> None:
+        self.name = name
+        self.grid = grid
+        self.rules = rules
+        self.lk = lk
+        self.ledger = ledger
+        self.table: RawTable | None = None
+        self.pending_caption: str | None = None
+        self.sheet_industry = next(
+            (ind for ind in rules.industries if ind in norm_label(name)), None
+        )
+        self.skipped_legend: list[int] = []
+        self.skipped_seq_only = 0
+
+    # ------------------------------------------------------------------ helpers
+    def _finding(self, code: str, row: int, col: int, **kw: object) -> None:
+        self.ledger.findings.append(
+            make_finding(code, file=self.ledger.file, sheet=self.name, cell=cell_ref(row, col),
+                         row=row + 1, **kw)
+        )
+
+    def _header_keys(self, cells: Sequence[object]) -> dict[int, str]:
+        found: dict[int, str] = {}
+        for col, value in enumerate(cells):
+            if not isinstance(value, str) or not value.strip():
+                continue
+            label = norm_label(value)
+            key = self.lk.headers.get(label) or self.lk.headers.get(strip_parenthetical(label))
+            if key:
+                found[col] = key
+        return found
+
+    # ------------------------------------------------------------------ walk
+    def run(self) -> None:
+        for r, cells in enumerate(self.grid):
+            if not any(not _is_empty(v) for v in cells):
+                continue
+            keys = self._header_keys(cells)
+            if len(set(keys.values())) >= MIN_HEADER_COLUMNS and "name" in keys.values():
+                self._close_table()
+                self._open_table(r, cells, keys)
+                continue
+            caption = self._caption(cells)
+            if caption:
+                self._close_table()
+                self.pending_caption = caption
+                self._scan_fields(r, cells)
+                continue
+            if self.table is not None:
+                self._data_row(r, cells)
+            else:
+                self._scan_fields(r, cells)
+        self._close_table()
+
+    def _caption(self, cells: Sequence[object]) -> str | None:
+        for value in cells:
+            if isinstance(value, str) and "统计表" in value:
+                match = self.lk.caption.search(norm_label(value))
+                if match:
+                    return match.group(1)
+        return None
+
+    def _open_table(self, r: int, cells: Sequence[object], keys: dict[int, str]) -> None:
+        industry = self.pending_caption or self.sheet_industry
+        candidates: tuple[str, ...] = ()
+        if industry is None:
+            candidates = self._candidates(set(keys.values()))
+            if len(candidates) == 1:
+                industry = candidates[0]
+        self.pending_caption = None
+        cols: dict[str, int] = {}
+        headers: dict[str, str] = {}
+        specific = self.lk.table_headers.get(industry or "", {})
+        for col, key in keys.items():
+            key = specific.get(norm_label(cells[col]), key)
+            if key in cols:
+                self._finding("column-duplicate", r, col, column=str(cells[col]).strip())
+                continue
+            cols[key] = col
+            headers[key] = " ".join(str(cells[col]).split())
+        self.table = RawTable(industry, self.name, r, cols, headers, candidates=candidates)
+
+    def _candidates(self, keys: set[str]) -> tuple[str, ...]:
+        for key, industries in _DISTINCTIVE.items():
+            if key in keys:
+                return industries
+        fits = [
+            ind for ind, spec in self.rules.tables.items()
+            if set(spec.required) <= keys | {"seq", "note"}
+        ]
+        return tuple(fits)
+
+    def _close_table(self) -> None:
+        table = self.table
+        if table is None:
+            return
+        col = min(table.cols.values()) if table.cols else 0
+        if self.skipped_legend:
+            rows = self.skipped_legend
+            span = f"第 {rows[0]} 行" if len(rows) == 1 else f"第 {rows[0]}–{rows[-1]} 行"
+            self._finding("legend-rows-skipped", rows[0] - 1, table.cols.get("women_type", col),
+                          column="妇女类型", value=len(rows), detail=span)
+        if self.skipped_seq_only:
+            self._finding("seq-only-rows-skipped", table.header_row, col,
+                          value=self.skipped_seq_only)
+        self.skipped_legend = []
+        self.skipped_seq_only = 0
+        self.ledger.tables.append(table)
+        self.table = None
+
+    def _data_row(self, r: int, cells: Sequence[object]) -> None:
+        table = self.table
+        assert table is not None
+        values = {key: (cells[col] if col < len(cells) else None) for key, col in table.cols.items()}
+        filled = {k for k, v in values.items() if not _is_empty(v)}
+        other = [
+            v for c, v in enumerate(cells)
+            if c not in table.cols.values() and not _is_empty(v)
+        ]
+        if not filled:
+            if other:
+                self._scan_fields(r, cells)
+            return
+        first_texts = {norm_label(v) for v in cells[: (max(table.cols.values()) + 1)]
+                       if isinstance(v, str)}
+        if first_texts & _TOTAL_WORDS:
+            self._finding("total-row-skipped", r, table.cols.get("name", 0))
+            return
+        if filled <= {"seq"}:
+            self.skipped_seq_only += 1
+            return
+        if self._is_legend(cells, values):
+            self.skipped_legend.append(r + 1)
+            return
+        table.rows.append(RawRow(self.name, r, values, table.cols))
+
+    def _is_legend(self, cells: Sequence[object], values: dict[str, object]) -> bool:
+        """A row holding only the 样表's list of 妇女类型 (and perhaps 序号) is form, not data."""
+        kinds = set(self.rules.women_types)
+        seq_col = self.table.cols.get("seq") if self.table else None
+        tokens: list[str] = []
+        for c, v in enumerate(cells):
+            if _is_empty(v) or c == seq_col:
+                continue
+            if not isinstance(v, str):
+                return False
+            tokens.extend(re.split(r"[\s、,，/]+", v.strip()))
+        tokens = [t for t in tokens if t]
+        return bool(tokens) and all(t in kinds for t in tokens)
+
+    def _scan_fields(self, r: int, cells: Sequence[object]) -> None:
+        """Pick up ``标签：值`` in one cell, or a label cell followed by its value cell."""
+        for c, value in enumerate(cells):
+            if not isinstance(value, str) or not value.strip():
+                continue
+            text = _field_text(value)
+            matches = list(self.lk.field_pattern.finditer(text))
+            if not matches:
+                key = self.lk.field_labels.get(norm_label(text))
+                if key:
+                    self._take_right(key, r, c, cells)
+                continue
+            for i, m in enumerate(matches):
+                key = self.lk.field_labels[norm_label(m.group(1))]
+                end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+                inline = text[m.end():end].strip()
+                if inline:
+                    self._set_field(key, inline, r, c)
+                elif i == len(matches) - 1:
+                    self._take_right(key, r, c, cells)
+
+    def _take_right(self, key: str, r: int, c: int, cells: Sequence[object]) -> None:
+        for c2 in range(c + 1, min(len(cells), c + 8)):
+            value = cells[c2]
+            if _is_empty(value):
+                continue
+            if isinstance(value, str):
+                text = _field_text(value)
+                if self.lk.field_pattern.match(text.strip()) or self.lk.field_labels.get(
+                    norm_label(text)
+                ):
+                    return  # the next label: this one was left blank
+            self._set_field(key, value, r, c2)
+            return
+
+    def _set_field(self, key: str, value: object, r: int, c: int) -> None:
+        fields = self.ledger.fields
+        if isinstance(value, str):
+            value = " ".join(value.split())
+        if key not in fields:
+            fields[key] = FieldValue(value, self.name, cell_ref(r, c))
+            return
+        if norm_label(fields[key].raw) != norm_label(value):
+            label = next(bf.label for bf in self.rules.base_fields if bf.key == key)
+            self._finding("base-field-conflict", r, c, column=label,
+                          detail=f"{fields[key].raw} / {value}")
+
+
+def parse_grids(
+    sheets: Sequence[tuple[str, Grid]], rules: Rules, *, file: str = "", ledger: Ledger | None = None
+) -> Ledger:
+    """Find base fields and tables in ``sheets`` (name, grid) and return the ledger."""
+    ledger = ledger or Ledger(file=file, path=None)
+    ledger.sheets = tuple(name for name, _ in sheets)
+    lk = lookups_for(rules)
+    for name, grid in sheets:
+        _SheetParser(name, grid, rules, lk, ledger).run()
+    _resolve_industries(ledger, rules)
+    return ledger
+
+
+def _resolve_industries(ledger: Ledger, rules: Rules) -> None:
+    """Settle tables whose industry the columns left open, using the declared 帮扶产业."""
+    declared = ledger.fields.get("industry")
+    declared_name = None
+    if declared is not None:
+        text = norm_label(declared.raw)
+        declared_name = next((i for i in rules.industries if i in text), None)
+    kept: list[RawTable] = []
+    for table in ledger.tables:
+        if table.industry is None:
+            if declared_name and (not table.candidates or declared_name in table.candidates):
+                table.industry = declared_name
+            elif not table.rows:
+                continue  # an empty, unnamed header block says nothing
+            else:
+                ledger.findings.append(make_finding(
+                    "table-industry-unknown", file=ledger.file, sheet=table.sheet,
+                    cell=table.header_cell, row=table.header_row + 1,
+                ))
+        kept.append(table)
+    ledger.tables = kept
+
+
+def merge_same_industry(ledger: Ledger) -> list[Finding]:
+    """One table per industry: blocks of the same industry are joined, with a warning."""
+    merged: dict[str, RawTable] = {}
+    findings: list[Finding] = []
+    out: list[RawTable] = []
+    for table in ledger.tables:
+        if table.industry is None:
+            out.append(table)
+            continue
+        first = merged.get(table.industry)
+        if first is None:
+            merged[table.industry] = table
+            out.append(table)
+            continue
+        if not first.rows:
+            # the first block was left empty: the filled one stands in its place
+            out[out.index(first)] = merged[table.industry] = table
+            continue
+        if table.rows:
+            findings.append(make_finding(
+                "table-duplicate", file=ledger.file, sheet=table.sheet,
+                cell=table.header_cell, row=table.header_row + 1, value=table.industry,
+            ))
+            first.rows.extend(table.rows)
+    ledger.tables = out
+    return findings

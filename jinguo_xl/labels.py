@@ -1,0 +1,29 @@
+"""Canonical form of the labels clerks type, so that matching is by meaning, not by keystrokes.
+
+The 样表 was a Word table: its header cells carry line breaks (``产品收入\\n（万元）``), and
+retyped copies mix half- and full-width parentheses, spaces and trailing colons. Every header,
+caption and base-field label is compared after :func:`norm_label`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACE = re.compile(r"\s+")
+_TRANSLATE = str.maketrans({"(": "（", ")": "）", ":": "：", "*": "", "＊": ""})
+
+
+def norm_label(value: object) -> str:
+    """Return ``value`` as a label key: no whitespace, full-width parentheses, no trailing colon."""
+    if value is None:
+        return ""
+    # NFKC turns full-width parentheses into half-width; translate back after it on purpose.
+    text = unicodedata.normalize("NFKC", str(value)).translate(_TRANSLATE)
+    text = _SPACE.sub("", text.replace("\u3000", ""))
+    return text.rstrip("：")
+
+
+def strip_parenthetical(label: str) -> str:
+    """``是否就业（脱贫基地选填）`` → ``是否就业``: the part before any parenthesised note."""
+    return re.sub(r"（[^（）]*）", "", label)

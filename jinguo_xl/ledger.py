@@ -1,0 +1,76 @@
+"""What the reader hands on: a workbook's base information and its tables, still raw.
+
+Every value keeps where it came from (sheet and 0-based grid position), so that every later
+finding can point at the exact Excel cell. Nothing here is interpreted yet; that is
+:mod:`jinguo_xl.validate`'s job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jinguo_xl.findings import Finding, cell_ref
+
+
+@dataclass(slots=True)
+class FieldValue:
+    """One base-information value (带动基地名称 …) and the cell it was read from."""
+
+    raw: object
+    sheet: str
+    cell: str
+
+
+@dataclass(slots=True)
+class RawRow:
+    """One data row of a table: column key → raw cell value, and its Excel position."""
+
+    sheet: str
+    row: int  # 0-based grid row; the Excel row is row + 1
+    values: dict[str, object]
+    cols: dict[str, int]  # column key → 0-based column index
+
+    @property
+    def excel_row(self) -> int:
+        return self.row + 1
+
+    def cell(self, key: str) -> str:
+        """Excel address of column ``key`` in this row (the 姓名 cell when the key is absent)."""
+        col = self.cols.get(key, self.cols.get("name", 0))
+        return cell_ref(self.row, col)
+
+
+@dataclass(slots=True)
+class RawTable:
+    """One industry table as found: its header mapping and its data rows."""
+
+    industry: str | None
+    sheet: str
+    header_row: int  # 0-based
+    cols: dict[str, int]  # column key → 0-based column index
+    headers: dict[str, str]  # column key → header text as typed
+    rows: list[RawRow] = field(default_factory=list)
+    candidates: tuple[str, ...] = ()  # industries the columns fit, when no caption said
+
+    @property
+    def header_cell(self) -> str:
+        first = min(self.cols.values()) if self.cols else 0
+        return cell_ref(self.header_row, first)
+
+
+@dataclass(slots=True)
+class Ledger:
+    """A workbook read: base fields, tables (one per industry), and the reader's findings."""
+
+    file: str  # path as shown to the clerk
+    path: Path | None
+    fields: dict[str, FieldValue] = field(default_factory=dict)
+    tables: list[RawTable] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    folder_county: str | None = None  # county named by the nearest parent folder
+    sheets: tuple[str, ...] = ()
+
+    @property
+    def rows_read(self) -> int:
+        return sum(len(t.rows) for t in self.tables)

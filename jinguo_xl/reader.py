@@ -1,0 +1,167 @@
+"""The one entry point from a file to a :class:`Ledger`: ``read_workbook(path)``.
+
+Files arrive from dozens of offices. Before any parser sees a file we look at its first bytes,
+so that an encrypted workbook, a renamed CSV or web page, an old .xls and a truncated download
+each get a sentence the clerk can act on instead of a library's traceback. Cells are read with
+python-calamine (values only: macros never run, formulas give their cached results).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from python_calamine import CalamineWorkbook
+
+from jinguo_xl.errors import UnreadableWorkbook
+from jinguo_xl.findings import make_finding
+from jinguo_xl.grid import merge_same_industry, parse_grids
+from jinguo_xl.ledger import Ledger
+from jinguo_xl.rules import Rules, load_rules
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
+_ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
+# Guards against zip bombs: no sheet XML this big is a real 统计表.
+MAX_UNCOMPRESSED = 512 * 1024 * 1024
+MAX_RATIO = 200
+_COUNTY_FOLDER = re.compile(r"^.{1,12}(?:县|区|自治县)$")
+
+
+def _sniff(path: Path) -> str:
+    """Say what the file really is: 'zip', 'ole', or raise with the reason in Chinese."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+    except FileNotFoundError:
+        raise UnreadableWorkbook("文件不存在") from None
+    except OSError as exc:
+        raise UnreadableWorkbook(f"无法打开文件（{exc.strerror or exc}）") from None
+    if not head:
+        raise UnreadableWorkbook("文件是空的（0 字节），请重新保存后提交")
+    if head.startswith(_ZIP_MAGIC):
+        return "zip"
+    if head.startswith(_OLE_MAGIC):
+        return "ole"
+    lowered = head.lstrip(b"\xef\xbb\xbf \r\n\t").lower()
+    if lowered.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml", b"<meta")):
+        raise UnreadableWorkbook(
+            "这是网页（HTML/XML）文件改了扩展名，不是 Excel 工作簿。请用 Excel 或 WPS 打开后"
+            "“另存为 Excel 工作簿（.xlsx）”再提交"
+        )
+    if _looks_like_text(head):
+        raise UnreadableWorkbook(
+            "这是文本（CSV）文件改了扩展名，不是 Excel 工作簿。请用 Excel 或 WPS 打开后"
+            "“另存为 Excel 工作簿（.xlsx）”再提交"
+        )
+    raise UnreadableWorkbook("文件不是 Excel 工作簿或已损坏，请重新保存为 .xlsx 后提交")
+
+
+def _looks_like_text(head: bytes) -> bool:
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            text = head.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        printable = sum(ch.isprintable() or ch in "\r\n\t" for ch in text)
+        return printable >= 0.95 * len(text)
+    return False
+
+
+def _check_zip(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            if "xl/workbook.xml" not in names:
+                if "word/document.xml" in names:
+                    raise UnreadableWorkbook("这是 Word 文档，不是 Excel 工作簿，请把表格放进 Excel 后提交")
+                raise UnreadableWorkbook("压缩包中没有 Excel 工作簿内容，文件不是 .xlsx 或已损坏")
+            for info in zf.infolist():
+                if info.file_size > MAX_UNCOMPRESSED or (
+                    info.compress_size and info.file_size > 50 * 1024 * 1024
+                    and info.file_size / info.compress_size > MAX_RATIO
+                ):
+                    raise UnreadableWorkbook(
+                        f"文件中的“{info.filename}”解压后异常巨大，疑似恶意文件，已拒绝读取"
+                    )
+    except zipfile.BadZipFile:
+        raise UnreadableWorkbook("文件已损坏（压缩包不完整，可能没有下载或复制完），请重新保存后提交") from None
+
+
+def _check_ole(path: Path) -> None:
+    data = path.read_bytes()
+    if _ENCRYPTION_STREAM in data:
+        raise UnreadableWorkbook("工作簿设有打开密码，请去掉密码后重新提交")
+
+
+def folder_county(path: Path, rules: Rules) -> str | None:
+    """County named by the nearest parent folder (``城口县/``, ``酉阳/``), else None."""
+    for parent in path.parents:
+        name = parent.name.strip()
+        if not name:
+            continue
+        official = rules.resolve_county(name)
+        if official:
+            return official
+        if _COUNTY_FOLDER.match(name):
+            return name
+    return None
+
+
+def load_grids(path: Path) -> list[tuple[str, list[list[object]]]]:
+    """Every sheet (hidden ones too) as a grid of values anchored at A1."""
+    path = Path(path)
+    kind = _sniff(path)
+    if kind == "zip":
+        _check_zip(path)
+    else:
+        _check_ole(path)
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+        sheets = []
+        for name in wb.sheet_names:
+            grid = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            sheets.append((name, grid))
+        return sheets
+    except UnreadableWorkbook:
+        raise
+    except Exception as exc:  # the library boundary: any parser failure is an unreadable file
+        text = str(exc)
+        if "password" in text.lower() or "encrypt" in text.lower():
+            raise UnreadableWorkbook("工作簿设有打开密码，请去掉密码后重新提交") from None
+        raise UnreadableWorkbook(
+            "文件无法作为 Excel 工作簿读取（文件已损坏或格式不受支持），请用 Excel 或 WPS 打开后"
+            "另存为 .xlsx 再提交"
+        ) from None
+
+
+def read_workbook(
+    path: Path | str, *, rules: Rules | None = None, display: str | None = None
+) -> Ledger:
+    """Read one workbook into a ledger. Raises :class:`UnreadableWorkbook` only."""
+    path = Path(path)
+    rules = rules or load_rules()
+    ledger = Ledger(file=display or str(path), path=path)
+    if path.suffix.lower() not in WORKBOOK_SUFFIXES:
+        raise UnreadableWorkbook(f"不支持的文件类型“{path.suffix}”，请提交 .xlsx、.xlsm 或 .xls 工作簿")
+    sheets = load_grids(path)
+    parse_grids(sheets, rules, ledger=ledger)
+    ledger.findings.extend(merge_same_industry(ledger))
+    ledger.folder_county = folder_county(path.resolve().parent / path.name, rules)
+    return ledger
+
+
+def read_grids(
+    sheets: list[tuple[str, list[list[object]]]], *, rules: Rules | None = None, file: str = ""
+) -> Ledger:
+    """The same reading for grids already in memory (the open workbook, through xlwings)."""
+    rules = rules or load_rules()
+    ledger = parse_grids(sheets, rules, file=file)
+    ledger.findings.extend(merge_same_industry(ledger))
+    return ledger
+
+
+__all__ = ["WORKBOOK_SUFFIXES", "folder_county", "load_grids", "read_grids", "read_workbook",
+           "make_finding"]

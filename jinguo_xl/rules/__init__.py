@@ -1,0 +1,318 @@
+"""The notice as data: ``load_rules(year)`` → frozen dataclasses, checked at load time.
+
+A rules file that contradicts itself (a target on an industry its type may not take, a table
+naming an unknown column, an alias pointing nowhere) fails here, before any workbook is counted,
+so a bad 2021 file can never produce quietly wrong statuses.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jinguo_xl.errors import RulesError
+from jinguo_xl.labels import norm_label
+
+COLUMN_KINDS = frozenset({"int", "name", "address", "phone", "date", "text", "money", "yesno",
+                          "women_type"})
+METRIC_KINDS = frozenset({"count", "money", "rate"})
+EMPLOYED_BY = frozenset({"yes", "money"})
+
+
+@dataclass(frozen=True, slots=True)
+class BaseType:
+    name: str
+    short: str
+    aliases: tuple[str, ...]
+    industries: tuple[str, ...]
+    per_household: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    header: str
+    aliases: tuple[str, ...]
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class TableSpec:
+    industry: str
+    caption: str
+    columns: tuple[str, ...]
+    optional: frozenset[str]
+    added: frozenset[str]
+    money: str | None
+    employed_by: str
+    headers: dict[str, str]  # key → the 样表's header text for this table
+    rates: frozenset[str]  # rate metrics this table reports (家政服务)
+
+    def header_of(self, key: str, columns: dict[str, Column]) -> str:
+        """The Chinese header this table prints for column ``key``."""
+        return self.headers.get(key) or columns[key].header
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(c for c in self.columns if c not in self.optional)
+
+
+@dataclass(frozen=True, slots=True)
+class Metric:
+    key: str
+    label: str
+    kind: str
+    unit: str
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    base_type: str
+    industry: str
+    metric: str
+    min: float
+    or_group: str | None = None
+    in_principle: bool = False
+    per_household: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class County:
+    name: str
+    aliases: tuple[str, ...]
+    confirmed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Township:
+    name: str
+    county: str  # official county name when the county is in scope, else as written
+    confirmed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class BaseField:
+    key: str
+    label: str
+    aliases: tuple[str, ...]
+    required: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    year: int
+    title: str
+    money_suspect_wan: float
+    notice_township_count: int
+    women_types: tuple[str, ...]
+    counted_women: frozenset[str]
+    priority_women: str
+    women_aliases: dict[str, str]
+    base_types: tuple[BaseType, ...]
+    columns: dict[str, Column]
+    tables: dict[str, TableSpec]  # industry → spec, in the 样表's order
+    metrics: dict[str, Metric]
+    targets: tuple[Target, ...]
+    counties: tuple[County, ...]
+    townships: tuple[Township, ...]
+    base_fields: tuple[BaseField, ...]
+    _type_lookup: dict[str, str] = field(repr=False, default_factory=dict)
+    _county_lookup: dict[str, str] = field(repr=False, default_factory=dict)
+
+    @property
+    def industries(self) -> tuple[str, ...]:
+        return tuple(self.tables)
+
+    def base_type(self, name: str) -> BaseType:
+        return next(t for t in self.base_types if t.name == name)
+
+    def resolve_type(self, text: object) -> str | None:
+        """Official type name for ``text`` (full or short form), or None."""
+        return self._type_lookup.get(norm_label(text))
+
+    def resolve_county(self, text: object) -> str | None:
+        """Official name of one of the 14 counties for ``text`` (full or short form), or None."""
+        return self._county_lookup.get(norm_label(text))
+
+    def county(self, name: str) -> County | None:
+        return next((c for c in self.counties if c.name == name), None)
+
+    def targets_for(self, base_type: str, industry: str) -> tuple[Target, ...]:
+        return tuple(t for t in self.targets if t.base_type == base_type and t.industry == industry)
+
+    def allowed(self, base_type: str, industry: str) -> bool:
+        return industry in self.base_type(base_type).industries
+
+
+def _tuple(raw: dict[str, Any], key: str) -> tuple[str, ...]:
+    value = raw.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise RulesError(f"规则文件错误：{key} 应为文字列表")
+    return tuple(value)
+
+
+def _build(data: dict[str, Any], source: str) -> Rules:
+    try:
+        return _build_checked(data)
+    except RulesError:
+        raise
+    except (KeyError, TypeError, ValueError) as exc:
+        raise RulesError(f"规则文件 {source} 缺少或写错了字段：{exc}") from exc
+
+
+def _build_checked(data: dict[str, Any]) -> Rules:
+    women = data["women"]
+    women_types = _tuple(women, "types")
+    counted = frozenset(_tuple(women, "counted"))
+    if not counted <= set(women_types) or women["priority"] not in counted:
+        raise RulesError("规则文件错误：计入目标的妇女类型必须是妇女类型之一")
+    aliases = dict(women.get("aliases", {}))
+    if bad := [a for a, t in aliases.items() if t not in women_types]:
+        raise RulesError(f"规则文件错误：妇女类型别名指向未知类型：{bad}")
+
+    columns: dict[str, Column] = {}
+    for raw in data["columns"]:
+        col = Column(raw["key"], raw["header"], _tuple(raw, "aliases"), raw["kind"])
+        if col.kind not in COLUMN_KINDS:
+            raise RulesError(f"规则文件错误：列 {col.key} 的类型 {col.kind} 未知")
+        if col.key in columns:
+            raise RulesError(f"规则文件错误：列 {col.key} 重复")
+        columns[col.key] = col
+
+    tables: dict[str, TableSpec] = {}
+    for raw in data["tables"]:
+        spec = TableSpec(
+            industry=raw["industry"],
+            caption=raw["caption"],
+            columns=_tuple(raw, "columns"),
+            optional=frozenset(_tuple(raw, "optional")),
+            added=frozenset(_tuple(raw, "added")),
+            money=raw.get("money"),
+            employed_by=raw["employed_by"],
+            headers=dict(raw.get("headers", {})),
+            rates=frozenset(_tuple(raw, "rates")),
+        )
+        unknown = (set(spec.columns) | spec.optional | spec.added | set(spec.headers)) - set(columns)
+        if unknown or (spec.money and spec.money not in spec.columns):
+            raise RulesError(f"规则文件错误：{spec.industry} 表引用了未定义的列 {sorted(unknown)}")
+        if not {"name", "phone", "women_type"} <= set(spec.columns):
+            raise RulesError(f"规则文件错误：{spec.industry} 表缺少姓名、电话或妇女类型列")
+        if spec.employed_by not in EMPLOYED_BY or (
+            spec.employed_by == "money" and not spec.money
+        ) or (spec.employed_by == "yes" and "employed" not in spec.columns):
+            raise RulesError(f"规则文件错误：{spec.industry} 表的 employed_by 无法计算")
+        tables[spec.industry] = spec
+    rate_keys = {r["key"] for r in data["metrics"] if r["kind"] == "rate"}
+    for spec in tables.values():
+        if bad := spec.rates - rate_keys:
+            raise RulesError(f"规则文件错误：{spec.industry} 表的比率 {sorted(bad)} 未定义")
+
+    base_types = tuple(
+        BaseType(r["name"], r["short"], _tuple(r, "aliases"), _tuple(r, "industries"),
+                 bool(r.get("per_household", False)))
+        for r in data["base_types"]
+    )
+    type_lookup: dict[str, str] = {}
+    for bt in base_types:
+        if bad := set(bt.industries) - set(tables):
+            raise RulesError(f"规则文件错误：{bt.name} 的产业 {sorted(bad)} 没有统计表")
+        for alias in (bt.name, bt.short, *bt.aliases):
+            type_lookup[norm_label(alias)] = bt.name
+
+    metrics = {}
+    for r in data["metrics"]:
+        metric = Metric(r["key"], r["label"], r["kind"], r.get("unit", ""))
+        if metric.kind not in METRIC_KINDS:
+            raise RulesError(f"规则文件错误：指标 {metric.key} 的类型未知")
+        metrics[metric.key] = metric
+
+    type_names = {bt.name: bt for bt in base_types}
+    targets = []
+    for r in data["targets"]:
+        target = Target(
+            r["base_type"], r["industry"], r["metric"], float(r["min"]), r.get("or_group"),
+            bool(r.get("in_principle", False)), bool(r.get("per_household", False)),
+        )
+        bt = type_names.get(target.base_type)
+        if bt is None or target.industry not in bt.industries:
+            raise RulesError(
+                f"规则文件错误：目标 {target.base_type}·{target.industry} 不是允许的组合"
+            )
+        if target.metric not in metrics:
+            raise RulesError(f"规则文件错误：目标使用了未定义的指标 {target.metric}")
+        if target.per_household and not bt.per_household:
+            raise RulesError(f"规则文件错误：{bt.name} 的目标不能按户累加")
+        targets.append(target)
+    for bt in base_types:
+        for industry in bt.industries:
+            if not any(t.base_type == bt.name and t.industry == industry for t in targets):
+                raise RulesError(f"规则文件错误：{bt.name}·{industry} 没有目标")
+
+    counties = tuple(
+        County(r["name"], _tuple(r, "aliases"), bool(r["confirmed"])) for r in data["counties"]
+    )
+    county_lookup = {}
+    for c in counties:
+        for alias in (c.name, *c.aliases):
+            county_lookup[norm_label(alias)] = c.name
+    townships = tuple(
+        Township(r["name"], county_lookup.get(norm_label(r["county"]), r["county"]),
+                 bool(r["confirmed"]))
+        for r in data["townships"]
+    )
+    base_fields = tuple(
+        BaseField(r["key"], r["label"], _tuple(r, "aliases"), bool(r.get("required", False)))
+        for r in data["base_fields"]
+    )
+    return Rules(
+        year=int(data["year"]),
+        title=data["title"],
+        money_suspect_wan=float(data["money_suspect_wan"]),
+        notice_township_count=int(data["notice_township_count"]),
+        women_types=women_types,
+        counted_women=counted,
+        priority_women=women["priority"],
+        women_aliases=aliases,
+        base_types=base_types,
+        columns=columns,
+        tables=tables,
+        metrics=metrics,
+        targets=tuple(targets),
+        counties=counties,
+        townships=townships,
+        base_fields=base_fields,
+        _type_lookup=type_lookup,
+        _county_lookup=county_lookup,
+    )
+
+
+def available_years() -> list[int]:
+    """Years for which a rules file ships with the package."""
+    folder = resources.files(__package__)
+    return sorted(int(p.name[:-5]) for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+def load_rules_file(path: Path) -> Rules:
+    """Load and check one rules file (used for a notice file kept outside the package)."""
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise RulesError(f"无法读取规则文件 {Path(path).name}：{exc}") from exc
+    return _build(data, Path(path).name)
+
+
+@cache
+def load_rules(year: int = 2020) -> Rules:
+    """The rules of the notice of ``year``, loaded once per process."""
+    resource = resources.files(__package__) / f"{year}.toml"
+    if not resource.is_file():
+        raise RulesError(f"没有 {year} 年的规则文件（现有：{available_years()}）")
+    try:
+        data = tomllib.loads(resource.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise RulesError(f"{year} 年规则文件格式错误：{exc}") from exc
+    return _build(data, f"{year}.toml")

@@ -1,0 +1,280 @@
+"""Metrics per filled table, the targets of the base's type × industry, and the status (spec §4–5).
+
+Counts are exact: money is summed as Decimal, rates are compared as fractions (45/64 ≥ 0.7 is
+decided without rounding), and every status carries its reason in words so that a clerk can see
+how it was reached (``未达标：培训人次 45/50，带动就业 12/20``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+from jinguo_xl.messages import (
+    STATUS_BASIC,
+    STATUS_EMPTY,
+    STATUS_MET,
+    STATUS_NOT_MET,
+    STATUS_UNDECIDED,
+)
+from jinguo_xl.rules import Rules, Target
+from jinguo_xl.validate import BaseInfo, CleanTable
+
+# Worse statuses sort higher: a base takes the worst over its filled tables.
+_SEVERITY = {STATUS_MET: 0, STATUS_BASIC: 1, STATUS_NOT_MET: 2, STATUS_UNDECIDED: 3}
+
+
+@dataclass(slots=True)
+class Metrics:
+    training_person_times: int = 0
+    training_sessions: int = 0
+    household_sessions: int = 0
+    employed: int | None = 0  # None: the table cannot tell (no 是否就业 column)
+    sales_wan: Decimal = Decimal(0)
+    sales_wan_all: Decimal = Decimal(0)
+    pass_rate: Fraction | None = None
+    employment_rate: Fraction | None = None
+    startups: int = 0
+    households: int | None = None
+    households_found: int = 0  # distinct addresses of counted women
+    priority_share: Fraction | None = None  # 未脱贫妇女 among counted women trained
+
+    def get(self, key: str) -> int | Decimal | Fraction | None:
+        return getattr(self, key)
+
+    def to_json(self) -> dict[str, object]:
+        def conv(value: object) -> object:
+            if isinstance(value, Decimal):
+                return float(value)
+            if isinstance(value, Fraction):
+                return float(value)
+            return value
+
+        keys = ("training_person_times", "training_sessions", "household_sessions", "employed",
+                "sales_wan", "sales_wan_all", "pass_rate", "employment_rate", "startups",
+                "households", "priority_share")
+        return {k: conv(getattr(self, k)) for k in keys}
+
+
+@dataclass(slots=True)
+class TargetResult:
+    metric: str
+    label: str
+    unit: str
+    required: Fraction
+    actual: int | Decimal | Fraction | None
+    met: bool
+    in_principle: bool
+    or_group: str | None
+    why_unknown: str = ""  # why ``actual`` is None
+
+    def to_json(self) -> dict[str, object]:
+        def num(value: object) -> object:
+            if isinstance(value, Fraction) and value.denominator == 1:
+                return int(value)
+            if isinstance(value, (Decimal, Fraction)):
+                return float(value)
+            return value
+
+        return {"metric": self.metric, "label": self.label, "required": num(self.required),
+                "actual": num(self.actual), "met": self.met, "in_principle": self.in_principle,
+                "or_group": self.or_group}
+
+    def text(self) -> str:
+        """``培训人次 45/50`` — actual over required, in the unit the clerk reads."""
+        if self.actual is None:
+            return f"{self.label} 无法统计（{self.why_unknown}）"
+        if self.unit == "%":
+            return f"{self.label} {fmt_percent(self.actual)}/{fmt_percent(self.required)}"
+        return f"{self.label} {fmt_number(self.actual)}/{fmt_number(self.required)}{self.unit}"
+
+
+@dataclass(slots=True)
+class TableResult:
+    industry: str
+    sheet: str
+    rows: int
+    metrics: Metrics
+    targets: list[TargetResult] = field(default_factory=list)
+    status: str = STATUS_EMPTY
+    reason: str = ""
+
+    @property
+    def margin(self) -> float | None:
+        """How far the table exceeds its targets: the smallest actual/required ratio."""
+        ratios = []
+        for t in self.targets:
+            if t.actual is None or not t.required:
+                continue
+            ratios.append(float(Fraction(t.actual) / Fraction(t.required)))
+        return min(ratios) if ratios else None
+
+
+def fmt_number(value: object) -> str:
+    """45 → ``45``; Decimal 3.90 → ``3.9``; 2.125 → ``2.13`` (two decimals at most)."""
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Fraction):
+        q = Decimal(value.numerator) / Decimal(value.denominator)
+    else:
+        q = Decimal(value)  # type: ignore[arg-type]
+    text = f"{q.quantize(Decimal('0.01')):f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def fmt_percent(value: object) -> str:
+    return fmt_number(Fraction(value) * 100) + "%"  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------- metrics
+
+def compute_metrics(table: CleanTable, rules: Rules, declared_households: int | None,
+                    per_household: bool) -> Metrics:
+    """Count spec §4's metrics over one table's rows."""
+    m = Metrics()
+    rows = table.rows
+    sessions: set[tuple[object, str]] = set()
+    household_sessions: set[tuple[str, object, str]] = set()
+    employed: set[tuple[str, str]] = set()
+    startups: set[tuple[str, str]] = set()
+    addresses: set[str] = set()
+    trained_all = qualified = employed_rows = priority = 0
+    for row in rows:
+        has_session = row.train_date is not None and bool(row.train_content)
+        if row.train_filled:
+            trained_all += 1
+            if row.qualified:
+                qualified += 1
+            if row.employed:
+                employed_rows += 1
+        if has_session:
+            sessions.add((row.train_date, row.train_content))
+        if row.money is not None:
+            m.sales_wan_all += row.money
+        if row.startup:
+            startups.add(row.person)
+        if not row.counted:
+            continue
+        if row.train_filled:
+            m.training_person_times += 1
+            if row.women_type == rules.priority_women:
+                priority += 1
+        if row.address:
+            addresses.add(row.address)
+            if has_session:
+                household_sessions.add((row.address, row.train_date, row.train_content))
+        if row.money is not None:
+            m.sales_wan += row.money
+        if table.spec.employed_by == "money":
+            if row.money is not None and row.money > 0:
+                employed.add(row.person)
+        elif row.employed:
+            employed.add(row.person)
+    m.training_sessions = len(sessions)
+    m.household_sessions = len(household_sessions)
+    m.employed = len(employed)
+    if table.spec.employed_by == "yes" and "employed" not in table.has_columns:
+        m.employed = None
+    m.startups = len(startups)
+    if "pass_rate" in table.spec.rates and trained_all:
+        m.pass_rate = Fraction(qualified, trained_all)
+    if "employment_rate" in table.spec.rates and trained_all:
+        m.employment_rate = Fraction(employed_rows, trained_all)
+    if m.training_person_times:
+        m.priority_share = Fraction(priority, m.training_person_times)
+    m.households_found = len(addresses)
+    if per_household:
+        m.households = declared_households or max(1, len(addresses))
+    return m
+
+
+# ---------------------------------------------------------------------- targets and status
+
+def _required(target: Target, households: int | None) -> Fraction:
+    """The threshold; per-household targets accumulate over the households (spec §5)."""
+    required = Fraction(str(target.min))
+    return required * (households or 1) if target.per_household else required
+
+
+def _why_unknown(metric: str, rules: Rules, table: CleanTable) -> str:
+    if metric == "employed":
+        return f"表中没有“{table.spec.header_of('employed', rules.columns)}”列"
+    return "没有培训记录"
+
+
+def evaluate_table(table: CleanTable, base: BaseInfo, rules: Rules) -> TableResult:
+    """Metrics, target results and status of one filled table of one base."""
+    bt = rules.base_type(base.type) if base.type else None
+    per_household = bool(bt and bt.per_household)
+    metrics = compute_metrics(table, rules, base.households, per_household)
+    result = TableResult(table.industry, table.sheet, len(table.rows), metrics)
+    if not table.rows:
+        result.status, result.reason = STATUS_EMPTY, f"{STATUS_EMPTY}：表中没有数据"
+        return result
+    if bt is None:
+        result.status = STATUS_UNDECIDED
+        result.reason = f"{STATUS_UNDECIDED}：创建基地类型未填写或无法识别，无法对照目标"
+        return result
+    if not rules.allowed(bt.name, table.industry):
+        result.status = STATUS_NOT_MET
+        result.reason = (f"{STATUS_NOT_MET}：{bt.name}不能填报{table.industry}表"
+                         f"（可选：{'、'.join(bt.industries)}）")
+        return result
+    for target in rules.targets_for(bt.name, table.industry):
+        metric = rules.metrics[target.metric]
+        actual = metrics.get(target.metric)
+        required = _required(target, metrics.households)
+        met = actual is not None and Fraction(actual) >= Fraction(required)
+        result.targets.append(TargetResult(
+            target.metric, metric.label, metric.unit, required, actual, met,
+            target.in_principle, target.or_group,
+            "" if actual is not None else _why_unknown(target.metric, rules, table),
+        ))
+    result.status, result.reason = _status(result.targets)
+    return result
+
+
+def _status(results: list[TargetResult]) -> tuple[str, str]:
+    """达标 / 基本达标 / 未达标 with the figures that decided it."""
+    groups: dict[str, list[TargetResult]] = {}
+    hard_missed: list[str] = []
+    soft_missed: list[str] = []
+    for r in results:
+        if r.or_group:
+            groups.setdefault(r.or_group, []).append(r)
+        elif not r.met:
+            (soft_missed if r.in_principle else hard_missed).append(
+                r.text() + ("（原则上）" if r.in_principle else "")
+            )
+    for members in groups.values():
+        if not any(m.met for m in members):
+            hard_missed.append(" 或 ".join(m.text() for m in members))
+    if hard_missed:
+        return STATUS_NOT_MET, f"{STATUS_NOT_MET}：" + "，".join(hard_missed + soft_missed)
+    if soft_missed:
+        return STATUS_BASIC, f"{STATUS_BASIC}：" + "，".join(soft_missed)
+    shown = []
+    seen_groups: set[str] = set()
+    for r in results:
+        if r.or_group:
+            if r.or_group in seen_groups:
+                continue
+            seen_groups.add(r.or_group)
+            members = groups[r.or_group]
+            shown.append(" 或 ".join(m.text() for m in members))
+        else:
+            shown.append(r.text())
+    return STATUS_MET, f"{STATUS_MET}：" + "，".join(shown)
+
+
+def base_status(results: list[TableResult]) -> tuple[str, str]:
+    """The worst status over the filled tables; 未填报 when none is filled."""
+    filled = [r for r in results if r.rows]
+    if not filled:
+        return STATUS_EMPTY, f"{STATUS_EMPTY}：没有填写任何带动统计表"
+    worst = max(filled, key=lambda r: _SEVERITY.get(r.status, 0))
+    if len(filled) == 1:
+        return worst.status, worst.reason
+    parts = [f"{r.industry}{r.reason}" for r in filled]
+    return worst.status, f"{worst.status}：" + "；".join(parts)

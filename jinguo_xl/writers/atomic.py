@@ -1,0 +1,35 @@
+"""Write-then-rename, so an interrupted run never leaves half a workbook where a good one was."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path, suffix: str = ".xlsx") -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; on success it replaces ``target`` at once.
+
+    On any error the temporary file is removed and ``target`` is left as it was.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=suffix, dir=target.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, target)
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+def save_atomic(target: Path, save: Callable[[Path], None]) -> Path:
+    """Call ``save(tmp)`` and move the result onto ``target`` atomically."""
+    with atomic_path(target, Path(target).suffix or ".xlsx") as tmp:
+        save(tmp)
+    return Path(target)

@@ -1,0 +1,96 @@
+"""Shared test helpers: real .xlsx files written cell by cell, so each test shows its situation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from jinguo_xl.rules import Rules, load_rules
+
+Cells = Sequence[Sequence[object]]
+
+# The 样表 header rows, typed as clerks do (line breaks as in the Word table).
+HEADERS = {
+    "手工制作": ["序号", "带动\n妇女姓名", "家庭住址", "联系电话", "培训时间", "培训内容",
+               "产品收入\n（万元）", "妇女类型", "备注"],
+    "家政服务": ["序号", "带动\n妇女姓名", "家庭住址", "联系电话", "培训时间", "培训内容",
+               "是否合格", "是否就业", "妇女类型", "备注"],
+    "农村电商": ["序号", "带动\n妇女姓名", "家庭住址", "联系电话", "培训时间", "培训内容",
+               "代销产品\n（万元）", "是否就业（脱贫基地选填）", "妇女类型", "备注"],
+    "乡村旅游": ["序号", "带动\n妇女姓名", "家庭住址", "联系电话", "培训时间", "培训内容",
+               "是否就业（脱贫基地选填）", "是否创业（扶贫工坊选填）", "妇女类型", "备注"],
+    "种植养殖": ["序号", "带动\n妇女姓名", "家庭住址", "联系电话", "培训时间", "培训内容",
+               "是否就业（脱贫基地选填）", "发展产业收入（万元）（扶贫工坊选填）", "妇女类型", "备注"],
+    "加工制造": ["序号", "带动\n妇女姓名", "家庭住址", "联系电话", "培训时间", "培训内容",
+               "产品收入\n（万元）", "妇女类型", "备注"],
+}
+
+
+def write_xlsx(path: Path, sheets: Mapping[str, Cells], *, start: str = "A1") -> Path:
+    """Write ``sheets`` (name → rows of cell values) to a real workbook, rows from ``start``."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    col0 = ord(start[0]) - 65
+    row0 = int(start[1:]) - 1
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for r, values in enumerate(rows):
+            for c, value in enumerate(values):
+                if value is not None:
+                    ws.cell(row=row0 + r + 1, column=col0 + c + 1, value=value)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def woman(name: str, phone: str, *, kind: str = "贫困妇女", date: object = None,
+          content: str = "竹编技艺", address: str = "城口县鸡鸣乡青山村1组",
+          extra: Sequence[object] = (), note: str = "") -> list[object]:
+    """One 样表 row: 序号 blank, then the common columns, ``extra`` (table-specific), type, 备注."""
+    return [None, name, address, phone, date or dt.date(2020, 3, 5), content, *extra, kind, note]
+
+
+def people(n: int, *, prefix: str = "张", kind: str = "贫困妇女", sessions: int = 1,
+           extra: Sequence[object] = (), content: str = "竹编技艺",
+           address: str | None = None, start_phone: int = 0) -> list[list[object]]:
+    """``n`` distinct women, each trained ``sessions`` times (one row per 人次)."""
+    rows = []
+    given = "一二三四五六七八九十百千万亿甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥东南西北"
+    for s in range(sessions):
+        for i in range(n):
+            name = prefix + given[i % len(given)] + given[i // len(given)]
+            rows.append(woman(
+                name, f"1380013{start_phone + i:04d}", kind=kind,
+                date=dt.date(2020, 3, 1) + dt.timedelta(days=7 * s), content=content,
+                address=address or f"城口县鸡鸣乡青山村{i + 1}组", extra=extra,
+            ))
+    return rows
+
+
+def stacked(base: str, tables: Mapping[str, Cells], *, legend: bool = True) -> list[list[object]]:
+    """One sheet as in the notice: base line in one cell, each table under its caption line."""
+    out: list[list[object]] = [["重庆市妇联2020年就业帮扶巾帼示范基地帮扶贫困妇女情况统计表（样表）"],
+                               [base]]
+    for industry, rows in tables.items():
+        out.append([f"{industry}带动统计表："])
+        out.append(list(HEADERS[industry]))
+        if legend:
+            col = HEADERS[industry].index("妇女类型")
+            for kind in ("未脱贫妇女", "贫困妇女", "留守妇女", "普通妇女"):
+                out.append([None] * col + [kind])
+        out.extend(list(r) for r in rows)
+        out.append([])
+    return out
+
+
+def base_line(name: str = "示例合作社", kind: str = "巾帼扶贫车间", leader: str = "王经理") -> str:
+    return f"带动基地名称：{name}    创建基地类型：{kind}    基地负责人姓名：{leader}"
+
+
+@pytest.fixture(scope="session")
+def rules() -> Rules:
+    return load_rules(2020)
