@@ -75,7 +75,7 @@ PLANS: tuple[Plan, ...] = (
          qualified_share=0.8),
     Plan("奉节县", "示例·奉节平安乡电商脱贫基地", "巾帼脱贫基地", "农村电商",
          township="平安乡", women=20, sessions=3, per_session=10, employed_share=0.1,
-         money_per_woman=1.5),
+         money_per_woman=12),
     Plan("奉节县", "示例·奉节脐橙电商家庭工坊", "巾帼扶贫家庭工坊", "农村电商", layout="per_sheet",
          county_field="奉节县", township="永乐镇", women=3, sessions=6, per_session=3,
          households=2, money_per_woman=0.5),
@@ -109,7 +109,11 @@ def _person(rng: random.Random, serial: int) -> tuple[str, str]:
 
 def plan_rows(plan: Plan, rules: Rules, rng: random.Random, serial: int,
               shared: list[tuple[str, str, str]]) -> list[dict[str, object]]:
-    """Rows of one sample base: each session attended by ``per_session`` of its women."""
+    """Rows of one sample base: each session attended by ``per_session`` of its women.
+
+    ``shared`` holds women of the previous base; the first ``plan.shared_women`` of them are
+    helped here too, and on return it holds this base's first women for the next one.
+    """
     county = plan.folder
     women: list[tuple[str, str, str, str]] = []  # name, phone, address, type
     kinds = rules.women_types
@@ -156,6 +160,7 @@ def plan_rows(plan: Plan, rules: Rules, rng: random.Random, serial: int,
                 row["startup"] = "是" if (women.index((name, phone, address, kind))
                                          < plan.startups) else "否"
             rows.append(row)
+    shared[:] = [(n, p, a) for n, p, a, _ in women[:5]]  # the next base helps some of them too
     _inject(plan.mistakes, rows, money_key)
     return rows
 
@@ -196,7 +201,6 @@ def write_demo(folder: Path, rules: Rules) -> list[Path]:
     shared: list[tuple[str, str, str]] = []
     for n, plan in enumerate(PLANS):
         rows = plan_rows(plan, rules, rng, serial=n * 100, shared=shared)
-        shared = [(r["name"], r["phone"], r["address"]) for r in rows[:5]]  # type: ignore[misc]
         base: dict[str, object] = {"带动基地名称": plan.name, "创建基地类型": plan.type,
                                    "基地负责人姓名": rng.choice(SURNAMES) + rng.choice(GIVEN)}
         if plan.county_field:

@@ -186,7 +186,7 @@ class _SheetParser:
         if table is None:
             return
         col = min(table.cols.values()) if table.cols else 0
-        if self.skipped_legend:
+        if self.skipped_legend and table.rows:
             rows = self.skipped_legend
             span = f"第 {rows[0]} 行" if len(rows) == 1 else f"第 {rows[0]}–{rows[-1]} 行"
             self._finding("legend-rows-skipped", rows[0] - 1, table.cols.get("women_type", col),

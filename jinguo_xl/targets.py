@@ -8,7 +8,7 @@ how it was reached (``未达标：培训人次 45/50，带动就业 12/20``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from jinguo_xl.messages import (
@@ -87,7 +87,8 @@ class TargetResult:
             return f"{self.label} 无法统计（{self.why_unknown}）"
         if self.unit == "%":
             return f"{self.label} {fmt_percent(self.actual)}/{fmt_percent(self.required)}"
-        return f"{self.label} {fmt_number(self.actual)}/{fmt_number(self.required)}{self.unit}"
+        unit = f" {self.unit}" if self.unit else ""
+        return f"{self.label} {fmt_number(self.actual)}/{fmt_number(self.required)}{unit}"
 
 
 @dataclass(slots=True)
@@ -119,7 +120,7 @@ def fmt_number(value: object) -> str:
         q = Decimal(value.numerator) / Decimal(value.denominator)
     else:
         q = Decimal(value)  # type: ignore[arg-type]
-    text = f"{q.quantize(Decimal('0.01')):f}".rstrip("0").rstrip(".")
+    text = f"{q.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):f}".rstrip("0").rstrip(".")
     return text or "0"
 
 
