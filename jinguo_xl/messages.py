@@ -48,7 +48,7 @@ FINDINGS: dict[str, tuple[str, str]] = {
     "name-invalid": ("error", "带动妇女姓名不符合要求：{detail}"),
     "address-missing": ("error", "缺少家庭住址，请补填（写到村、组）"),
     "phone-missing": ("error", "缺少联系电话，请补填11位手机号或带区号的座机号"),
-    "phone-invalid": ("error", "联系电话无效：{detail}，请改为11位手机号或带区号的座机号（如 023-67125297）"),
+    "phone-invalid": ("error", "联系电话无效：{detail}，请改为11位手机号或带区号的座机号（如 023-12345678）"),
     "phone-no-area-code": ("warning", "联系电话没有区号，已按重庆座机（023）计，请补上区号"),
     "phone-multiple": ("warning", "一格中填了多个电话，只采用第一个，请只留一个"),
     "date-invalid": ("error", "培训时间无法识别：{detail}"),

@@ -1,0 +1,137 @@
+"""Files as they arrive: formats, broken and disguised files, and the county from the folder."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+
+import msoffcrypto
+import pytest
+import xlwt
+from msoffcrypto.format.ooxml import OOXMLFile
+
+from jinguo_xl.errors import UnreadableWorkbook
+from jinguo_xl.reader import folder_county, read_workbook
+from tests.conftest import HEADERS, base_line, people, stacked, write_xlsx
+
+
+@pytest.fixture
+def sample_xlsx(tmp_path):
+    grid = stacked(base_line(), {"手工制作": people(3, extra=[0.5])})
+    return write_xlsx(tmp_path / "样表.xlsx", {"统计表": grid})
+
+
+def test_reads_xlsx_rows_and_fields(sample_xlsx):
+    ledger = read_workbook(sample_xlsx, display="样表.xlsx")
+    assert ledger.file == "样表.xlsx"
+    assert ledger.fields["type"].raw == "巾帼扶贫车间"
+    assert [len(t.rows) for t in ledger.tables if t.rows] == [3]
+
+
+def test_reads_legacy_xls(tmp_path):
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("手工制作")
+    grid = [[base_line()], HEADERS["手工制作"], *people(2, extra=[1.5])]
+    for r, row in enumerate(grid):
+        for c, value in enumerate(row):
+            if value is not None:
+                ws.write(r, c, value if not hasattr(value, "year") else value.isoformat())
+    path = tmp_path / "旧格式.xls"
+    wb.save(str(path))
+    ledger = read_workbook(path)
+    (table,) = ledger.tables
+    assert table.industry == "手工制作" and len(table.rows) == 2
+    assert table.rows[1].values["income"] == 1.5
+
+
+def test_reads_xlsm_as_data_only(tmp_path, sample_xlsx):
+    # An .xlsm is the same package with a macro-enabled content type; we only read its cells.
+    src = zipfile.ZipFile(sample_xlsx)
+    path = tmp_path / "带宏.xlsm"
+    with zipfile.ZipFile(path, "w") as out:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(b"sheet.main+xml", b"sheet.macroEnabled.main+xml")
+            out.writestr(item, data)
+    ledger = read_workbook(path)
+    assert sum(len(t.rows) for t in ledger.tables) == 3
+
+
+@pytest.mark.parametrize(("situation", "content", "message"), [
+    ("empty", b"", "文件是空的"),
+    ("random_bytes", bytes(range(256)) * 8, "不是 Excel 工作簿或已损坏"),
+    ("csv_renamed", "序号,姓名,电话\n1,张三,13800130001\n".encode("gb18030"), "CSV"),
+    ("html_renamed", b"<html><body><table><tr><td>1</td></tr></table></body></html>", "网页"),
+])
+def test_disguised_or_broken_files_get_a_clear_message(tmp_path, situation, content, message):
+    path = tmp_path / f"{situation}.xlsx"
+    path.write_bytes(content)
+    with pytest.raises(UnreadableWorkbook) as err:
+        read_workbook(path)
+    assert message in err.value.message
+
+
+def test_truncated_zip_says_incomplete(tmp_path, sample_xlsx):
+    data = sample_xlsx.read_bytes()
+    path = tmp_path / "半截.xlsx"
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(UnreadableWorkbook, match="压缩包不完整"):
+        read_workbook(path)
+
+
+def test_word_document_renamed(tmp_path):
+    path = tmp_path / "通知.xlsx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("word/document.xml", "<w:document/>")
+    with pytest.raises(UnreadableWorkbook, match="Word 文档"):
+        read_workbook(path)
+
+
+def test_encrypted_workbook_asks_to_remove_the_password(tmp_path, sample_xlsx):
+    encrypted = io.BytesIO()
+    with sample_xlsx.open("rb") as fh:
+        OOXMLFile(fh).encrypt("123456", encrypted)
+    path = tmp_path / "加密.xlsx"
+    path.write_bytes(encrypted.getvalue())
+    assert msoffcrypto.olefile.isOleFile(str(path))
+    with pytest.raises(UnreadableWorkbook) as err:
+        read_workbook(path)
+    assert err.value.message == "工作簿设有打开密码，请去掉密码后重新提交"
+
+
+def test_zip_bomb_is_refused_before_parsing(tmp_path, monkeypatch):
+    import jinguo_xl.reader as reader
+
+    monkeypatch.setattr(reader, "MAX_UNCOMPRESSED", 1024 * 1024)
+    path = tmp_path / "炸弹.xlsx"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+        zf.writestr("xl/worksheets/sheet1.xml", b" " * (2 * 1024 * 1024))
+    with pytest.raises(UnreadableWorkbook, match="疑似恶意文件"):
+        read_workbook(path)
+
+
+def test_unsupported_suffix(tmp_path):
+    path = tmp_path / "数据.csv"
+    path.write_text("a,b")
+    with pytest.raises(UnreadableWorkbook, match="不支持的文件类型"):
+        read_workbook(path)
+
+
+def test_reading_never_modifies_the_input(sample_xlsx):
+    before = hashlib.sha256(sample_xlsx.read_bytes()).hexdigest()
+    read_workbook(sample_xlsx)
+    assert hashlib.sha256(sample_xlsx.read_bytes()).hexdigest() == before
+
+
+@pytest.mark.parametrize(("folders", "county"), [
+    (("城口县",), "城口县"),
+    (("2020年", "酉阳", "第一批"), "酉阳土家族苗族自治县"),
+    (("涪陵区",), "涪陵区"),
+    (("收件箱",), None),
+])
+def test_county_from_nearest_parent_folder(tmp_path, rules, folders, county):
+    path = tmp_path.joinpath(*folders, "x.xlsx")
+    assert folder_county(path, rules) == county
