@@ -446,28 +446,33 @@ _UNIT_DIVISOR = {
 }
 
 
-def _money_result(amount: Decimal, code: str | None = None, detail: str = "") -> Parsed[Decimal]:
+def _money_result(
+    amount: Decimal,
+    code: str | None = None,
+    detail: str = "",
+    suspect_above: Decimal = MONEY_SUSPECT_WAN,
+) -> Parsed[Decimal]:
     if amount < 0:
         return Parsed(None, "money-negative", "金额是负数")
     if amount == 0:
         amount = abs(amount)  # -0 reads as 0
-    if code is None and amount > MONEY_SUSPECT_WAN:
+    if code is None and amount > suspect_above:
         return Parsed(
             amount,
             "money-suspect-yuan",
-            f"单行超过{_fmt_decimal(MONEY_SUSPECT_WAN)}万元，疑似以元填写",
+            f"单行超过{_fmt_decimal(suspect_above)}万元，疑似以元填写",
         )
     return Parsed(amount, code, detail)
 
 
 @_guarded("money-invalid")
-def parse_money(value: object) -> Parsed[Decimal]:
+def parse_money(value: object, *, suspect_above: Decimal = MONEY_SUSPECT_WAN) -> Parsed[Decimal]:
     """Read an amount in 万元, the unit the tables ask for.
 
     Amounts are summed against targets in 万元, so an amount typed in 元 would count ten
-    thousand times over: explicit units are converted (warning), and a bare amount above 50 万元
-    in one row is kept but flagged as probably typed in 元. Floats go through ``str`` so that
-    1.1 stays ``Decimal("1.1")``.
+    thousand times over: explicit units are converted (warning), and a bare amount above
+    ``suspect_above`` 万元 (the rules file's threshold) in one row is kept but flagged as
+    probably typed in 元. Floats go through ``str`` so that 1.1 stays ``Decimal("1.1")``.
     """
     text = clean_text(value)
     if not text:
@@ -476,11 +481,15 @@ def parse_money(value: object) -> Parsed[Decimal]:
     if isinstance(value, (bool, dt.date, dt.time, dt.timedelta)):
         return invalid
     if isinstance(value, Decimal):
-        return _money_result(value) if value.is_finite() else invalid
+        return _money_result(value, suspect_above=suspect_above) if value.is_finite() else invalid
     if isinstance(value, int):
-        return _money_result(Decimal(value))
+        return _money_result(Decimal(value), suspect_above=suspect_above)
     if isinstance(value, float):
-        return _money_result(Decimal(str(value))) if math.isfinite(value) else invalid
+        return (
+            _money_result(Decimal(str(value)), suspect_above=suspect_above)
+            if math.isfinite(value)
+            else invalid
+        )
     compact = _WS.sub("", _nfkc(text))
     m = _MONEY.fullmatch(compact)
     if m is None:
@@ -491,7 +500,7 @@ def parse_money(value: object) -> Parsed[Decimal]:
         return invalid
     unit = m.group("unit") or ""
     if not unit:
-        return _money_result(amount)
+        return _money_result(amount, suspect_above=suspect_above)
     wan = amount / _UNIT_DIVISOR[unit]
     return _money_result(wan, "money-converted", f"{_quote(text)}按 {_fmt_decimal(wan)} 万元计")
 
@@ -576,6 +585,7 @@ def parse_name(value: object) -> Parsed[str]:
     return Parsed(name)
 
 
+_INT_MAX_DIGITS = 100  # far beyond any count; keeps int() away from huge inputs
 _INT_TEXT = re.compile(
     r"(?P<num>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.0*)?(?:户|年度|年|人|个|家|次)?"
 )
@@ -596,9 +606,11 @@ def parse_int(value: object) -> Parsed[int]:
         ok = math.isfinite(value) and value.is_integer() and value >= 0
         return Parsed(int(value)) if ok else invalid
     if isinstance(value, Decimal):
-        ok = value.is_finite() and value >= 0 and value == value.to_integral_value()
+        # adjusted() bounds the digit count, so int() never builds a billion-digit number.
+        ok = value.is_finite() and value >= 0 and value.adjusted() <= _INT_MAX_DIGITS
+        ok = ok and value == value.to_integral_value()
         return Parsed(int(value)) if ok else invalid
     m = _INT_TEXT.fullmatch(_WS.sub("", _nfkc(text)))
-    if m is None or len(m.group("num")) > 100:
+    if m is None or len(m.group("num")) > _INT_MAX_DIGITS:
         return invalid
     return Parsed(int(m.group("num").replace(",", "")))

@@ -280,13 +280,13 @@ def _check_row(
 
     money: Decimal | None = None
     if spec.money and spec.money in raw.cols:
-        money_p = nz.parse_money(v.get(spec.money))
+        threshold = Decimal(str(rules.money_suspect_wan))
+        money_p = nz.parse_money(v.get(spec.money), suspect_above=threshold)
         money = money_p.value
-        if money_p.code and money_p.code != "money-suspect-yuan":
+        if money_p.code == "money-suspect-yuan":
+            flag(money_p.code, spec.money, detail=_fmt_dec(money_p.value), value=_fmt_dec(threshold))
+        else:
             apply(money_p, spec.money)
-        if money is not None and money > Decimal(str(rules.money_suspect_wan)):
-            flag("money-suspect-yuan", spec.money, detail=_fmt_dec(money),
-                 value=_fmt_dec(Decimal(str(rules.money_suspect_wan))))
 
     flags: dict[str, bool | None] = {}
     for key in ("qualified", "employed", "startup"):
