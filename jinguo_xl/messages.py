@@ -19,7 +19,6 @@ FINDINGS: dict[str, tuple[str, str]] = {
     "county-unknown": ("warning", "无法确定所属区县（未填写“所属区县”，文件夹名也不是区县名），按“未知区县”统计，请补填所属区县"),
     "county-from-folder": ("info", "未填写所属区县，已按文件夹名计为“{value}”"),
     "county-outside-scope": ("warning", "所属区县“{detail}”不在全市14个国家扶贫工作重点区县之内，请核实"),
-    "county-unconfirmed": ("info", "所属区县“{value}”在14个重点区县名单中标为待核实"),
     "township-ambiguous": ("warning", "所在乡镇“{detail}”在本区县有多个可能，请写全称（含乡、镇或街道）"),
     "industry-invalid": ("error", "帮扶产业“{detail}”不是六类产业之一，请改为手工制作、家政服务、农村电商、乡村旅游、种植养殖或加工制造"),
     "industry-not-allowed": ("error", "{detail}不能填报“{value}”表：该类型可选的产业为{allowed}。请核对创建基地类型或改填正确的表"),
@@ -34,7 +33,6 @@ FINDINGS: dict[str, tuple[str, str]] = {
     "no-tables": ("warning", "工作簿中没有找到任何已填写的带动统计表（未填报）"),
     # --- tables and headers
     "table-industry-unknown": ("error", "无法判断此表属于哪类产业，请在表头上方写明“××带动统计表：”或把工作表命名为产业名"),
-    "table-type-unknown": ("info", "{detail}"),
     "column-missing": ("error", "“{value}”表缺少必填列“{column}”，请按样表补上该列"),
     "column-optional-missing": ("warning", "“{value}”表没有“{column}”列：{detail}"),
     "column-duplicate": ("warning", "表头“{column}”出现了两次，只读取第一列，请删除重复的列"),
@@ -42,7 +40,6 @@ FINDINGS: dict[str, tuple[str, str]] = {
     "legend-rows-skipped": ("info", "已跳过样表自带的妇女类型说明行 {value} 行（{detail}），这些行不是数据"),
     "total-row-skipped": ("info", "已跳过合计行，合计由本工具重新计算"),
     "seq-only-rows-skipped": ("info", "已跳过只有序号、没有其他内容的空行 {value} 行"),
-    "formula-no-value": ("error", "此格是公式但没有计算结果，请在 Excel 中打开并保存后再提交，或直接填写数值"),
     # --- row checks (spec §7)
     "name-missing": ("error", "缺少带动妇女姓名，请补填"),
     "name-invalid": ("error", "带动妇女姓名不符合要求：{detail}"),
