@@ -66,10 +66,16 @@ class FileReport:
             "file": self.file,
             "ok": self.ok,
             "error": self.error,
-            "base": None if base is None else {
-                "name": base.name, "type": base.type, "leader": base.leader,
-                "county": base.county, "township": base.township or None,
-                "households": base.households, "type_raw": base.type_raw,
+            "base": None
+            if base is None
+            else {
+                "name": base.name,
+                "type": base.type,
+                "leader": base.leader,
+                "county": base.county,
+                "township": base.township or None,
+                "households": base.households,
+                "type_raw": base.type_raw,
                 "county_in_scope": base.county_in_scope,
                 "county_confirmed": base.county_confirmed,
                 "deep_poverty_township": base.deep_poverty,
@@ -79,10 +85,17 @@ class FileReport:
             "status": self.status if self.ok else None,
             "reason": self.reason if self.ok else None,
             "tables": [
-                {"industry": r.industry, "sheet": r.sheet, "rows": r.rows,
-                 "metrics": r.metrics.to_json(), "targets": [t.to_json() for t in r.targets],
-                 "status": r.status, "reason": r.reason}
-                for r in self.results if r.rows
+                {
+                    "industry": r.industry,
+                    "sheet": r.sheet,
+                    "rows": r.rows,
+                    "metrics": r.metrics.to_json(),
+                    "targets": [t.to_json() for t in r.targets],
+                    "status": r.status,
+                    "reason": r.reason,
+                }
+                for r in self.results
+                if r.rows
             ],
             "totals": {k: float(v) for k, v in self.totals(rules).items()},
             "totals_counted": {
@@ -102,8 +115,13 @@ def money_label(header: str) -> str:
 def evaluate_ledger(ledger: Ledger, rules: Rules) -> FileReport:
     """Validate and count an already read ledger (used for grids from the open workbook too)."""
     checked = check_ledger(ledger, rules)
-    report = FileReport(ledger.file, ledger.path, base=checked.base, tables=checked.tables,
-                        findings=checked.findings)
+    report = FileReport(
+        ledger.file,
+        ledger.path,
+        base=checked.base,
+        tables=checked.tables,
+        findings=checked.findings,
+    )
     report.results = [evaluate_table(t, checked.base, rules) for t in checked.tables]
     report.status, report.reason = base_status(report.results)
     _flag_households(report)
@@ -120,20 +138,33 @@ def _flag_households(report: FileReport) -> None:
         if m.households is None or not table.rows:
             continue
         if base.households is None:
-            report.findings.append(make_finding(
-                "households-derived", file=report.file, sheet=table.sheet,
-                cell=table.rows[0].name_cell, column="帮扶户数", value=m.households,
-            ))
+            report.findings.append(
+                make_finding(
+                    "households-derived",
+                    file=report.file,
+                    sheet=table.sheet,
+                    cell=table.rows[0].name_cell,
+                    column="帮扶户数",
+                    value=m.households,
+                )
+            )
         elif base.households < m.households_found:
-            report.findings.append(make_finding(
-                "households-understated", file=report.file, sheet=table.sheet,
-                cell=table.rows[0].name_cell, column="帮扶户数", value=base.households,
-                detail=m.households_found,
-            ))
+            report.findings.append(
+                make_finding(
+                    "households-understated",
+                    file=report.file,
+                    sheet=table.sheet,
+                    cell=table.rows[0].name_cell,
+                    column="帮扶户数",
+                    value=base.households,
+                    detail=m.households_found,
+                )
+            )
 
 
-def check_file(path: Path | str, *, rules: Rules | None = None,
-               display: str | None = None) -> FileReport:
+def check_file(
+    path: Path | str, *, rules: Rules | None = None, display: str | None = None
+) -> FileReport:
     """Read and check one workbook; an unreadable file gives ``ok=False`` with the reason."""
     rules = rules or load_rules()
     path = Path(path)
@@ -154,8 +185,10 @@ def iter_workbooks(paths: Iterable[Path | str]) -> Iterator[tuple[Path, str]]:
         p = Path(given)
         if p.is_dir():
             found = sorted(
-                f for f in p.rglob("*")
-                if f.is_file() and f.suffix.lower() in WORKBOOK_SUFFIXES
+                f
+                for f in p.rglob("*")
+                if f.is_file()
+                and f.suffix.lower() in WORKBOOK_SUFFIXES
                 and not f.name.startswith(("~$", "."))
             )
             for f in found:

@@ -56,7 +56,9 @@ def _lookups(rules: Rules) -> _Lookups:
         for industry, spec in rules.tables.items()
     }
     caption = re.compile(
-        "(" + "|".join(map(re.escape, rules.industries)) + ")(?:类)?(?:带动)?(?:帮扶)?(?:情况)?统计表"
+        "("
+        + "|".join(map(re.escape, rules.industries))
+        + ")(?:类)?(?:带动)?(?:帮扶)?(?:情况)?统计表"
     )
     field_labels: dict[str, str] = {}
     for bf in rules.base_fields:
@@ -106,8 +108,14 @@ class _SheetParser:
     # ------------------------------------------------------------------ helpers
     def _finding(self, code: str, row: int, col: int, **kw: object) -> None:
         self.ledger.findings.append(
-            make_finding(code, file=self.ledger.file, sheet=self.name, cell=cell_ref(row, col),
-                         row=row + 1, **kw)
+            make_finding(
+                code,
+                file=self.ledger.file,
+                sheet=self.name,
+                cell=cell_ref(row, col),
+                row=row + 1,
+                **kw,
+            )
         )
 
     def _header_keys(self, cells: Sequence[object]) -> dict[int, str]:
@@ -176,7 +184,8 @@ class _SheetParser:
             if key in keys:
                 return industries
         fits = [
-            ind for ind, spec in self.rules.tables.items()
+            ind
+            for ind, spec in self.rules.tables.items()
             if set(spec.required) <= keys | {"seq", "note"}
         ]
         return tuple(fits)
@@ -189,11 +198,18 @@ class _SheetParser:
         if self.skipped_legend and table.rows:
             rows = self.skipped_legend
             span = f"第 {rows[0]} 行" if len(rows) == 1 else f"第 {rows[0]}–{rows[-1]} 行"
-            self._finding("legend-rows-skipped", rows[0] - 1, table.cols.get("women_type", col),
-                          column="妇女类型", value=len(rows), detail=span)
+            self._finding(
+                "legend-rows-skipped",
+                rows[0] - 1,
+                table.cols.get("women_type", col),
+                column="妇女类型",
+                value=len(rows),
+                detail=span,
+            )
         if self.skipped_seq_only:
-            self._finding("seq-only-rows-skipped", table.header_row, col,
-                          value=self.skipped_seq_only)
+            self._finding(
+                "seq-only-rows-skipped", table.header_row, col, value=self.skipped_seq_only
+            )
         self.skipped_legend = []
         self.skipped_seq_only = 0
         self.ledger.tables.append(table)
@@ -202,18 +218,20 @@ class _SheetParser:
     def _data_row(self, r: int, cells: Sequence[object]) -> None:
         table = self.table
         assert table is not None
-        values = {key: (cells[col] if col < len(cells) else None) for key, col in table.cols.items()}
+        values = {
+            key: (cells[col] if col < len(cells) else None) for key, col in table.cols.items()
+        }
         filled = {k for k, v in values.items() if not _is_empty(v)}
         other = [
-            v for c, v in enumerate(cells)
-            if c not in table.cols.values() and not _is_empty(v)
+            v for c, v in enumerate(cells) if c not in table.cols.values() and not _is_empty(v)
         ]
         if not filled:
             if other:
                 self._scan_fields(r, cells)
             return
-        first_texts = {norm_label(v) for v in cells[: (max(table.cols.values()) + 1)]
-                       if isinstance(v, str)}
+        first_texts = {
+            norm_label(v) for v in cells[: (max(table.cols.values()) + 1)] if isinstance(v, str)
+        }
         if first_texts & _TOTAL_WORDS:
             self._finding("total-row-skipped", r, table.cols.get("name", 0))
             return
@@ -254,7 +272,7 @@ class _SheetParser:
             for i, m in enumerate(matches):
                 key = self.lk.field_labels[norm_label(m.group(1))]
                 end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-                inline = text[m.end():end].strip()
+                inline = text[m.end() : end].strip()
                 if inline:
                     self._set_field(key, inline, r, c)
                 elif i == len(matches) - 1:
@@ -283,12 +301,17 @@ class _SheetParser:
             return
         if norm_label(fields[key].raw) != norm_label(value):
             label = next(bf.label for bf in self.rules.base_fields if bf.key == key)
-            self._finding("base-field-conflict", r, c, column=label,
-                          detail=f"{fields[key].raw} / {value}")
+            self._finding(
+                "base-field-conflict", r, c, column=label, detail=f"{fields[key].raw} / {value}"
+            )
 
 
 def parse_grids(
-    sheets: Sequence[tuple[str, Grid]], rules: Rules, *, file: str = "", ledger: Ledger | None = None
+    sheets: Sequence[tuple[str, Grid]],
+    rules: Rules,
+    *,
+    file: str = "",
+    ledger: Ledger | None = None,
 ) -> Ledger:
     """Find base fields and tables in ``sheets`` (name, grid) and return the ledger."""
     ledger = ledger or Ledger(file=file, path=None)
@@ -315,10 +338,15 @@ def _resolve_industries(ledger: Ledger, rules: Rules) -> None:
             elif not table.rows:
                 continue  # an empty, unnamed header block says nothing
             else:
-                ledger.findings.append(make_finding(
-                    "table-industry-unknown", file=ledger.file, sheet=table.sheet,
-                    cell=table.header_cell, row=table.header_row + 1,
-                ))
+                ledger.findings.append(
+                    make_finding(
+                        "table-industry-unknown",
+                        file=ledger.file,
+                        sheet=table.sheet,
+                        cell=table.header_cell,
+                        row=table.header_row + 1,
+                    )
+                )
         kept.append(table)
     ledger.tables = kept
 
@@ -342,10 +370,16 @@ def merge_same_industry(ledger: Ledger) -> list[Finding]:
             out[out.index(first)] = merged[table.industry] = table
             continue
         if table.rows:
-            findings.append(make_finding(
-                "table-duplicate", file=ledger.file, sheet=table.sheet,
-                cell=table.header_cell, row=table.header_row + 1, value=table.industry,
-            ))
+            findings.append(
+                make_finding(
+                    "table-duplicate",
+                    file=ledger.file,
+                    sheet=table.sheet,
+                    cell=table.header_cell,
+                    row=table.header_row + 1,
+                    value=table.industry,
+                )
+            )
             first.rows.extend(table.rows)
     ledger.tables = out
     return findings

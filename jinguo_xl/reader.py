@@ -76,18 +76,23 @@ def _check_zip(path: Path) -> None:
             names = set(zf.namelist())
             if "xl/workbook.xml" not in names:
                 if "word/document.xml" in names:
-                    raise UnreadableWorkbook("这是 Word 文档，不是 Excel 工作簿，请把表格放进 Excel 后提交")
+                    raise UnreadableWorkbook(
+                        "这是 Word 文档，不是 Excel 工作簿，请把表格放进 Excel 后提交"
+                    )
                 raise UnreadableWorkbook("压缩包中没有 Excel 工作簿内容，文件不是 .xlsx 或已损坏")
             for info in zf.infolist():
                 if info.file_size > MAX_UNCOMPRESSED or (
-                    info.compress_size and info.file_size > 50 * 1024 * 1024
+                    info.compress_size
+                    and info.file_size > 50 * 1024 * 1024
                     and info.file_size / info.compress_size > MAX_RATIO
                 ):
                     raise UnreadableWorkbook(
                         f"文件中的“{info.filename}”解压后异常巨大，疑似恶意文件，已拒绝读取"
                     )
     except zipfile.BadZipFile:
-        raise UnreadableWorkbook("文件已损坏（压缩包不完整，可能没有下载或复制完），请重新保存后提交") from None
+        raise UnreadableWorkbook(
+            "文件已损坏（压缩包不完整，可能没有下载或复制完），请重新保存后提交"
+        ) from None
 
 
 def _check_ole(path: Path) -> None:
@@ -145,7 +150,9 @@ def read_workbook(
     rules = rules or load_rules()
     ledger = Ledger(file=display or str(path), path=path)
     if path.suffix.lower() not in WORKBOOK_SUFFIXES:
-        raise UnreadableWorkbook(f"不支持的文件类型“{path.suffix}”，请提交 .xlsx、.xlsm 或 .xls 工作簿")
+        raise UnreadableWorkbook(
+            f"不支持的文件类型“{path.suffix}”，请提交 .xlsx、.xlsm 或 .xls 工作簿"
+        )
     sheets = load_grids(path)
     parse_grids(sheets, rules, ledger=ledger)
     ledger.findings.extend(merge_same_industry(ledger))
@@ -163,5 +170,11 @@ def read_grids(
     return ledger
 
 
-__all__ = ["WORKBOOK_SUFFIXES", "folder_county", "load_grids", "read_grids", "read_workbook",
-           "make_finding"]
+__all__ = [
+    "WORKBOOK_SUFFIXES",
+    "folder_county",
+    "load_grids",
+    "make_finding",
+    "read_grids",
+    "read_workbook",
+]

@@ -51,9 +51,19 @@ class Metrics:
                 return float(value)
             return value
 
-        keys = ("training_person_times", "training_sessions", "household_sessions", "employed",
-                "sales_wan", "sales_wan_all", "pass_rate", "employment_rate", "startups",
-                "households", "priority_share")
+        keys = (
+            "training_person_times",
+            "training_sessions",
+            "household_sessions",
+            "employed",
+            "sales_wan",
+            "sales_wan_all",
+            "pass_rate",
+            "employment_rate",
+            "startups",
+            "households",
+            "priority_share",
+        )
         return {k: conv(getattr(self, k)) for k in keys}
 
 
@@ -77,9 +87,15 @@ class TargetResult:
                 return float(value)
             return value
 
-        return {"metric": self.metric, "label": self.label, "required": num(self.required),
-                "actual": num(self.actual), "met": self.met, "in_principle": self.in_principle,
-                "or_group": self.or_group}
+        return {
+            "metric": self.metric,
+            "label": self.label,
+            "required": num(self.required),
+            "actual": num(self.actual),
+            "met": self.met,
+            "in_principle": self.in_principle,
+            "or_group": self.or_group,
+        }
 
     def text(self) -> str:
         """``培训人次 45/50`` — actual over required, in the unit the clerk reads."""
@@ -130,8 +146,10 @@ def fmt_percent(value: object) -> str:
 
 # ---------------------------------------------------------------------- metrics
 
-def compute_metrics(table: CleanTable, rules: Rules, declared_households: int | None,
-                    per_household: bool) -> Metrics:
+
+def compute_metrics(
+    table: CleanTable, rules: Rules, declared_households: int | None, per_household: bool
+) -> Metrics:
     """Count spec §4's metrics over one table's rows."""
     m = Metrics()
     rows = table.rows
@@ -192,6 +210,7 @@ def compute_metrics(table: CleanTable, rules: Rules, declared_households: int | 
 
 # ---------------------------------------------------------------------- targets and status
 
+
 def _required(target: Target, households: int | None) -> Fraction:
     """The threshold; per-household targets accumulate over the households (spec §5)."""
     required = Fraction(str(target.min))
@@ -219,19 +238,29 @@ def evaluate_table(table: CleanTable, base: BaseInfo, rules: Rules) -> TableResu
         return result
     if not rules.allowed(bt.name, table.industry):
         result.status = STATUS_NOT_MET
-        result.reason = (f"{STATUS_NOT_MET}：{bt.name}不能填报{table.industry}表"
-                         f"（可选：{'、'.join(bt.industries)}）")
+        result.reason = (
+            f"{STATUS_NOT_MET}：{bt.name}不能填报{table.industry}表"
+            f"（可选：{'、'.join(bt.industries)}）"
+        )
         return result
     for target in rules.targets_for(bt.name, table.industry):
         metric = rules.metrics[target.metric]
         actual = metrics.get(target.metric)
         required = _required(target, metrics.households)
         met = actual is not None and Fraction(actual) >= Fraction(required)
-        result.targets.append(TargetResult(
-            target.metric, metric.label, metric.unit, required, actual, met,
-            target.in_principle, target.or_group,
-            "" if actual is not None else _why_unknown(target.metric, rules, table),
-        ))
+        result.targets.append(
+            TargetResult(
+                target.metric,
+                metric.label,
+                metric.unit,
+                required,
+                actual,
+                met,
+                target.in_principle,
+                target.or_group,
+                "" if actual is not None else _why_unknown(target.metric, rules, table),
+            )
+        )
     result.status, result.reason = _status(result.targets)
     return result
 

@@ -91,10 +91,21 @@ class _Collector:
         self.file = ledger.file
         self.items: list[Finding] = list(ledger.findings)
 
-    def add(self, code: str, sheet: str, cell: str, *, column: str = "", row: int | None = None,
-            **params: object) -> None:
-        self.items.append(make_finding(code, file=self.file, sheet=sheet, cell=cell, column=column,
-                                       row=row, **params))
+    def add(
+        self,
+        code: str,
+        sheet: str,
+        cell: str,
+        *,
+        column: str = "",
+        row: int | None = None,
+        **params: object,
+    ) -> None:
+        self.items.append(
+            make_finding(
+                code, file=self.file, sheet=sheet, cell=cell, column=column, row=row, **params
+            )
+        )
 
 
 def _text(value: object) -> str:
@@ -102,6 +113,7 @@ def _text(value: object) -> str:
 
 
 # ---------------------------------------------------------------------- base information
+
 
 def _check_base(ledger: Ledger, rules: Rules, out: _Collector) -> BaseInfo:
     base = BaseInfo(year=rules.year)
@@ -130,8 +142,13 @@ def _check_base(ledger: Ledger, rules: Rules, out: _Collector) -> BaseInfo:
         if base.type is None:
             out.add("base-type-invalid", *where("type"), column=label("type"), detail=base.type_raw)
         elif norm_label(base.type_raw) != base.type:
-            out.add("base-type-alias", *where("type"), column=label("type"),
-                    detail=base.type_raw, value=base.type)
+            out.add(
+                "base-type-alias",
+                *where("type"),
+                column=label("type"),
+                detail=base.type_raw,
+                value=base.type,
+            )
 
     _check_county(base, ledger, rules, out, where("county"))
     township_raw = _text(fields["township"].raw) if "township" in fields else ""
@@ -140,8 +157,12 @@ def _check_base(ledger: Ledger, rules: Rules, out: _Collector) -> BaseInfo:
             rules, base.county, township_raw
         )
         if ambiguous:
-            out.add("township-ambiguous", *where("township"), column=label("township"),
-                    detail=township_raw)
+            out.add(
+                "township-ambiguous",
+                *where("township"),
+                column=label("township"),
+                detail=township_raw,
+            )
 
     if "industry" in fields and _text(fields["industry"].raw):
         raw = _text(fields["industry"].raw)
@@ -152,31 +173,48 @@ def _check_base(ledger: Ledger, rules: Rules, out: _Collector) -> BaseInfo:
     if "households" in fields and _text(fields["households"].raw):
         parsed = nz.parse_int(fields["households"].raw)
         if parsed.value is None or parsed.value < 1:
-            out.add("households-invalid", *where("households"), column=label("households"),
-                    detail=_text(fields["households"].raw))
+            out.add(
+                "households-invalid",
+                *where("households"),
+                column=label("households"),
+                detail=_text(fields["households"].raw),
+            )
         else:
             base.households = parsed.value
             bt = rules.base_type(base.type) if base.type else None
             if bt is not None and not bt.per_household:
-                out.add("households-not-workshop", *where("households"),
-                        column=label("households"))
+                out.add("households-not-workshop", *where("households"), column=label("households"))
 
     if "year" in fields and _text(fields["year"].raw):
         parsed = nz.parse_int(fields["year"].raw)
         if parsed.value is None:
-            out.add("year-invalid", *where("year"), column=label("year"),
-                    detail=_text(fields["year"].raw), value=rules.year)
+            out.add(
+                "year-invalid",
+                *where("year"),
+                column=label("year"),
+                detail=_text(fields["year"].raw),
+                value=rules.year,
+            )
         else:
             base.year = parsed.value
             if parsed.value != rules.year:
-                out.add("year-mismatch", *where("year"), column=label("year"),
-                        detail=parsed.value, value=rules.year)
+                out.add(
+                    "year-mismatch",
+                    *where("year"),
+                    column=label("year"),
+                    detail=parsed.value,
+                    value=rules.year,
+                )
 
     if "fill_date" in fields and _text(fields["fill_date"].raw):
         parsed_date = nz.parse_date(fields["fill_date"].raw)
         if parsed_date.value is None:
-            out.add("fill-date-invalid", *where("fill_date"), column=label("fill_date"),
-                    detail=_text(fields["fill_date"].raw))
+            out.add(
+                "fill-date-invalid",
+                *where("fill_date"),
+                column=label("fill_date"),
+                detail=_text(fields["fill_date"].raw),
+            )
         base.fill_date = parsed_date.value
     return base
 
@@ -203,9 +241,7 @@ def _check_county(
     base.county_confirmed = county.confirmed
 
 
-def match_township(
-    rules: Rules, county: str, text: str
-) -> tuple[str, Township | None, bool]:
+def match_township(rules: Rules, county: str, text: str) -> tuple[str, Township | None, bool]:
     """Match a typed township against the deep-poverty list of its county (spec scope).
 
     Returns (name to show, list entry or None, ambiguous). A name without its 乡/镇 suffix is
@@ -216,7 +252,7 @@ def match_township(
         c = rules.county(county)
         for prefix in (county, *(c.aliases if c else ())):
             if name.startswith(prefix) and len(name) > len(prefix):
-                name = name[len(prefix):]
+                name = name[len(prefix) :]
                 break
     in_county = [t for t in rules.townships if t.county == county] if county else []
     pool = in_county or [t for t in rules.townships if county in ("", UNKNOWN_COUNTY)]
@@ -234,8 +270,13 @@ def match_township(
 
 # ---------------------------------------------------------------------- rows
 
+
 def _check_row(
-    raw: RawRow, spec: TableSpec, headers: dict[str, str], rules: Rules, year: int,
+    raw: RawRow,
+    spec: TableSpec,
+    headers: dict[str, str],
+    rules: Rules,
+    year: int,
     out: _Collector,
 ) -> CleanRow:
     v = raw.values
@@ -284,7 +325,9 @@ def _check_row(
         money_p = nz.parse_money(v.get(spec.money), suspect_above=threshold)
         money = money_p.value
         if money_p.code == "money-suspect-yuan":
-            flag(money_p.code, spec.money, detail=_fmt_dec(money_p.value), value=_fmt_dec(threshold))
+            flag(
+                money_p.code, spec.money, detail=_fmt_dec(money_p.value), value=_fmt_dec(threshold)
+            )
         else:
             apply(money_p, spec.money)
 
@@ -304,12 +347,24 @@ def _check_row(
         apply(wt_p, "women_type")
 
     return CleanRow(
-        sheet=raw.sheet, excel_row=raw.excel_row, name_cell=raw.cell("name"),
-        seq=v.get("seq"), name=name, address=address, phone=phone_p.value,
-        train_date=date_p.value, train_filled=date_typed or bool(content),
-        train_content=content, money=money, qualified=flags["qualified"],
-        employed=flags["employed"], startup=flags["startup"], women_type=wt_p.value,
-        counted=wt_p.value in rules.counted_women, note=_text(v.get("note")), codes=codes,
+        sheet=raw.sheet,
+        excel_row=raw.excel_row,
+        name_cell=raw.cell("name"),
+        seq=v.get("seq"),
+        name=name,
+        address=address,
+        phone=phone_p.value,
+        train_date=date_p.value,
+        train_filled=date_typed or bool(content),
+        train_content=content,
+        money=money,
+        qualified=flags["qualified"],
+        employed=flags["employed"],
+        startup=flags["startup"],
+        women_type=wt_p.value,
+        counted=wt_p.value in rules.counted_women,
+        note=_text(v.get("note")),
+        codes=codes,
     )
 
 
@@ -328,20 +383,30 @@ def _check_table(
     if table.rows:
         for key in spec.required:
             if key not in table.cols:
-                out.add("column-missing", table.sheet, cell, column=spec.header_of(key, rules.columns),
-                        row=table.header_row + 1, value=table.industry)
+                out.add(
+                    "column-missing",
+                    table.sheet,
+                    cell,
+                    column=spec.header_of(key, rules.columns),
+                    row=table.header_row + 1,
+                    value=table.industry,
+                )
         for key in spec.added:
             if key not in table.cols and base.type and rules.targets_for(base.type, spec.industry):
                 needs = [t for t in rules.targets_for(base.type, spec.industry) if t.metric == key]
                 if needs:
-                    out.add("column-optional-missing", table.sheet, cell,
-                            column=spec.header_of(key, rules.columns), row=table.header_row + 1,
-                            value=table.industry,
-                            detail="无法统计带动就业人数，只能按其他指标判定是否达标")
+                    out.add(
+                        "column-optional-missing",
+                        table.sheet,
+                        cell,
+                        column=spec.header_of(key, rules.columns),
+                        row=table.header_row + 1,
+                        value=table.industry,
+                        detail="无法统计带动就业人数，只能按其他指标判定是否达标",
+                    )
     rows = [_check_row(r, spec, table.headers, rules, base.year, out) for r in table.rows]
     _flag_duplicates(rows, table, out)
-    return CleanTable(table.industry, table.sheet, spec, table.headers, rows,
-                      frozenset(table.cols))
+    return CleanTable(table.industry, table.sheet, spec, table.headers, rows, frozenset(table.cols))
 
 
 def _flag_duplicates(rows: list[CleanRow], table: RawTable, out: _Collector) -> None:
@@ -352,13 +417,20 @@ def _flag_duplicates(rows: list[CleanRow], table: RawTable, out: _Collector) -> 
         key = (row.name, row.phone or "", row.train_date, row.train_content)
         if key in seen:
             row.codes.append("row-duplicate")
-            out.add("row-duplicate", row.sheet, row.name_cell, column="带动妇女姓名",
-                    row=row.excel_row, value=seen[key])
+            out.add(
+                "row-duplicate",
+                row.sheet,
+                row.name_cell,
+                column="带动妇女姓名",
+                row=row.excel_row,
+                value=seen[key],
+            )
         else:
             seen[key] = row.excel_row
 
 
 # ---------------------------------------------------------------------- entry
+
 
 def check_ledger(ledger: Ledger, rules: Rules) -> Checked:
     """Validate everything in ``ledger``: base fields, each table's header and rows."""
@@ -373,12 +445,24 @@ def check_ledger(ledger: Ledger, rules: Rules) -> Checked:
     for t in filled:
         if base.type and not rules.allowed(base.type, t.industry):
             allowed = "、".join(rules.base_type(base.type).industries)
-            out.add("industry-not-allowed", t.sheet, _first_cell(ledger, t), value=t.industry,
-                    detail=base.type, allowed=allowed)
+            out.add(
+                "industry-not-allowed",
+                t.sheet,
+                _first_cell(ledger, t),
+                value=t.industry,
+                detail=base.type,
+                allowed=allowed,
+            )
         if base.industry and base.industry != t.industry:
             fv = ledger.fields["industry"]
-            out.add("industry-mismatch", fv.sheet, fv.cell, column="帮扶产业",
-                    detail=base.industry, value=t.industry)
+            out.add(
+                "industry-mismatch",
+                fv.sheet,
+                fv.cell,
+                column="帮扶产业",
+                detail=base.industry,
+                value=t.industry,
+            )
     if not filled:
         out.add("no-tables", ledger.sheets[0] if ledger.sheets else "", "A1")
     return Checked(base, tables, out.items)

@@ -15,18 +15,76 @@ Cells = Sequence[Sequence[object]]
 
 # The 样表 header rows, typed as clerks do (line breaks as in the Word table).
 HEADERS = {
-    "手工制作": ["序号", "带动\n妇女姓名", "家庭住址", "联系电话", "培训时间", "培训内容",
-               "产品收入\n（万元）", "妇女类型", "备注"],
-    "家政服务": ["序号", "带动\n妇女姓名", "家庭住址", "联系电话", "培训时间", "培训内容",
-               "是否合格", "是否就业", "妇女类型", "备注"],
-    "农村电商": ["序号", "带动\n妇女姓名", "家庭住址", "联系电话", "培训时间", "培训内容",
-               "代销产品\n（万元）", "是否就业（脱贫基地选填）", "妇女类型", "备注"],
-    "乡村旅游": ["序号", "带动\n妇女姓名", "家庭住址", "联系电话", "培训时间", "培训内容",
-               "是否就业（脱贫基地选填）", "是否创业（扶贫工坊选填）", "妇女类型", "备注"],
-    "种植养殖": ["序号", "带动\n妇女姓名", "家庭住址", "联系电话", "培训时间", "培训内容",
-               "是否就业（脱贫基地选填）", "发展产业收入（万元）（扶贫工坊选填）", "妇女类型", "备注"],
-    "加工制造": ["序号", "带动\n妇女姓名", "家庭住址", "联系电话", "培训时间", "培训内容",
-               "产品收入\n（万元）", "妇女类型", "备注"],
+    "手工制作": [
+        "序号",
+        "带动\n妇女姓名",
+        "家庭住址",
+        "联系电话",
+        "培训时间",
+        "培训内容",
+        "产品收入\n（万元）",
+        "妇女类型",
+        "备注",
+    ],
+    "家政服务": [
+        "序号",
+        "带动\n妇女姓名",
+        "家庭住址",
+        "联系电话",
+        "培训时间",
+        "培训内容",
+        "是否合格",
+        "是否就业",
+        "妇女类型",
+        "备注",
+    ],
+    "农村电商": [
+        "序号",
+        "带动\n妇女姓名",
+        "家庭住址",
+        "联系电话",
+        "培训时间",
+        "培训内容",
+        "代销产品\n（万元）",
+        "是否就业（脱贫基地选填）",
+        "妇女类型",
+        "备注",
+    ],
+    "乡村旅游": [
+        "序号",
+        "带动\n妇女姓名",
+        "家庭住址",
+        "联系电话",
+        "培训时间",
+        "培训内容",
+        "是否就业（脱贫基地选填）",
+        "是否创业（扶贫工坊选填）",
+        "妇女类型",
+        "备注",
+    ],
+    "种植养殖": [
+        "序号",
+        "带动\n妇女姓名",
+        "家庭住址",
+        "联系电话",
+        "培训时间",
+        "培训内容",
+        "是否就业（脱贫基地选填）",
+        "发展产业收入（万元）（扶贫工坊选填）",
+        "妇女类型",
+        "备注",
+    ],
+    "加工制造": [
+        "序号",
+        "带动\n妇女姓名",
+        "家庭住址",
+        "联系电话",
+        "培训时间",
+        "培训内容",
+        "产品收入\n（万元）",
+        "妇女类型",
+        "备注",
+    ],
 }
 
 
@@ -47,34 +105,58 @@ def write_xlsx(path: Path, sheets: Mapping[str, Cells], *, start: str = "A1") ->
     return path
 
 
-def woman(name: str, phone: str, *, kind: str = "贫困妇女", date: object = None,
-          content: str = "竹编技艺", address: str = "城口县鸡鸣乡青山村1组",
-          extra: Sequence[object] = (), note: str = "") -> list[object]:
+def woman(
+    name: str,
+    phone: str,
+    *,
+    kind: str = "贫困妇女",
+    date: object = None,
+    content: str = "竹编技艺",
+    address: str = "城口县鸡鸣乡青山村1组",
+    extra: Sequence[object] = (),
+    note: str = "",
+) -> list[object]:
     """One 样表 row: 序号 blank, then the common columns, ``extra`` (table-specific), type, 备注."""
     return [None, name, address, phone, date or dt.date(2020, 3, 5), content, *extra, kind, note]
 
 
-def people(n: int, *, prefix: str = "张", kind: str = "贫困妇女", sessions: int = 1,
-           extra: Sequence[object] = (), content: str = "竹编技艺",
-           address: str | None = None, start_phone: int = 0) -> list[list[object]]:
+def people(
+    n: int,
+    *,
+    prefix: str = "张",
+    kind: str = "贫困妇女",
+    sessions: int = 1,
+    extra: Sequence[object] = (),
+    content: str = "竹编技艺",
+    address: str | None = None,
+    start_phone: int = 0,
+) -> list[list[object]]:
     """``n`` distinct women, each trained ``sessions`` times (one row per 人次)."""
     rows = []
     given = "一二三四五六七八九十百千万亿甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥东南西北"
     for s in range(sessions):
         for i in range(n):
             name = prefix + given[i % len(given)] + given[i // len(given)]
-            rows.append(woman(
-                name, f"1380013{start_phone + i:04d}", kind=kind,
-                date=dt.date(2020, 3, 1) + dt.timedelta(days=7 * s), content=content,
-                address=address or f"城口县鸡鸣乡青山村{i + 1}组", extra=extra,
-            ))
+            rows.append(
+                woman(
+                    name,
+                    f"1380013{start_phone + i:04d}",
+                    kind=kind,
+                    date=dt.date(2020, 3, 1) + dt.timedelta(days=7 * s),
+                    content=content,
+                    address=address or f"城口县鸡鸣乡青山村{i + 1}组",
+                    extra=extra,
+                )
+            )
     return rows
 
 
 def stacked(base: str, tables: Mapping[str, Cells], *, legend: bool = True) -> list[list[object]]:
     """One sheet as in the notice: base line in one cell, each table under its caption line."""
-    out: list[list[object]] = [["重庆市妇联2020年就业帮扶巾帼示范基地帮扶贫困妇女情况统计表（样表）"],
-                               [base]]
+    out: list[list[object]] = [
+        ["重庆市妇联2020年就业帮扶巾帼示范基地帮扶贫困妇女情况统计表（样表）"],
+        [base],
+    ]
     for industry, rows in tables.items():
         out.append([f"{industry}带动统计表："])
         out.append(list(HEADERS[industry]))

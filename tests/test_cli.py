@@ -31,24 +31,48 @@ def test_check_json_has_the_required_shape(county_folder, capsys):
     good = files["城口县/甲合作社.xlsx"]
     assert good["ok"] is True and good["error"] is None
     assert good["base"] == good["base"] | {
-        "name": "甲合作社", "type": "巾帼扶贫车间", "leader": "王经理", "county": "城口县",
-        "township": None, "households": None}
+        "name": "甲合作社",
+        "type": "巾帼扶贫车间",
+        "leader": "王经理",
+        "county": "城口县",
+        "township": None,
+        "households": None,
+    }
     assert good["status"] == "达标" and good["reason"].startswith("达标：")
     (table,) = good["tables"]
     assert table["industry"] == "手工制作" and table["sheet"] == "统计表" and table["rows"] == 50
     assert table["metrics"] | {} == table["metrics"]
     assert set(table["metrics"]) >= {
-        "training_person_times", "training_sessions", "household_sessions", "employed",
-        "sales_wan", "sales_wan_all", "pass_rate", "employment_rate", "startups", "households"}
+        "training_person_times",
+        "training_sessions",
+        "household_sessions",
+        "employed",
+        "sales_wan",
+        "sales_wan_all",
+        "pass_rate",
+        "employment_rate",
+        "startups",
+        "households",
+    }
     assert table["metrics"]["sales_wan"] == 25.0 and table["metrics"]["pass_rate"] is None
     assert table["targets"][0] == {
-        "metric": "training_person_times", "label": "培训人次", "required": 50, "actual": 50,
-        "met": True, "in_principle": False, "or_group": None}
+        "metric": "training_person_times",
+        "label": "培训人次",
+        "required": 50,
+        "actual": 50,
+        "met": True,
+        "in_principle": False,
+        "or_group": None,
+    }
     assert good["totals"] == {"产品收入": 25.0, "代销产品": 0.0, "发展产业收入": 0.0}
     bad = files["城口县/乙合作社.xlsx"]
     finding = next(f for f in bad["findings"] if f["code"] == "phone-invalid")
     assert {k: finding[k] for k in ("severity", "sheet", "cell", "column")} == {
-        "severity": "error", "sheet": "统计表", "cell": "D9", "column": "联系电话"}
+        "severity": "error",
+        "sheet": "统计表",
+        "cell": "D9",
+        "column": "联系电话",
+    }
     broken = files["城口县/丙合作社.xlsx"]
     assert broken["ok"] is False and "不是 Excel 工作簿" in broken["error"]
     assert code == 1
@@ -98,4 +122,6 @@ def test_every_command_has_chinese_help(capsys):
         for action in command._actions:
             if action.dest != "help":
                 assert action.help and any("\u4e00" <= ch <= "\u9fff" for ch in action.help), (
-                    name, action.dest)
+                    name,
+                    action.dest,
+                )

@@ -43,8 +43,11 @@ def test_every_finding_code_raised_in_code_has_a_message():
                 func = node.func
                 name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
                 first = node.args[0]
-                if name in callers and isinstance(first, ast.Constant) and isinstance(
-                        first.value, str):
+                if (
+                    name in callers
+                    and isinstance(first, ast.Constant)
+                    and isinstance(first.value, str)
+                ):
                     used.add(first.value)
     assert used, "the scan found no finding codes at all"
     assert sorted(used - set(FINDINGS)) == []

@@ -14,12 +14,24 @@ def test_demo_covers_every_combination_and_status(tmp_path, rules):
     combos = {(r.base.type, t.industry) for r in reports for t in r.tables if t.rows}
     assert combos == {(bt.name, ind) for bt in rules.base_types for ind in bt.industries}
     assert {r.status for r in reports} == {"达标", "基本达标", "未达标", "未填报"}
-    assert {r.base.county for r in reports} >= {"城口县", "酉阳土家族苗族自治县", "石柱土家族自治县"}
+    assert {r.base.county for r in reports} >= {
+        "城口县",
+        "酉阳土家族苗族自治县",
+        "石柱土家族自治县",
+    }
     assert sum(r.base.deep_poverty for r in reports) >= 6
     codes = {f.code for r in reports for f in r.findings}
-    assert codes >= {"phone-invalid", "money-suspect-yuan", "money-converted", "yesno-converted",
-                     "women-type-alias", "women-type-invalid", "date-invalid", "row-duplicate",
-                     "address-missing"}
+    assert codes >= {
+        "phone-invalid",
+        "money-suspect-yuan",
+        "money-converted",
+        "yesno-converted",
+        "women-type-alias",
+        "women-type-invalid",
+        "date-invalid",
+        "row-duplicate",
+        "address-missing",
+    }
 
 
 def test_demo_people_are_clearly_fictional(tmp_path, rules):
@@ -38,7 +50,8 @@ def test_demo_is_deterministic(tmp_path, rules):
     a = [check_file(f, rules=rules) for f in write_demo(tmp_path / "a", rules)]
     b = [check_file(f, rules=rules) for f in write_demo(tmp_path / "b", rules)]
     assert [(r.status, r.reason, r.rows_read) for r in a] == [
-        (r.status, r.reason, r.rows_read) for r in b]
+        (r.status, r.reason, r.rows_read) for r in b
+    ]
 
 
 def test_demo_command_prints_where_everything_is(tmp_path, capsys):

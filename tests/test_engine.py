@@ -8,8 +8,14 @@ from tests.conftest import base_line, people, stacked, write_xlsx
 
 def test_folders_are_walked_recursively_in_stable_order(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    for rel in ("b县/x.xlsx", "a县/深/y.XLSX", "a县/z.xls", "a县/~$y.xlsx", "a县/.hidden.xlsx",
-                "a县/readme.txt"):
+    for rel in (
+        "b县/x.xlsx",
+        "a县/深/y.XLSX",
+        "a县/z.xls",
+        "a县/~$y.xlsx",
+        "a县/.hidden.xlsx",
+        "a县/readme.txt",
+    ):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_bytes(b"x")
     shown = [s for _, s in iter_workbooks([tmp_path / "a县", "b县/x.xlsx"])]

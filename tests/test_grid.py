@@ -11,11 +11,14 @@ def _codes(ledger):
 
 
 def test_stacked_sample_finds_each_table_under_its_caption(rules):
-    grid = stacked(base_line(), {
-        "手工制作": people(3),
-        "家政服务": people(2, extra=["是", "是"]),
-        "农村电商": [],
-    })
+    grid = stacked(
+        base_line(),
+        {
+            "手工制作": people(3),
+            "家政服务": people(2, extra=["是", "是"]),
+            "农村电商": [],
+        },
+    )
     ledger = parse_grids([("Sheet1", grid)], rules)
     found = {t.industry: len(t.rows) for t in ledger.tables}
     assert found == {"手工制作": 3, "家政服务": 2, "农村电商": 0}
@@ -53,11 +56,26 @@ def test_legend_typed_across_one_row_is_skipped(rules):
 
 
 def test_header_found_by_label_when_shifted_and_reordered(rules):
-    header = ["备注", "妇女类型", "联系电话", "带动妇女姓名", "家庭住址", "培训内容", "培训时间",
-              "产品收入(万元)", "自加的列"]
+    header = [
+        "备注",
+        "妇女类型",
+        "联系电话",
+        "带动妇女姓名",
+        "家庭住址",
+        "培训内容",
+        "培训时间",
+        "产品收入(万元)",
+        "自加的列",
+    ]
     row = ["", "贫困妇女", "13800130001", "张一", "青山村", "竹编", "2020-03-05", 1.2, "x"]
-    grid = [[], [], [None, None, "带动基地名称：", "某社"], [], [None, None, *header],
-            [None, None, *row]]
+    grid = [
+        [],
+        [],
+        [None, None, "带动基地名称：", "某社"],
+        [],
+        [None, None, *header],
+        [None, None, *row],
+    ]
     ledger = parse_grids([("手工制作", grid)], rules)
     table = ledger.tables[0]
     assert table.industry == "手工制作"  # from the sheet name
@@ -68,12 +86,24 @@ def test_header_found_by_label_when_shifted_and_reordered(rules):
 
 
 def test_label_cell_and_value_cell_pairs(rules):
-    info = [["带动基地名称", "示例社"], ["创建基地类型：", "家庭工坊"], ["基地负责人姓名", None, "李某"],
-            ["所属区县", "城口"], ["帮扶户数", 3], ["所在乡镇（街道）", "鸡鸣乡"]]
+    info = [
+        ["带动基地名称", "示例社"],
+        ["创建基地类型：", "家庭工坊"],
+        ["基地负责人姓名", None, "李某"],
+        ["所属区县", "城口"],
+        ["帮扶户数", 3],
+        ["所在乡镇（街道）", "鸡鸣乡"],
+    ]
     ledger = parse_grids([("基本信息", info)], rules)
     got = {k: v.raw for k, v in ledger.fields.items()}
-    assert got == {"name": "示例社", "type": "家庭工坊", "leader": "李某", "county": "城口",
-                   "households": 3, "township": "鸡鸣乡"}
+    assert got == {
+        "name": "示例社",
+        "type": "家庭工坊",
+        "leader": "李某",
+        "county": "城口",
+        "households": 3,
+        "township": "鸡鸣乡",
+    }
     assert ledger.fields["leader"].cell == "C3"
 
 
@@ -104,8 +134,17 @@ def test_ambiguous_table_without_declaration_is_a_finding(rules):
 
 def test_table_split_by_blank_rows_and_total_row(rules):
     rows = people(4)
-    grid = [["手工制作带动统计表："], HEADERS["手工制作"], rows[0], rows[1], [], [], rows[2],
-            rows[3], ["合计", None, None, None, None, None, 3.0]]
+    grid = [
+        ["手工制作带动统计表："],
+        HEADERS["手工制作"],
+        rows[0],
+        rows[1],
+        [],
+        [],
+        rows[2],
+        rows[3],
+        ["合计", None, None, None, None, None, 3.0],
+    ]
     ledger = parse_grids([("s", grid)], rules)
     assert len(ledger.tables[0].rows) == 4
     assert ("s", "B9", "total-row-skipped") in _codes(ledger)
@@ -119,8 +158,15 @@ def test_rows_with_only_a_serial_number_are_skipped(rules):
 
 
 def test_same_table_twice_is_joined_with_a_warning(rules):
-    grid = [["手工制作带动统计表："], HEADERS["手工制作"], *people(2),
-            [], ["手工制作带动统计表："], HEADERS["手工制作"], *people(1, prefix="李")]
+    grid = [
+        ["手工制作带动统计表："],
+        HEADERS["手工制作"],
+        *people(2),
+        [],
+        ["手工制作带动统计表："],
+        HEADERS["手工制作"],
+        *people(1, prefix="李"),
+    ]
     ledger = parse_grids([("s", grid)], rules)
     findings = merge_same_industry(ledger)
     assert len(ledger.tables) == 1 and len(ledger.tables[0].rows) == 3

@@ -59,12 +59,15 @@ def test_reads_xlsm_as_data_only(tmp_path, sample_xlsx):
     assert sum(len(t.rows) for t in ledger.tables) == 3
 
 
-@pytest.mark.parametrize(("situation", "content", "message"), [
-    ("empty", b"", "文件是空的"),
-    ("random_bytes", bytes(range(256)) * 8, "不是 Excel 工作簿或已损坏"),
-    ("csv_renamed", "序号,姓名,电话\n1,张三,13800130001\n".encode("gb18030"), "CSV"),
-    ("html_renamed", b"<html><body><table><tr><td>1</td></tr></table></body></html>", "网页"),
-])
+@pytest.mark.parametrize(
+    ("situation", "content", "message"),
+    [
+        ("empty", b"", "文件是空的"),
+        ("random_bytes", bytes(range(256)) * 8, "不是 Excel 工作簿或已损坏"),
+        ("csv_renamed", "序号,姓名,电话\n1,张三,13800130001\n".encode("gb18030"), "CSV"),
+        ("html_renamed", b"<html><body><table><tr><td>1</td></tr></table></body></html>", "网页"),
+    ],
+)
 def test_disguised_or_broken_files_get_a_clear_message(tmp_path, situation, content, message):
     path = tmp_path / f"{situation}.xlsx"
     path.write_bytes(content)
@@ -126,12 +129,15 @@ def test_reading_never_modifies_the_input(sample_xlsx):
     assert hashlib.sha256(sample_xlsx.read_bytes()).hexdigest() == before
 
 
-@pytest.mark.parametrize(("folders", "county"), [
-    (("城口县",), "城口县"),
-    (("2020年", "酉阳", "第一批"), "酉阳土家族苗族自治县"),
-    (("涪陵区",), "涪陵区"),
-    (("收件箱",), None),
-])
+@pytest.mark.parametrize(
+    ("folders", "county"),
+    [
+        (("城口县",), "城口县"),
+        (("2020年", "酉阳", "第一批"), "酉阳土家族苗族自治县"),
+        (("涪陵区",), "涪陵区"),
+        (("收件箱",), None),
+    ],
+)
 def test_county_from_nearest_parent_folder(tmp_path, rules, folders, county):
     path = tmp_path.joinpath(*folders, "x.xlsx")
     assert folder_county(path, rules) == county

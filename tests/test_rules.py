@@ -33,8 +33,17 @@ def test_table_headers_are_the_sample_form_plus_one_added_column(rules):
         spec = rules.tables[industry]
         return [spec.header_of(k, rules.columns) for k in spec.columns]
 
-    assert headers("手工制作") == ["序号", "带动妇女姓名", "家庭住址", "联系电话", "培训时间", "培训内容",
-                               "产品收入（万元）", "妇女类型", "备注"]
+    assert headers("手工制作") == [
+        "序号",
+        "带动妇女姓名",
+        "家庭住址",
+        "联系电话",
+        "培训时间",
+        "培训内容",
+        "产品收入（万元）",
+        "妇女类型",
+        "备注",
+    ]
     assert headers("农村电商")[6:8] == ["代销产品（万元）", "是否就业（脱贫基地选填）"]
     assert rules.tables["农村电商"].added == {"employed"}
     assert headers("家政服务")[6:8] == ["是否合格", "是否就业"]
@@ -44,8 +53,10 @@ def test_table_headers_are_the_sample_form_plus_one_added_column(rules):
 def test_targets_read_as_the_notice_says(rules):
     t = {(x.base_type, x.industry, x.metric): x for x in rules.targets}
     assert t[("巾帼脱贫基地", "种植养殖", "training_person_times")].min == 100
-    assert t[("巾帼脱贫基地", "农村电商", "employed")].or_group == \
-        t[("巾帼脱贫基地", "农村电商", "sales_wan")].or_group
+    assert (
+        t[("巾帼脱贫基地", "农村电商", "employed")].or_group
+        == t[("巾帼脱贫基地", "农村电商", "sales_wan")].or_group
+    )
     assert t[("巾帼脱贫基地", "乡村旅游", "employed")].in_principle
     assert t[("巾帼扶贫车间", "家政服务", "training_person_times")].in_principle
     assert t[("巾帼扶贫车间", "家政服务", "pass_rate")].min == 0.7
@@ -53,9 +64,16 @@ def test_targets_read_as_the_notice_says(rules):
     assert t[("巾帼扶贫家庭工坊", "乡村旅游", "startups")].min == 1
 
 
-@pytest.mark.parametrize(("text", "official"), [
-    ("巾帼扶贫车间", "巾帼扶贫车间"), ("扶贫工坊", "巾帼扶贫家庭工坊"), ("家庭工坊", "巾帼扶贫家庭工坊"),
-    (" 脱贫基地 ", "巾帼脱贫基地"), ("示范基地", None)])
+@pytest.mark.parametrize(
+    ("text", "official"),
+    [
+        ("巾帼扶贫车间", "巾帼扶贫车间"),
+        ("扶贫工坊", "巾帼扶贫家庭工坊"),
+        ("家庭工坊", "巾帼扶贫家庭工坊"),
+        (" 脱贫基地 ", "巾帼脱贫基地"),
+        ("示范基地", None),
+    ],
+)
 def test_type_spellings(rules, text, official):
     assert rules.resolve_type(text) == official
 
@@ -63,7 +81,11 @@ def test_type_spellings(rules, text, official):
 def test_scope_lists_with_confirmed_flags(rules):
     assert len(rules.counties) == 14
     assert {c.name for c in rules.counties if not c.confirmed} == {
-        "万州区", "武隆区", "丰都县", "秀山土家族苗族自治县"}
+        "万州区",
+        "武隆区",
+        "丰都县",
+        "秀山土家族苗族自治县",
+    }
     assert rules.resolve_county("开县") == "开州区"
     assert len(rules.townships) == 17 and rules.notice_township_count == 18
     dashun = next(t for t in rules.townships if t.name == "大顺乡")
@@ -71,21 +93,45 @@ def test_scope_lists_with_confirmed_flags(rules):
     assert next(t for t in rules.townships if t.name == "车田乡").county == "酉阳土家族苗族自治县"
 
 
-@pytest.mark.parametrize(("situation", "mutate", "message"), [
-    ("target_on_disallowed_industry",
-     lambda d: d["targets"].append({"base_type": "巾帼扶贫车间", "industry": "种植养殖",
-                                    "metric": "employed", "min": 1}), "不是允许的组合"),
-    ("unknown_metric", lambda d: d["targets"][0].update(metric="happiness"), "未定义的指标"),
-    ("combination_without_target",
-     lambda d: d.update(targets=[t for t in d["targets"] if t["industry"] != "乡村旅游"]),
-     "没有目标"),
-    ("table_with_unknown_column", lambda d: d["tables"][0]["columns"].append("age"), "未定义的列"),
-    ("women_alias_to_nowhere", lambda d: d["women"]["aliases"].update({"x": "外星人"}),
-     "别名指向未知类型"),
-    ("missing_key", lambda d: d.pop("counties"), "缺少或写错了字段"),
-    ("per_household_on_workshop",
-     lambda d: d["targets"][5].update(per_household=True), "不能按户累加"),
-])
+@pytest.mark.parametrize(
+    ("situation", "mutate", "message"),
+    [
+        (
+            "target_on_disallowed_industry",
+            lambda d: d["targets"].append(
+                {
+                    "base_type": "巾帼扶贫车间",
+                    "industry": "种植养殖",
+                    "metric": "employed",
+                    "min": 1,
+                }
+            ),
+            "不是允许的组合",
+        ),
+        ("unknown_metric", lambda d: d["targets"][0].update(metric="happiness"), "未定义的指标"),
+        (
+            "combination_without_target",
+            lambda d: d.update(targets=[t for t in d["targets"] if t["industry"] != "乡村旅游"]),
+            "没有目标",
+        ),
+        (
+            "table_with_unknown_column",
+            lambda d: d["tables"][0]["columns"].append("age"),
+            "未定义的列",
+        ),
+        (
+            "women_alias_to_nowhere",
+            lambda d: d["women"]["aliases"].update({"x": "外星人"}),
+            "别名指向未知类型",
+        ),
+        ("missing_key", lambda d: d.pop("counties"), "缺少或写错了字段"),
+        (
+            "per_household_on_workshop",
+            lambda d: d["targets"][5].update(per_household=True),
+            "不能按户累加",
+        ),
+    ],
+)
 def test_inconsistent_rules_fail_at_load_time(tmp_path, situation, mutate, message):
     data = _raw()
     mutate(data)

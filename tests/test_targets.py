@@ -33,11 +33,13 @@ def targets(result):
 
 # ------------------------------------------------------------------ 扶贫车间 · 手工制作 / 加工制造
 
+
 @pytest.mark.parametrize("industry", ["手工制作", "加工制造"])
 def test_workshop_exactly_at_both_thresholds_is_met(tmp_path, industry):
     # 20 women with income (employed) trained twice = 40 人次, plus 10 more women without income
-    rows = people(20, sessions=2, extra=[0.5]) + people(10, prefix="李", extra=[None],
-                                                         start_phone=100)
+    rows = people(20, sessions=2, extra=[0.5]) + people(
+        10, prefix="李", extra=[None], start_phone=100
+    )
     report = check(tmp_path, "巾帼扶贫车间", industry, rows)
     result = table(report)
     assert targets(result) == {"training_person_times": (50, 50, True), "employed": (20, 20, True)}
@@ -47,8 +49,9 @@ def test_workshop_exactly_at_both_thresholds_is_met(tmp_path, industry):
 
 
 def test_workshop_one_short_is_not_met_with_reason(tmp_path):
-    rows = people(19, sessions=2, extra=[0.5]) + people(11, prefix="李", extra=[None],
-                                                         start_phone=100)
+    rows = people(19, sessions=2, extra=[0.5]) + people(
+        11, prefix="李", extra=[None], start_phone=100
+    )
     report = check(tmp_path, "巾帼扶贫车间", "手工制作", rows)
     assert report.status == "未达标"
     assert report.reason == "未达标：培训人次 49/50，带动就业 19/20"
@@ -56,9 +59,11 @@ def test_workshop_one_short_is_not_met_with_reason(tmp_path):
 
 
 def test_only_counted_women_count_toward_targets(tmp_path):
-    rows = (people(20, sessions=2, extra=[0.5])
-            + people(30, prefix="赵", kind="留守妇女", extra=[1.0], start_phone=200)
-            + people(5, prefix="钱", kind="普通妇女", extra=[1.0], start_phone=300))
+    rows = (
+        people(20, sessions=2, extra=[0.5])
+        + people(30, prefix="赵", kind="留守妇女", extra=[1.0], start_phone=200)
+        + people(5, prefix="钱", kind="普通妇女", extra=[1.0], start_phone=300)
+    )
     report = check(tmp_path, "巾帼扶贫车间", "手工制作", rows)
     result = table(report)
     assert targets(result)["training_person_times"] == (40, 50, False)
@@ -69,8 +74,9 @@ def test_only_counted_women_count_toward_targets(tmp_path):
 
 
 def test_unpoverty_women_count_and_their_share_is_reported(tmp_path):
-    rows = people(10, kind="未脱贫妇女", extra=[1]) + people(30, prefix="李", extra=[1],
-                                                          start_phone=100)
+    rows = people(10, kind="未脱贫妇女", extra=[1]) + people(
+        30, prefix="李", extra=[1], start_phone=100
+    )
     result = table(check(tmp_path, "巾帼扶贫车间", "手工制作", rows))
     assert result.metrics.training_person_times == 40
     assert result.metrics.priority_share == Fraction(1, 4)
@@ -85,13 +91,20 @@ def test_employed_counts_distinct_women_not_rows(tmp_path):
 
 # ------------------------------------------------------------------ 扶贫车间 · 家政服务
 
+
 def _housekeeping(trained: int, qualified: int, employed: int):
     rows = []
     for i in range(trained):
         extra = ["是" if i < qualified else "否", "是" if i < employed else "否"]
-        rows.append(woman(f"周{'甲乙丙丁戊己庚辛壬癸'[i % 10]}{'子丑寅卯辰巳午未申酉'[i // 10 % 10]}"
-                          f"{'东南西北中'[i // 100]}",
-                          f"1380013{i:04d}", extra=extra, content="母婴护理"))
+        rows.append(
+            woman(
+                f"周{'甲乙丙丁戊己庚辛壬癸'[i % 10]}{'子丑寅卯辰巳午未申酉'[i // 10 % 10]}"
+                f"{'东南西北中'[i // 100]}",
+                f"1380013{i:04d}",
+                extra=extra,
+                content="母婴护理",
+            )
+        )
     return rows
 
 
@@ -127,18 +140,24 @@ def test_housekeeping_rates_count_all_women_not_only_counted(tmp_path):
 
 # ------------------------------------------------------------------ 脱贫基地
 
+
 def test_poverty_base_planting_thresholds(tmp_path):
     rows = people(20, sessions=5, extra=["是", None])
     report = check(tmp_path, "巾帼脱贫基地", "种植养殖", rows)
-    assert targets(table(report)) == {"training_person_times": (100, 100, True),
-                                      "employed": (20, 20, True)}
+    assert targets(table(report)) == {
+        "training_person_times": (100, 100, True),
+        "employed": (20, 20, True),
+    }
 
 
-@pytest.mark.parametrize(("employed", "sales", "status"), [
-    (5, 0, "达标"),      # OR: the employment branch alone
-    (0, 20, "达标"),     # OR: the sales branch alone
-    (4, 19.99, "未达标"),  # neither
-])
+@pytest.mark.parametrize(
+    ("employed", "sales", "status"),
+    [
+        (5, 0, "达标"),  # OR: the employment branch alone
+        (0, 20, "达标"),  # OR: the sales branch alone
+        (4, 19.99, "未达标"),  # neither
+    ],
+)
 def test_poverty_base_ecommerce_or_target(tmp_path, employed, sales, status):
     rows = people(10, extra=[None, "否"])
     for i in range(employed):
@@ -151,16 +170,27 @@ def test_poverty_base_ecommerce_or_target(tmp_path, employed, sales, status):
 
 
 def test_ecommerce_without_the_added_column_can_only_meet_by_sales(tmp_path):
-    header = ["序号", "带动妇女姓名", "家庭住址", "联系电话", "培训时间", "培训内容", "代销产品（万元）",
-              "妇女类型", "备注"]
+    header = [
+        "序号",
+        "带动妇女姓名",
+        "家庭住址",
+        "联系电话",
+        "培训时间",
+        "培训内容",
+        "代销产品（万元）",
+        "妇女类型",
+        "备注",
+    ]
     rows = [woman("张三", "13800130001", extra=[5])]
     grid = [[base_line(kind="巾帼脱贫基地")], ["农村电商带动统计表："], header, *rows]
     path = write_xlsx(tmp_path / "a.xlsx", {"s": grid})
     report = check_file(path)
-    assert report.reason == ("未达标：带动就业 无法统计（表中没有“是否就业（脱贫基地选填）”列） 或 "
-                             "销售/收入 5/20 万元")
-    assert ("s", "A3", "column-optional-missing") in {(f.sheet, f.cell, f.code)
-                                                      for f in report.findings}
+    assert report.reason == (
+        "未达标：带动就业 无法统计（表中没有“是否就业（脱贫基地选填）”列） 或 销售/收入 5/20 万元"
+    )
+    assert ("s", "A3", "column-optional-missing") in {
+        (f.sheet, f.cell, f.code) for f in report.findings
+    }
     rows[0][6] = 20
     path = write_xlsx(tmp_path / "b.xlsx", {"s": [grid[0], grid[1], header, *rows]})
     assert check_file(path).status == "达标"
@@ -176,14 +206,21 @@ def test_poverty_base_tourism_in_principle(tmp_path, employed, status):
 
 # ------------------------------------------------------------------ 家庭工坊 (per household)
 
+
 def _workshop_rows(households: int, sessions: int, *, money: float, industry_extra=None):
     rows = []
     for h in range(households):
         for s in range(sessions):
             extra = industry_extra(h, s) if industry_extra else [money]
-            rows.append(woman(f"吴{'甲乙丙丁戊'[h]}", f"1380013{h:04d}",
-                              address=f"城口县鸡鸣乡青山村{h + 1}组",
-                              date=dt.date(2020, 3, 1) + dt.timedelta(days=s), extra=extra))
+            rows.append(
+                woman(
+                    f"吴{'甲乙丙丁戊'[h]}",
+                    f"1380013{h:04d}",
+                    address=f"城口县鸡鸣乡青山村{h + 1}组",
+                    date=dt.date(2020, 3, 1) + dt.timedelta(days=s),
+                    extra=extra,
+                )
+            )
     return rows
 
 
@@ -192,33 +229,48 @@ def test_family_workshop_targets_accumulate_over_derived_households(tmp_path):
     report = check(tmp_path, "巾帼扶贫家庭工坊", "手工制作", _workshop_rows(2, 20, money=0.05))
     result = table(report)
     assert result.metrics.households == 2
-    assert targets(result) == {"household_sessions": (40, 40, True),
-                               "sales_wan": (Decimal("2.00"), 2, True)}
+    assert targets(result) == {
+        "household_sessions": (40, 40, True),
+        "sales_wan": (Decimal("2.00"), 2, True),
+    }
     assert report.status == "达标"
     assert any(f.code == "households-derived" for f in report.findings)
 
 
 def test_family_workshop_declared_households_raise_the_target(tmp_path):
-    report = check(tmp_path, "巾帼扶贫家庭工坊", "手工制作", _workshop_rows(2, 20, money=0.05),
-                   extra_lines=["帮扶户数：3"])
+    report = check(
+        tmp_path,
+        "巾帼扶贫家庭工坊",
+        "手工制作",
+        _workshop_rows(2, 20, money=0.05),
+        extra_lines=["帮扶户数：3"],
+    )
     result = table(report)
     assert result.metrics.households == 3
     assert report.reason == "未达标：培训次数（按户累计） 40/60，销售/收入 2/3 万元"
 
 
 def test_family_workshop_declared_fewer_than_found_is_a_warning(tmp_path):
-    report = check(tmp_path, "巾帼扶贫家庭工坊", "手工制作", _workshop_rows(2, 20, money=0.05),
-                   extra_lines=["帮扶户数：1"])
+    report = check(
+        tmp_path,
+        "巾帼扶贫家庭工坊",
+        "手工制作",
+        _workshop_rows(2, 20, money=0.05),
+        extra_lines=["帮扶户数：1"],
+    )
     assert table(report).metrics.households == 1
     assert report.status == "达标"
     assert [f.code for f in report.findings if f.severity == "warning"] == [
-        "households-understated"]
+        "households-understated"
+    ]
 
 
 def test_session_attended_by_two_households_counts_once_for_each(tmp_path):
-    rows = [woman("吴甲", "13800130001", address="青山村1组", extra=[0.5]),
-            woman("吴乙", "13800130002", address="青山村2组", extra=[0.5]),
-            woman("吴丙", "13800130003", address="青山村2组", extra=[0.5])]  # same household
+    rows = [
+        woman("吴甲", "13800130001", address="青山村1组", extra=[0.5]),
+        woman("吴乙", "13800130002", address="青山村2组", extra=[0.5]),
+        woman("吴丙", "13800130003", address="青山村2组", extra=[0.5]),
+    ]  # same household
     result = table(check(tmp_path, "巾帼扶贫家庭工坊", "加工制造", rows))
     assert result.metrics.training_sessions == 1
     assert result.metrics.household_sessions == 2
@@ -236,8 +288,10 @@ def test_family_workshop_tourism_needs_a_startup_per_household(tmp_path):
     assert report.reason == "未达标：带动创业 1/2"
 
 
-@pytest.mark.parametrize(("industry", "sessions", "money"), [
-    ("加工制造", 10, 0.1), ("农村电商", 10, 0.2), ("种植养殖", 10, 0.2)])
+@pytest.mark.parametrize(
+    ("industry", "sessions", "money"),
+    [("加工制造", 10, 0.1), ("农村电商", 10, 0.2), ("种植养殖", 10, 0.2)],
+)
 def test_family_workshop_ten_sessions_industries_at_threshold(tmp_path, industry, sessions, money):
     def extra(h, s):
         if industry == "农村电商":
@@ -255,19 +309,22 @@ def test_family_workshop_ten_sessions_industries_at_threshold(tmp_path, industry
 
 # ------------------------------------------------------------------ status of the base
 
+
 def test_type_not_allowed_for_industry_is_an_error_and_not_met(tmp_path):
     report = check(tmp_path, "巾帼扶贫车间", "种植养殖", people(3, extra=["是", None]))
     assert report.status == "未达标"
     assert "巾帼扶贫车间不能填报种植养殖表" in report.reason
-    assert any(f.code == "industry-not-allowed" and f.severity == "error"
-               for f in report.findings)
+    assert any(f.code == "industry-not-allowed" and f.severity == "error" for f in report.findings)
 
 
 def test_base_takes_the_worst_status_of_its_tables(tmp_path):
-    grid = stacked(base_line(kind="巾帼扶贫家庭工坊"), {
-        "手工制作": _workshop_rows(1, 20, money=0.05),
-        "加工制造": _workshop_rows(1, 3, money=0.5),
-    })
+    grid = stacked(
+        base_line(kind="巾帼扶贫家庭工坊"),
+        {
+            "手工制作": _workshop_rows(1, 20, money=0.05),
+            "加工制造": _workshop_rows(1, 3, money=0.5),
+        },
+    )
     report = check_file(write_xlsx(tmp_path / "x.xlsx", {"s": grid}))
     assert [r.status for r in report.results if r.rows] == ["达标", "未达标"]
     assert report.status == "未达标"
@@ -279,7 +336,9 @@ def test_empty_workbook_is_not_filled(tmp_path):
     report = check_file(write_xlsx(tmp_path / "x.xlsx", {"s": grid}))
     assert report.status == "未填报"
     assert [f.code for f in report.findings if f.severity != "info"] == [
-        "county-unknown", "no-tables"]
+        "county-unknown",
+        "no-tables",
+    ]
 
 
 def test_unknown_type_cannot_be_decided(tmp_path):
@@ -288,7 +347,9 @@ def test_unknown_type_cannot_be_decided(tmp_path):
     assert any(f.code == "base-type-invalid" for f in report.findings)
 
 
-@pytest.mark.parametrize(("value", "text"), [
-    (45, "45"), (Decimal("3.90"), "3.9"), (Decimal("2.125"), "2.13"), (Fraction(1, 3), "0.33")])
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(45, "45"), (Decimal("3.90"), "3.9"), (Decimal("2.125"), "2.13"), (Fraction(1, 3), "0.33")],
+)
 def test_fmt_number(value, text):
     assert fmt_number(value) == text

@@ -17,8 +17,9 @@ from typing import Any
 from jinguo_xl.errors import RulesError
 from jinguo_xl.labels import norm_label
 
-COLUMN_KINDS = frozenset({"int", "name", "address", "phone", "date", "text", "money", "yesno",
-                          "women_type"})
+COLUMN_KINDS = frozenset(
+    {"int", "name", "address", "phone", "date", "text", "money", "yesno", "women_type"}
+)
 METRIC_KINDS = frozenset({"count", "money", "rate"})
 EMPLOYED_BY = frozenset({"yes", "money"})
 
@@ -196,14 +197,18 @@ def _build_checked(data: dict[str, Any]) -> Rules:
             headers=dict(raw.get("headers", {})),
             rates=frozenset(_tuple(raw, "rates")),
         )
-        unknown = (set(spec.columns) | spec.optional | spec.added | set(spec.headers)) - set(columns)
+        unknown = (set(spec.columns) | spec.optional | spec.added | set(spec.headers)) - set(
+            columns
+        )
         if unknown or (spec.money and spec.money not in spec.columns):
             raise RulesError(f"规则文件错误：{spec.industry} 表引用了未定义的列 {sorted(unknown)}")
         if not {"name", "phone", "women_type"} <= set(spec.columns):
             raise RulesError(f"规则文件错误：{spec.industry} 表缺少姓名、电话或妇女类型列")
-        if spec.employed_by not in EMPLOYED_BY or (
-            spec.employed_by == "money" and not spec.money
-        ) or (spec.employed_by == "yes" and "employed" not in spec.columns):
+        if (
+            spec.employed_by not in EMPLOYED_BY
+            or (spec.employed_by == "money" and not spec.money)
+            or (spec.employed_by == "yes" and "employed" not in spec.columns)
+        ):
             raise RulesError(f"规则文件错误：{spec.industry} 表的 employed_by 无法计算")
         tables[spec.industry] = spec
     rate_keys = {r["key"] for r in data["metrics"] if r["kind"] == "rate"}
@@ -212,8 +217,13 @@ def _build_checked(data: dict[str, Any]) -> Rules:
             raise RulesError(f"规则文件错误：{spec.industry} 表的比率 {sorted(bad)} 未定义")
 
     base_types = tuple(
-        BaseType(r["name"], r["short"], _tuple(r, "aliases"), _tuple(r, "industries"),
-                 bool(r.get("per_household", False)))
+        BaseType(
+            r["name"],
+            r["short"],
+            _tuple(r, "aliases"),
+            _tuple(r, "industries"),
+            bool(r.get("per_household", False)),
+        )
         for r in data["base_types"]
     )
     type_lookup: dict[str, str] = {}
@@ -234,8 +244,13 @@ def _build_checked(data: dict[str, Any]) -> Rules:
     targets = []
     for r in data["targets"]:
         target = Target(
-            r["base_type"], r["industry"], r["metric"], float(r["min"]), r.get("or_group"),
-            bool(r.get("in_principle", False)), bool(r.get("per_household", False)),
+            r["base_type"],
+            r["industry"],
+            r["metric"],
+            float(r["min"]),
+            r.get("or_group"),
+            bool(r.get("in_principle", False)),
+            bool(r.get("per_household", False)),
         )
         bt = type_names.get(target.base_type)
         if bt is None or target.industry not in bt.industries:
@@ -260,8 +275,9 @@ def _build_checked(data: dict[str, Any]) -> Rules:
         for alias in (c.name, *c.aliases):
             county_lookup[norm_label(alias)] = c.name
     townships = tuple(
-        Township(r["name"], county_lookup.get(norm_label(r["county"]), r["county"]),
-                 bool(r["confirmed"]))
+        Township(
+            r["name"], county_lookup.get(norm_label(r["county"]), r["county"]), bool(r["confirmed"])
+        )
         for r in data["townships"]
     )
     base_fields = tuple(

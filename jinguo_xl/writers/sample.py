@@ -17,8 +17,11 @@ from jinguo_xl.rules import Rules
 from jinguo_xl.writers.atomic import save_atomic
 
 # The 样表 was a Word table: several header cells break their text over lines.
-_WORD_BREAKS = {"带动妇女姓名": "带动\n妇女姓名", "产品收入（万元）": "产品收入\n（万元）",
-                "代销产品（万元）": "代销产品\n（万元）"}
+_WORD_BREAKS = {
+    "带动妇女姓名": "带动\n妇女姓名",
+    "产品收入（万元）": "产品收入\n（万元）",
+    "代销产品（万元）": "代销产品\n（万元）",
+}
 LAYOUTS = ("stacked", "per_sheet")
 
 Row = Mapping[str, object]
@@ -56,8 +59,14 @@ def write_sample(
     return save_atomic(Path(path), lambda tmp: wb.save(tmp))
 
 
-def _stacked(wb: Workbook, rules: Rules, base: Mapping[str, object],
-             tables: Mapping[str, Sequence[Row]], *, legend: bool) -> None:
+def _stacked(
+    wb: Workbook,
+    rules: Rules,
+    base: Mapping[str, object],
+    tables: Mapping[str, Sequence[Row]],
+    *,
+    legend: bool,
+) -> None:
     ws = wb.active
     ws.title = "统计表"
     ws.append([f"{rules.title}（样表）"])
@@ -84,8 +93,9 @@ def _stacked(wb: Workbook, rules: Rules, base: Mapping[str, object],
             ws.append([i if key == "seq" else data.get(key) for key, _ in headers])
 
 
-def _per_sheet(wb: Workbook, rules: Rules, base: Mapping[str, object],
-               tables: Mapping[str, Sequence[Row]]) -> None:
+def _per_sheet(
+    wb: Workbook, rules: Rules, base: Mapping[str, object], tables: Mapping[str, Sequence[Row]]
+) -> None:
     info = wb.active
     info.title = "基本信息"
     for label, value in base.items():
