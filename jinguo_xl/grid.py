@@ -320,6 +320,7 @@ def parse_grids(
     for name, grid in sheets:
         _SheetParser(name, grid, rules, lk, ledger).run()
     _resolve_industries(ledger, rules)
+    ledger.findings.extend(merge_same_industry(ledger))
     return ledger
 
 
@@ -367,7 +368,8 @@ def merge_same_industry(ledger: Ledger) -> list[Finding]:
             continue
         if not first.rows:
             # the first block was left empty: the filled one stands in its place
-            out[out.index(first)] = merged[table.industry] = table
+            slot = next(i for i, t in enumerate(out) if t is first)
+            out[slot] = merged[table.industry] = table
             continue
         if table.rows:
             findings.append(

@@ -15,8 +15,7 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook
 
 from jinguo_xl.errors import UnreadableWorkbook
-from jinguo_xl.findings import make_finding
-from jinguo_xl.grid import merge_same_industry, parse_grids
+from jinguo_xl.grid import parse_grids
 from jinguo_xl.ledger import Ledger
 from jinguo_xl.rules import Rules, load_rules
 
@@ -155,7 +154,6 @@ def read_workbook(
         )
     sheets = load_grids(path)
     parse_grids(sheets, rules, ledger=ledger)
-    ledger.findings.extend(merge_same_industry(ledger))
     ledger.folder_county = folder_county(path.resolve().parent / path.name, rules)
     return ledger
 
@@ -164,17 +162,4 @@ def read_grids(
     sheets: list[tuple[str, list[list[object]]]], *, rules: Rules | None = None, file: str = ""
 ) -> Ledger:
     """The same reading for grids already in memory (the open workbook, through xlwings)."""
-    rules = rules or load_rules()
-    ledger = parse_grids(sheets, rules, file=file)
-    ledger.findings.extend(merge_same_industry(ledger))
-    return ledger
-
-
-__all__ = [
-    "WORKBOOK_SUFFIXES",
-    "folder_county",
-    "load_grids",
-    "make_finding",
-    "read_grids",
-    "read_workbook",
-]
+    return parse_grids(sheets, rules or load_rules(), file=file)
