@@ -82,6 +82,24 @@ def lookups_for(rules: Rules) -> _Lookups:
     return _CACHE[key]
 
 
+def header_keys(cells: Sequence[object], lk: _Lookups) -> dict[int, str]:
+    """Column index → column key for every cell of ``cells`` that is a known header label."""
+    found: dict[int, str] = {}
+    for col, value in enumerate(cells):
+        if not isinstance(value, str) or not value.strip():
+            continue
+        label = norm_label(value)
+        key = lk.headers.get(label) or lk.headers.get(strip_parenthetical(label))
+        if key:
+            found[col] = key
+    return found
+
+
+def is_header(keys: dict[int, str]) -> bool:
+    """A header row shows enough known columns, the name column among them."""
+    return len(set(keys.values())) >= MIN_HEADER_COLUMNS and "name" in keys.values()
+
+
 def _field_text(value: object) -> str:
     """Raw cell text with full-width colon and parentheses, as the field pattern expects."""
     text = unicodedata.normalize("NFKC", str(value))
@@ -118,24 +136,13 @@ class _SheetParser:
             )
         )
 
-    def _header_keys(self, cells: Sequence[object]) -> dict[int, str]:
-        found: dict[int, str] = {}
-        for col, value in enumerate(cells):
-            if not isinstance(value, str) or not value.strip():
-                continue
-            label = norm_label(value)
-            key = self.lk.headers.get(label) or self.lk.headers.get(strip_parenthetical(label))
-            if key:
-                found[col] = key
-        return found
-
     # ------------------------------------------------------------------ walk
     def run(self) -> None:
         for r, cells in enumerate(self.grid):
             if not any(not _is_empty(v) for v in cells):
                 continue
-            keys = self._header_keys(cells)
-            if len(set(keys.values())) >= MIN_HEADER_COLUMNS and "name" in keys.values():
+            keys = header_keys(cells, self.lk)
+            if is_header(keys):
                 self._close_table()
                 self._open_table(r, cells, keys)
                 continue

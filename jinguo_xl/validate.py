@@ -284,7 +284,7 @@ def _check_row(
 
     def flag(code: str, key: str, **params: object) -> None:
         codes.append(code)
-        column = headers.get(key) or spec.header_of(key, rules.columns)
+        column = spec.header_of(key, rules.columns)
         out.add(code, raw.sheet, raw.cell(key), column=column, row=raw.excel_row, **params)
 
     def apply(parsed: nz.Parsed, key: str, **params: object) -> None:

@@ -1,0 +1,124 @@
+"""The engine over one table range, as Excel hands it over: a 2-D list of cell values.
+
+The UDFs (``=JINGUO_STATUS(…)``) and the ribbon macros see a table range, not a file. These
+functions give them the same counting as ``jinguo-xl check``: the range goes through the same
+grid reader (header found by label), the same row checks and the same targets, so a status in a
+cell always equals the status the CLI prints for the same workbook.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from jinguo_xl.engine import FileReport, evaluate_ledger, money_label
+from jinguo_xl.findings import Finding
+from jinguo_xl.grid import header_keys, is_header, lookups_for, parse_grids
+from jinguo_xl.labels import norm_label, strip_parenthetical
+from jinguo_xl.ledger import FieldValue, Ledger
+from jinguo_xl.messages import SEVERITY_LABEL
+from jinguo_xl.rules import Rules, load_rules
+
+Grid = Sequence[Sequence[object]]
+
+
+def _rows(grid: object) -> list[list[object]]:
+    """Excel hands a single cell as a scalar and a single row as a flat list: make it 2-D."""
+    if grid is None:
+        return []
+    if not isinstance(grid, (list, tuple)):
+        return [[grid]]
+    if grid and not isinstance(grid[0], (list, tuple)):
+        return [list(grid)]
+    return [list(r) for r in grid]
+
+
+def resolve_industry(text: object, rules: Rules) -> str | None:
+    label = norm_label(text)
+    return next((i for i in rules.industries if i in label), None)
+
+
+def table_report(
+    grid: object,
+    industry: str,
+    *,
+    base_type: object = None,
+    households: object = None,
+    sheet: str | None = None,
+    rules: Rules | None = None,
+) -> FileReport:
+    """Check and count one table range (header row included) as a base of ``base_type``."""
+    rules = rules or load_rules()
+    name = sheet or industry
+    ledger = Ledger(file="", path=None)
+    if base_type not in (None, ""):
+        ledger.fields["type"] = FieldValue(base_type, name, "")
+    if households not in (None, ""):
+        ledger.fields["households"] = FieldValue(households, name, "")
+    # The range is read as a sheet named after the industry, so no caption is needed.
+    parse_grids([(industry, _rows(grid))], rules, ledger=ledger)
+    ledger.sheets = (name,)
+    return evaluate_ledger(ledger, rules)
+
+
+def header_index(grid: Grid, rules: Rules) -> int | None:
+    """0-based index of the header row inside the range, or None when there is none."""
+    lk = lookups_for(rules)
+    return next((i for i, row in enumerate(grid) if is_header(header_keys(row, lk))), None)
+
+
+_ROW_CODES_SKIPPED = {"households-derived", "households-understated"}
+
+
+def row_problems(
+    grid: object, industry: str, *, rules: Rules | None = None, base_type: object = None
+) -> list[str]:
+    """One text per row *below the header*: the row's problems in Chinese, ``""`` when fine.
+
+    Only errors and warnings are shown; a cell has room for what the clerk must change.
+    """
+    rules = rules or load_rules()
+    rows = _rows(grid)
+    head = header_index(rows, rules)
+    if head is None:
+        return []
+    report = table_report(rows, industry, base_type=base_type, rules=rules)
+    by_row: dict[int, list[Finding]] = {}
+    for f in report.findings:
+        if f.row is None or f.severity == "info" or f.code in _ROW_CODES_SKIPPED:
+            continue
+        by_row.setdefault(f.row - 1, []).append(f)
+    out = []
+    for index in range(head + 1, len(rows)):
+        found = sorted(by_row.get(index, []), key=lambda f: f.severity != "error")
+        out.append("；".join(f"{SEVERITY_LABEL[f.severity]}：{f.message}" for f in found))
+    return out
+
+
+def money_total(
+    grid: object,
+    header: object,
+    *,
+    counted_only: bool = False,
+    rules: Rules | None = None,
+) -> Decimal:
+    """Sum of one money column (by its header, e.g. 产品收入) over the range's data rows."""
+    rules = rules or load_rules()
+    rows = _rows(grid)
+    wanted = strip_parenthetical(norm_label(header))
+    head = header_index(rows, rules)
+    if head is None:
+        raise ValueError("区域中没有找到统计表表头")
+    # 产品收入 is the money column of two tables; any table with that column counts it alike.
+    spec_industry = next(
+        (
+            industry
+            for industry, spec in rules.tables.items()
+            if spec.money and money_label(spec.header_of(spec.money, rules.columns)) == wanted
+        ),
+        None,
+    )
+    if spec_industry is None:
+        raise ValueError(f"“{header}”不是金额列（产品收入、代销产品或发展产业收入）")
+    report = table_report(rows, spec_industry, rules=rules)
+    return report.totals(rules, counted_only=counted_only).get(wanted, Decimal(0))

@@ -1,0 +1,56 @@
+"""One table range as Excel passes it: same status, problems per row, money totals."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from jinguo_xl.engine import check_file
+from jinguo_xl.reader import load_grids
+from jinguo_xl.sheetcalc import money_total, row_problems, table_report
+from tests.conftest import HEADERS, base_line, people, woman, write_xlsx
+
+
+@pytest.fixture
+def table_with_mistakes():
+    """Header, two good rows, one blank pre-formatted row, one row with three problems."""
+    return [
+        HEADERS["手工制作"],
+        *people(2, extra=[0.5]),
+        [None] * 9,
+        woman("张玉兰", "1381", address="", extra=["1.5万"], kind="贫困户"),
+    ]
+
+
+def test_row_problems_align_with_rows_below_the_header(table_with_mistakes):
+    problems = row_problems(table_with_mistakes, "手工制作")
+    assert len(problems) == 4
+    assert problems[:3] == ["", "", ""]
+    assert problems[3].startswith("错误：缺少家庭住址")
+    assert "警告：“产品收入（万元）”“1.5万”按 1.5 万元计" in problems[3]
+
+
+def test_range_without_header_has_no_problems_to_show():
+    assert row_problems([["a", "b"], [1, 2]], "手工制作") == []
+    assert row_problems(None, "手工制作") == []
+
+
+def test_money_totals_all_and_counted(table_with_mistakes):
+    table_with_mistakes.append(woman("李秀英", "13800130009", kind="留守妇女", extra=[2]))
+    assert money_total(table_with_mistakes, "产品收入") == Decimal("4.5")
+    assert money_total(table_with_mistakes, "产品收入（万元）", counted_only=True) == Decimal("2.5")
+    with pytest.raises(ValueError, match="不是金额列"):
+        money_total(table_with_mistakes, "妇女类型")
+
+
+def test_status_of_a_range_equals_the_cli_for_the_same_workbook(tmp_path):
+    rows = people(25, sessions=2, extra=[0.5])[:49]
+    path = write_xlsx(
+        tmp_path / "x.xlsx", {"手工制作": [[base_line()], HEADERS["手工制作"], *rows]}
+    )
+    from_file = check_file(path)
+    ((_, grid),) = load_grids(path)
+    from_range = table_report(grid[1:], "手工制作", base_type="巾帼扶贫车间")
+    assert from_range.status == from_file.status == "未达标"
+    assert from_range.reason == from_file.reason == "未达标：培训人次 49/50"
