@@ -286,6 +286,7 @@ class _SheetParser:
                     self._take_right(key, r, c, cells)
 
     def _take_right(self, key: str, r: int, c: int, cells: Sequence[object]) -> None:
+        blank_at = c + 1  # where a finding about the blank field should point
         for c2 in range(c + 1, min(len(cells), c + 8)):
             value = cells[c2]
             if _is_empty(value):
@@ -295,15 +296,18 @@ class _SheetParser:
                 if self.lk.field_pattern.match(text.strip()) or self.lk.field_labels.get(
                     norm_label(text)
                 ):
-                    return  # the next label: this one was left blank
+                    blank_at = c  # the next label follows at once: point at this label
+                    break
             self._set_field(key, value, r, c2)
             return
+        # Left blank: remember where its input cell is, so a finding can point there.
+        self.ledger.fields.setdefault(key, FieldValue(None, self.name, cell_ref(r, blank_at)))
 
     def _set_field(self, key: str, value: object, r: int, c: int) -> None:
         fields = self.ledger.fields
         if isinstance(value, str):
             value = " ".join(value.split())
-        if key not in fields:
+        if key not in fields or _is_empty(fields[key].raw):
             fields[key] = FieldValue(value, self.name, cell_ref(r, c))
             return
         if norm_label(fields[key].raw) != norm_label(value):

@@ -102,6 +102,7 @@ FINDINGS: dict[str, tuple[str, str]] = {
     "money-invalid": ("error", "“{column}”应为以万元计的数字：{detail}"),
     "money-negative": ("error", "“{column}”不能为负数，请改正"),
     "money-converted": ("warning", "“{column}”{detail}，请直接填写以万元计的数字"),
+    "money-as-text": ("warning", "“{column}”是文本格式的数字，已按数字计入，但 Excel 的合计不会计入它，请改为数字格式后重新输入"),
     "money-suspect-yuan": (
         "warning",
         "“{column}”为 {detail} 万元，单行超过 {value} 万元，疑似以元填写，请核对（1万元请填 1）",

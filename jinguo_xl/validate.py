@@ -324,6 +324,8 @@ def _check_row(
         threshold = Decimal(str(rules.money_suspect_wan))
         money_p = nz.parse_money(v.get(spec.money), suspect_above=threshold)
         money = money_p.value
+        if money_p.code is None and money is not None and isinstance(v.get(spec.money), str):
+            flag("money-as-text", spec.money)
         if money_p.code == "money-suspect-yuan":
             flag(
                 money_p.code, spec.money, detail=_fmt_dec(money_p.value), value=_fmt_dec(threshold)

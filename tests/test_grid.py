@@ -110,7 +110,7 @@ def test_label_cell_and_value_cell_pairs(rules):
 def test_blank_label_does_not_swallow_the_next_label(rules):
     grid = [["带动基地名称：", "创建基地类型：", "巾帼扶贫车间"]]
     ledger = parse_grids([("s", grid)], rules)
-    assert "name" not in ledger.fields
+    assert (ledger.fields["name"].raw, ledger.fields["name"].cell) == (None, "A1")
     assert ledger.fields["type"].raw == "巾帼扶贫车间"
 
 

@@ -61,6 +61,7 @@ def test_a_clean_row_has_no_findings(tmp_path):
         (woman("张玉兰", "13800130001", extra=["很多"]), "G4", "money-invalid", "error"),
         (woman("张玉兰", "13800130001", extra=[-1]), "G4", "money-negative", "error"),
         (woman("张玉兰", "13800130001", extra=["15000元"]), "G4", "money-converted", "warning"),
+    (woman("张玉兰", "13800130001", extra=["0.5"]), "G4", "money-as-text", "warning"),
         (woman("张玉兰", "13800130001", extra=[15000]), "G4", "money-suspect-yuan", "warning"),
         (woman("张玉兰", "13800130001", kind="", extra=[1]), "H4", "women-type-missing", "error"),
         (
