@@ -40,25 +40,53 @@ def build_parser() -> argparse.ArgumentParser:
         description="巾帼示范基地统计表：校验、达标判定与汇总（2020 年通知规则）",
     )
     parser.add_argument("--version", action="version", version=f"jinguo-xl {__version__}")
-    parser.add_argument("--rules-year", type=int, default=2020, help="使用哪一年通知的规则（默认 2020）")
+    parser.add_argument(
+        "--rules-year", type=int, default=2020, help="使用哪一年通知的规则（默认 2020）"
+    )
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
 
-    check = sub.add_parser("check", help="校验工作簿并判定每个基地是否达标",
-                           description="校验统计表工作簿（文件或文件夹，含子文件夹），输出每个基地的达标情况与问题。")
+    check = sub.add_parser(
+        "check",
+        help="校验工作簿并判定每个基地是否达标",
+        description="校验统计表工作簿（文件或文件夹，含子文件夹），输出每个基地的达标情况与问题。",
+    )
     check.add_argument("paths", nargs="+", metavar="路径", help="工作簿文件或文件夹")
     check.add_argument("--json", action="store_true", help="以 JSON 输出（供程序读取）")
     check.add_argument("--all-findings", action="store_true", help="列出全部问题而不只是前 10 条")
     check.set_defaults(func=cmd_check)
 
-    demo = sub.add_parser("demo", help="生成示例工作簿并校验（示例人员均为虚构）",
-                          description="在指定文件夹写入一组虚构的示例工作簿，校验它们并说明结果在哪里。")
-    demo.add_argument("folder", nargs="?", default="jinguo_demo", metavar="文件夹",
-                      help="示例写到哪里（默认 ./jinguo_demo）")
+    template = sub.add_parser(
+        "template",
+        help="生成官方统计表模板（.xlsx）",
+        description="生成带下拉列表、合计和校验公式的统计表模板，供基地填写。",
+    )
+    template.add_argument(
+        "-o",
+        "--output",
+        default="统计表模板.xlsx",
+        metavar="文件",
+        help="写到哪个文件（默认 ./统计表模板.xlsx）",
+    )
+    template.set_defaults(func=cmd_template)
+
+    demo = sub.add_parser(
+        "demo",
+        help="生成示例工作簿并校验（示例人员均为虚构）",
+        description="在指定文件夹写入一组虚构的示例工作簿，校验它们并说明结果在哪里。",
+    )
+    demo.add_argument(
+        "folder",
+        nargs="?",
+        default="jinguo_demo",
+        metavar="文件夹",
+        help="示例写到哪里（默认 ./jinguo_demo）",
+    )
     demo.set_defaults(func=cmd_demo)
     return parser
 
 
 # ---------------------------------------------------------------------- check
+
 
 def _collect(paths: Sequence[str]) -> list[tuple[Path, str]] | None:
     missing = [p for p in paths if not Path(p).exists()]
@@ -78,8 +106,9 @@ def cmd_check(args: argparse.Namespace, rules: Rules) -> int:
         return EXIT_USAGE
     reports = [check_file(path, rules=rules, display=shown) for path, shown in files]
     if args.json:
-        json.dump({"files": [r.to_json(rules) for r in reports]}, sys.stdout,
-                  ensure_ascii=False, indent=2)
+        json.dump(
+            {"files": [r.to_json(rules) for r in reports]}, sys.stdout, ensure_ascii=False, indent=2
+        )
         print()
     else:
         for report in reports:
@@ -99,8 +128,10 @@ def render_report(report: FileReport, rules: Rules, *, all_findings: bool = Fals
     assert base is not None
     township = f" {base.township}" if base.township else ""
     deep = "（深度贫困乡镇）" if base.deep_poverty else ""
-    lines.append(f"  基地：{base.name or '（未填写名称）'}｜{base.type or base.type_raw or '（类型未填）'}"
-                 f"｜负责人 {base.leader or '未填'}｜{base.county}{township}{deep}")
+    lines.append(
+        f"  基地：{base.name or '（未填写名称）'}｜{base.type or base.type_raw or '（类型未填）'}"
+        f"｜负责人 {base.leader or '未填'}｜{base.county}{township}{deep}"
+    )
     lines.append(f"  结论：{report.reason}")
     for r in report.results:
         if r.rows:
@@ -109,7 +140,8 @@ def render_report(report: FileReport, rules: Rules, *, all_findings: bool = Fals
     counted = report.totals(rules, counted_only=True)
     money = "，".join(
         f"{k} {fmt_number(v)} 万元（其中贫困妇女 {fmt_number(counted[k])}）"
-        for k, v in totals.items() if v or counted[k]
+        for k, v in totals.items()
+        if v or counted[k]
     )
     if money:
         lines.append(f"  金额合计：{money}")
@@ -121,8 +153,10 @@ def render_report(report: FileReport, rules: Rules, *, all_findings: bool = Fals
         where = "!".join(p for p in (f.sheet, f.cell) if p)
         lines.append(f"    [{SEVERITY_LABEL[f.severity]}] {where}：{f.message}")
     if len(ordered) > len(shown):
-        lines.append(f"    ……另有 {len(ordered) - len(shown)} 条，加 --all-findings 查看全部，"
-                     "或加 --json 导出")
+        lines.append(
+            f"    ……另有 {len(ordered) - len(shown)} 条，加 --all-findings 查看全部，"
+            "或加 --json 导出"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -135,14 +169,32 @@ def render_summary(reports: Sequence[FileReport]) -> str:
     status_text = "，".join(f"{k} {v} 个" for k, v in sorted(by_status.items()))
     rows = sum(r.rows_read for r in read)
     errors = sum(r.error_count for r in read)
-    text = (f"共 {len(reports)} 个文件：读取 {len(read)} 个，无法读取 {failed} 个；"
-            f"数据行 {rows} 行；错误 {errors} 条。")
+    text = (
+        f"共 {len(reports)} 个文件：读取 {len(read)} 个，无法读取 {failed} 个；"
+        f"数据行 {rows} 行；错误 {errors} 条。"
+    )
     if status_text:
         text += f"\n达标情况：{status_text}"
     return text
 
 
+# ---------------------------------------------------------------------- template
+
+
+def cmd_template(args: argparse.Namespace, rules: Rules) -> int:
+    from jinguo_xl.writers.template import write_template
+
+    path = Path(args.output)
+    if path.suffix.lower() != ".xlsx":
+        print("模板只能保存为 .xlsx 文件", file=sys.stderr)
+        return EXIT_USAGE
+    write_template(path, rules)
+    print(f"已生成模板：{path}")
+    return EXIT_OK
+
+
 # ---------------------------------------------------------------------- demo
+
 
 def cmd_demo(args: argparse.Namespace, rules: Rules) -> int:
     from jinguo_xl.demo import run_demo
@@ -151,6 +203,7 @@ def cmd_demo(args: argparse.Namespace, rules: Rules) -> int:
 
 
 # ---------------------------------------------------------------------- entry
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code (also used by the console script)."""

@@ -18,8 +18,32 @@ from jinguo_xl.rules import Rules
 from jinguo_xl.writers.sample import write_sample
 
 SURNAMES = "张王李刘陈杨黄赵吴周徐孙马朱胡郭何罗高林谭冉向田彭"
-GIVEN = ["玉兰", "秀英", "桂芳", "春梅", "晓燕", "小红", "丽", "芳", "敏", "静", "桂英", "翠花",
-         "明珍", "素琴", "红梅", "冬梅", "海燕", "金凤", "德芬", "永秀", "家琼", "光碧", "世英", "银花"]
+GIVEN = [
+    "玉兰",
+    "秀英",
+    "桂芳",
+    "春梅",
+    "晓燕",
+    "小红",
+    "丽",
+    "芳",
+    "敏",
+    "静",
+    "桂英",
+    "翠花",
+    "明珍",
+    "素琴",
+    "红梅",
+    "冬梅",
+    "海燕",
+    "金凤",
+    "德芬",
+    "永秀",
+    "家琼",
+    "光碧",
+    "世英",
+    "银花",
+]
 VILLAGES = ["青山村", "石桥村", "新华村", "桃园村", "龙泉村", "白岩村", "茶园村", "红岩村"]
 CONTENTS = {
     "手工制作": ["竹编技艺", "刺绣基础", "土家织锦", "草编工艺"],
@@ -29,7 +53,12 @@ CONTENTS = {
     "种植养殖": ["脆李种植", "中药材栽培", "生猪养殖", "蜜蜂养殖"],
     "加工制造": ["腊肉加工", "服装缝纫", "茶叶加工", "电子装配"],
 }
-MONEY_KEY = {"手工制作": "income", "加工制造": "income", "农村电商": "sales", "种植养殖": "industry_income"}
+MONEY_KEY = {
+    "手工制作": "income",
+    "加工制造": "income",
+    "农村电商": "sales",
+    "种植养殖": "industry_income",
+}
 NOTE = "示例数据，人员均为虚构"
 
 
@@ -59,46 +88,187 @@ class Plan:
 
 
 PLANS: tuple[Plan, ...] = (
-    Plan("城口县", "示例·城口县鸡鸣乡巾帼竹编扶贫车间", "巾帼扶贫车间", "手工制作",
-         township="鸡鸣乡", women=30, sessions=4, per_session=16, employed_share=0.8),
-    Plan("城口县", "示例·城口县刺绣家庭工坊", "巾帼扶贫家庭工坊", "手工制作", layout="per_sheet",
-         county_field="城口", township="修齐镇", women=3, sessions=22, per_session=3,
-         households=2, declared_households=2, money_per_woman=0.8, shared_women=2),
-    Plan("酉阳县", "示例·酉阳车田乡脆李种植基地", "巾帼脱贫基地", "种植养殖",
-         township="车田乡", women=40, sessions=4, per_session=20, employed_share=0.4,
-         money_per_woman=0.5),
-    Plan("酉阳县", "示例·酉阳浪坪乡中药材家庭工坊", "巾帼扶贫家庭工坊", "种植养殖",
-         layout="per_sheet", county_field="酉阳土家族苗族自治县", township="浪坪",
-         women=4, sessions=12, per_session=4, households=2, money_per_woman=1.2),
-    Plan("石柱县", "示例·石柱中益乡家政服务扶贫车间", "巾帼扶贫车间", "家政服务",
-         township="中益乡", women=45, sessions=3, per_session=15, employed_share=0.6,
-         qualified_share=0.8, mistakes=("yesno",)),
-    Plan("奉节县", "示例·奉节平安乡电商脱贫基地", "巾帼脱贫基地", "农村电商",
-         township="平安乡", women=20, sessions=3, per_session=10, employed_share=0.1,
-         money_per_woman=12),
-    Plan("奉节县", "示例·奉节脐橙电商家庭工坊", "巾帼扶贫家庭工坊", "农村电商", layout="per_sheet",
-         county_field="奉节县", township="永乐镇", women=3, sessions=6, per_session=3,
-         households=2, money_per_woman=0.5),
-    Plan("巫溪县", "示例·巫溪红池坝镇乡村旅游脱贫基地", "巾帼脱贫基地", "乡村旅游",
-         township="红池坝镇", women=20, sessions=2, per_session=12, employed_share=0.45),
-    Plan("巫溪县", "示例·巫溪宁厂民宿家庭工坊", "巾帼扶贫家庭工坊", "乡村旅游", layout="per_sheet",
-         county_field="巫溪", township="宁厂镇", women=2, sessions=21, per_session=2,
-         households=1, startups=1),
-    Plan("黔江区", "示例·黔江金溪镇服装加工扶贫车间", "巾帼扶贫车间", "加工制造",
-         township="金溪镇", women=35, sessions=3, per_session=20, employed_share=0.75,
-         shared_women=0),
-    Plan("黔江区", "示例·黔江腊肉加工家庭工坊", "巾帼扶贫家庭工坊", "加工制造", layout="per_sheet",
-         county_field="黔江区", township="濯水镇", women=4, sessions=8, per_session=3,
-         households=2, money_per_woman=0.3,
-         mistakes=("phone", "yuan", "text-money", "women-variant")),
-    Plan("彭水县", "示例·彭水苗绣扶贫车间", "巾帼扶贫车间", "手工制作",
-         township="大垭乡", women=30, sessions=3, per_session=18, employed_share=0.7,
-         mistakes=("phone", "date-text", "women-variant", "duplicate", "address")),
-    Plan("开州区", "示例·开州大进镇生猪养殖脱贫基地", "巾帼脱贫基地", "种植养殖",
-         layout="per_sheet", county_field="开州", township="大进镇", women=40, sessions=5,
-         per_session=22, employed_share=0.6, money_per_woman=0.6, shared_women=3),
-    Plan("云阳县", "示例·云阳泥溪镇茶叶加工扶贫车间", "巾帼扶贫车间", "加工制造",
-         township="泥溪镇", women=0, sessions=0, per_session=0),
+    Plan(
+        "城口县",
+        "示例·城口县鸡鸣乡巾帼竹编扶贫车间",
+        "巾帼扶贫车间",
+        "手工制作",
+        township="鸡鸣乡",
+        women=30,
+        sessions=4,
+        per_session=16,
+        employed_share=0.8,
+    ),
+    Plan(
+        "城口县",
+        "示例·城口县刺绣家庭工坊",
+        "巾帼扶贫家庭工坊",
+        "手工制作",
+        layout="per_sheet",
+        county_field="城口",
+        township="修齐镇",
+        women=3,
+        sessions=22,
+        per_session=3,
+        households=2,
+        declared_households=2,
+        money_per_woman=0.8,
+        shared_women=2,
+    ),
+    Plan(
+        "酉阳县",
+        "示例·酉阳车田乡脆李种植基地",
+        "巾帼脱贫基地",
+        "种植养殖",
+        township="车田乡",
+        women=40,
+        sessions=4,
+        per_session=20,
+        employed_share=0.4,
+        money_per_woman=0.5,
+    ),
+    Plan(
+        "酉阳县",
+        "示例·酉阳浪坪乡中药材家庭工坊",
+        "巾帼扶贫家庭工坊",
+        "种植养殖",
+        layout="per_sheet",
+        county_field="酉阳土家族苗族自治县",
+        township="浪坪",
+        women=4,
+        sessions=12,
+        per_session=4,
+        households=2,
+        money_per_woman=1.2,
+    ),
+    Plan(
+        "石柱县",
+        "示例·石柱中益乡家政服务扶贫车间",
+        "巾帼扶贫车间",
+        "家政服务",
+        township="中益乡",
+        women=45,
+        sessions=3,
+        per_session=15,
+        employed_share=0.6,
+        qualified_share=0.8,
+        mistakes=("yesno",),
+    ),
+    Plan(
+        "奉节县",
+        "示例·奉节平安乡电商脱贫基地",
+        "巾帼脱贫基地",
+        "农村电商",
+        township="平安乡",
+        women=20,
+        sessions=3,
+        per_session=10,
+        employed_share=0.1,
+        money_per_woman=12,
+    ),
+    Plan(
+        "奉节县",
+        "示例·奉节脐橙电商家庭工坊",
+        "巾帼扶贫家庭工坊",
+        "农村电商",
+        layout="per_sheet",
+        county_field="奉节县",
+        township="永乐镇",
+        women=3,
+        sessions=6,
+        per_session=3,
+        households=2,
+        money_per_woman=0.5,
+    ),
+    Plan(
+        "巫溪县",
+        "示例·巫溪红池坝镇乡村旅游脱贫基地",
+        "巾帼脱贫基地",
+        "乡村旅游",
+        township="红池坝镇",
+        women=20,
+        sessions=2,
+        per_session=12,
+        employed_share=0.45,
+    ),
+    Plan(
+        "巫溪县",
+        "示例·巫溪宁厂民宿家庭工坊",
+        "巾帼扶贫家庭工坊",
+        "乡村旅游",
+        layout="per_sheet",
+        county_field="巫溪",
+        township="宁厂镇",
+        women=2,
+        sessions=21,
+        per_session=2,
+        households=1,
+        startups=1,
+    ),
+    Plan(
+        "黔江区",
+        "示例·黔江金溪镇服装加工扶贫车间",
+        "巾帼扶贫车间",
+        "加工制造",
+        township="金溪镇",
+        women=35,
+        sessions=3,
+        per_session=20,
+        employed_share=0.75,
+        shared_women=0,
+    ),
+    Plan(
+        "黔江区",
+        "示例·黔江腊肉加工家庭工坊",
+        "巾帼扶贫家庭工坊",
+        "加工制造",
+        layout="per_sheet",
+        county_field="黔江区",
+        township="濯水镇",
+        women=4,
+        sessions=8,
+        per_session=3,
+        households=2,
+        money_per_woman=0.3,
+        mistakes=("phone", "yuan", "text-money", "women-variant"),
+    ),
+    Plan(
+        "彭水县",
+        "示例·彭水苗绣扶贫车间",
+        "巾帼扶贫车间",
+        "手工制作",
+        township="大垭乡",
+        women=30,
+        sessions=3,
+        per_session=18,
+        employed_share=0.7,
+        mistakes=("phone", "date-text", "women-variant", "duplicate", "address"),
+    ),
+    Plan(
+        "开州区",
+        "示例·开州大进镇生猪养殖脱贫基地",
+        "巾帼脱贫基地",
+        "种植养殖",
+        layout="per_sheet",
+        county_field="开州",
+        township="大进镇",
+        women=40,
+        sessions=5,
+        per_session=22,
+        employed_share=0.6,
+        money_per_woman=0.6,
+        shared_women=3,
+    ),
+    Plan(
+        "云阳县",
+        "示例·云阳泥溪镇茶叶加工扶贫车间",
+        "巾帼扶贫车间",
+        "加工制造",
+        township="泥溪镇",
+        women=0,
+        sessions=0,
+        per_session=0,
+    ),
 )
 
 
@@ -107,8 +277,9 @@ def _person(rng: random.Random, serial: int) -> tuple[str, str]:
     return name, f"1380013{serial % 10000:04d}"
 
 
-def plan_rows(plan: Plan, rules: Rules, rng: random.Random, serial: int,
-              shared: list[tuple[str, str, str]]) -> list[dict[str, object]]:
+def plan_rows(
+    plan: Plan, rules: Rules, rng: random.Random, serial: int, shared: list[tuple[str, str, str]]
+) -> list[dict[str, object]]:
     """Rows of one sample base: each session attended by ``per_session`` of its women.
 
     ``shared`` holds women of the previous base; the first ``plan.shared_women`` of them are
@@ -123,7 +294,8 @@ def plan_rows(plan: Plan, rules: Rules, rng: random.Random, serial: int,
         else:
             name, phone = _person(rng, serial + i)
             if plan.households:
-                address = f"{county}{plan.township}{VILLAGES[i % plan.households]}{i % plan.households + 1}组"
+                home = i % plan.households
+                address = f"{county}{plan.township}{VILLAGES[home]}{home + 1}组"
             else:
                 address = f"{county}{plan.township}{rng.choice(VILLAGES)}{rng.randint(1, 9)}组"
         counted = i < round(plan.women * plan.counted_share) or plan.households
@@ -139,11 +311,18 @@ def plan_rows(plan: Plan, rules: Rules, rng: random.Random, serial: int,
     for s in range(plan.sessions):
         day = start + dt.timedelta(days=9 * s)
         content = contents[s % len(contents)]
-        attendees = [women[(s * plan.per_session + k) % len(women)] for k in range(plan.per_session)]
+        attendees = [
+            women[(s * plan.per_session + k) % len(women)] for k in range(plan.per_session)
+        ]
         for name, phone, address, kind in attendees:
             row: dict[str, object] = {
-                "name": name, "address": address, "phone": phone, "train_date": day,
-                "train_content": content, "women_type": kind, "note": NOTE,
+                "name": name,
+                "address": address,
+                "phone": phone,
+                "train_date": day,
+                "train_content": content,
+                "women_type": kind,
+                "note": NOTE,
             }
             is_employed = (name, phone) in employed
             if money_key:
@@ -157,8 +336,9 @@ def plan_rows(plan: Plan, rules: Rules, rng: random.Random, serial: int,
             if "qualified" in rules.tables[plan.industry].columns:
                 row["qualified"] = "是" if rng.random() < qualified_cut else "否"
             if "startup" in rules.tables[plan.industry].columns:
-                row["startup"] = "是" if (women.index((name, phone, address, kind))
-                                         < plan.startups) else "否"
+                row["startup"] = (
+                    "是" if (women.index((name, phone, address, kind)) < plan.startups) else "否"
+                )
             rows.append(row)
     shared[:] = [(n, p, a) for n, p, a, _ in women[:5]]  # the next base helps some of them too
     _inject(plan.mistakes, rows, money_key)
@@ -201,8 +381,11 @@ def write_demo(folder: Path, rules: Rules) -> list[Path]:
     shared: list[tuple[str, str, str]] = []
     for n, plan in enumerate(PLANS):
         rows = plan_rows(plan, rules, rng, serial=n * 100, shared=shared)
-        base: dict[str, object] = {"带动基地名称": plan.name, "创建基地类型": plan.type,
-                                   "基地负责人姓名": rng.choice(SURNAMES) + rng.choice(GIVEN)}
+        base: dict[str, object] = {
+            "带动基地名称": plan.name,
+            "创建基地类型": plan.type,
+            "基地负责人姓名": rng.choice(SURNAMES) + rng.choice(GIVEN),
+        }
         if plan.county_field:
             base["所属区县"] = plan.county_field
         if plan.township:

@@ -125,3 +125,13 @@ def test_every_command_has_chinese_help(capsys):
                     name,
                     action.dest,
                 )
+
+
+def test_template_command_writes_the_official_template(tmp_path, capsys):
+    target = tmp_path / "新台账.xlsx"
+    assert main(["template", "-o", str(target)]) == 0
+    assert "已生成模板" in capsys.readouterr().out
+    from openpyxl import load_workbook
+
+    assert load_workbook(target).sheetnames[0] == "基本信息"
+    assert main(["template", "-o", str(tmp_path / "x.csv")]) == 2
