@@ -17,7 +17,14 @@ from jinguo_xl import __version__
 from jinguo_xl.engine import FileReport, check_file, iter_workbooks
 from jinguo_xl.errors import JinguoError
 from jinguo_xl.findings import count_by_severity
-from jinguo_xl.messages import SEVERITY_LABEL
+from jinguo_xl.messages import (
+    SEVERITY_LABEL,
+    STATUS_BASIC,
+    STATUS_EMPTY,
+    STATUS_MET,
+    STATUS_NOT_MET,
+    STATUS_UNDECIDED,
+)
 from jinguo_xl.rules import Rules, load_rules
 from jinguo_xl.targets import fmt_number
 
@@ -166,7 +173,8 @@ def render_summary(reports: Sequence[FileReport]) -> str:
     by_status: dict[str, int] = {}
     for r in read:
         by_status[r.status] = by_status.get(r.status, 0) + 1
-    status_text = "，".join(f"{k} {v} 个" for k, v in sorted(by_status.items()))
+    order = [STATUS_MET, STATUS_BASIC, STATUS_NOT_MET, STATUS_EMPTY, STATUS_UNDECIDED]
+    status_text = "，".join(f"{k} {by_status[k]} 个" for k in order if k in by_status)
     rows = sum(r.rows_read for r in read)
     errors = sum(r.error_count for r in read)
     text = (
