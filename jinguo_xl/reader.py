@@ -88,7 +88,7 @@ def _check_zip(path: Path) -> None:
                     raise UnreadableWorkbook(
                         f"文件中的“{info.filename}”解压后异常巨大，疑似恶意文件，已拒绝读取"
                     )
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, NotImplementedError, ValueError, EOFError, OSError):
         raise UnreadableWorkbook(
             "文件已损坏（压缩包不完整，可能没有下载或复制完），请重新保存后提交"
         ) from None
