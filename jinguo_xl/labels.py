@@ -7,6 +7,7 @@ caption and base-field label is compared after :func:`norm_label`.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -18,6 +19,14 @@ def norm_label(value: object) -> str:
     """Return ``value`` as a label key: no whitespace, full-width parentheses, no trailing colon."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        return _norm_text(value)
+    return _norm_text(str(value))
+
+
+@functools.lru_cache(maxsize=65536)
+def _norm_text(value: str) -> str:
+    """Cached: a sheet repeats the same texts (types, dates, contents) thousands of times."""
     # NFKC turns full-width parentheses into half-width; translate back after it on purpose.
     text = unicodedata.normalize("NFKC", str(value)).translate(_TRANSLATE)
     text = _SPACE.sub("", text.replace("\u3000", ""))

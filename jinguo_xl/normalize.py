@@ -88,6 +88,9 @@ _WS = re.compile(r"\s+")
 _LONG_DIGITS = re.compile(r"[0-9]{9,}")
 
 
+_MEMO_MAX = 100_000
+
+
 def _guarded(code: str) -> Callable[[Callable[P, Parsed[T]]], Callable[P, Parsed[T]]]:
     """Safety net: a parser bug must become a finding for one cell, not a crashed batch.
 
@@ -96,12 +99,28 @@ def _guarded(code: str) -> Callable[[Callable[P, Parsed[T]]], Callable[P, Parsed
     """
 
     def decorate(fn: Callable[P, Parsed[T]]) -> Callable[P, Parsed[T]]:
+        # A sheet repeats the same values (dates, types, 是/否) thousands of times; results are
+        # immutable, so they are memoised per (type, value) — the type keeps 1, 1.0 and True apart.
+        memo: dict[tuple[object, ...], Parsed[T]] = {}
+
         @functools.wraps(fn)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> Parsed[T]:
             try:
-                return fn(*args, **kwargs)
+                key: tuple[object, ...] | None = (
+                    tuple((type(a), a) for a in args) + tuple(sorted(kwargs.items()))
+                )
+                hash(key)
+            except TypeError:
+                key = None
+            if key is not None and key in memo:
+                return memo[key]
+            try:
+                result = fn(*args, **kwargs)
             except Exception:
-                return Parsed(None, code, _UNREADABLE)
+                result = Parsed(None, code, _UNREADABLE)
+            if key is not None and len(memo) < _MEMO_MAX:
+                memo[key] = result
+            return result
 
         return wrapper
 
