@@ -248,6 +248,17 @@ class _SheetParser:
         if self._is_legend(cells, values):
             self.skipped_legend.append(r + 1)
             return
+        uncached = self.ledger.uncached.get(self.name)
+        if uncached:
+            spec = self.rules.tables.get(table.industry or "")
+            for key, col in table.cols.items():
+                if key != "seq" and (r, col) in uncached and _is_empty(values[key]):
+                    header = (
+                        spec.header_of(key, self.rules.columns)
+                        if spec
+                        else self.rules.columns[key].header
+                    )
+                    self._finding("formula-no-value", r, col, column=header)
         table.rows.append(RawRow(self.name, r, values, table.cols))
 
     def _is_legend(self, cells: Sequence[object], values: dict[str, object]) -> bool:

@@ -69,6 +69,8 @@ class Ledger:
     tables: list[RawTable] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     folder_county: str | None = None  # county named by the nearest parent folder
+    # sheet → 0-based (row, col) of formulas saved without a result (see formulas.py)
+    uncached: dict[str, set[tuple[int, int]]] = field(default_factory=dict)
     sheets: tuple[str, ...] = ()
 
     @property

@@ -82,6 +82,7 @@ FINDINGS: dict[str, tuple[str, str]] = {
     ),
     "total-row-skipped": ("info", "已跳过合计行，合计由本工具重新计算"),
     "seq-only-rows-skipped": ("info", "已跳过只有序号、没有其他内容的空行 {value} 行"),
+    "formula-no-value": ("error", "此格是公式但没有计算结果，请在 Excel 中打开、保存后再提交，或直接填写数值"),
     # --- row checks (spec §7)
     "name-missing": ("error", "缺少带动妇女姓名，请补填"),
     "name-invalid": ("error", "带动妇女姓名不符合要求：{detail}"),

@@ -15,6 +15,7 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook
 
 from jinguo_xl.errors import UnreadableWorkbook
+from jinguo_xl.formulas import uncached_formula_cells
 from jinguo_xl.grid import parse_grids
 from jinguo_xl.ledger import Ledger
 from jinguo_xl.rules import Rules, load_rules
@@ -153,6 +154,8 @@ def read_workbook(
             f"不支持的文件类型“{path.suffix}”，请提交 .xlsx、.xlsm 或 .xls 工作簿"
         )
     sheets = load_grids(path)
+    if path.suffix.lower() != ".xls":
+        ledger.uncached = uncached_formula_cells(path)
     parse_grids(sheets, rules, ledger=ledger)
     ledger.folder_county = folder_county(path.resolve().parent / path.name, rules)
     return ledger

@@ -141,3 +141,29 @@ def test_reading_never_modifies_the_input(sample_xlsx):
 def test_county_from_nearest_parent_folder(tmp_path, rules, folders, county):
     path = tmp_path.joinpath(*folders, "x.xlsx")
     assert folder_county(path, rules) == county
+
+
+def test_formula_without_cached_value_is_a_finding_on_its_cell(tmp_path):
+    """A script wrote formulas and nobody opened the file in Excel: no results to read."""
+    import openpyxl
+
+    from jinguo_xl.engine import check_file
+    from tests.conftest import woman
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "手工制作"
+    ws.append([base_line()])
+    ws.append(HEADERS["手工制作"])
+    ws.append(woman("张三", "13800130001", extra=["=0.5*2"]))
+    ws.append(["=ROW()-2", *woman("李四", "13800130002", extra=[0.5])[1:]])  # 序号 may be blank
+    path = tmp_path / "公式.xlsx"
+    wb.save(path)
+    report = check_file(path)
+    found = [
+        (f.cell, f.code, f.column, f.severity)
+        for f in report.findings
+        if f.code == "formula-no-value"
+    ]
+    assert found == [("G3", "formula-no-value", "产品收入（万元）", "error")]
+    assert report.rows_read == 2
