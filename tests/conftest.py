@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
+# xlwings' remote engine (xw.Book(json=…)) lets the macro adapter run without Excel. It is
+# PolyForm-Noncommercial code inside the xlwings package: used by tests only, never at run time.
+# The key must be set before xlwings is first imported.
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from pathlib import Path
