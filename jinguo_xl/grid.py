@@ -43,6 +43,7 @@ class _Lookups:
     caption: re.Pattern[str]
     field_pattern: re.Pattern[str]
     field_labels: dict[str, str]  # normalised label → base-field key
+    seen: dict[str, str | None]  # raw cell text → column key or None (cache: sheets repeat)
 
 
 def _lookups(rules: Rules) -> _Lookups:
@@ -69,7 +70,7 @@ def _lookups(rules: Rules) -> _Lookups:
     field_pattern = re.compile(
         "(" + "|".join(r"\s*".join(map(re.escape, lbl)) for lbl in alternatives) + r")\s*："
     )
-    return _Lookups(headers, table_headers, caption, field_pattern, field_labels)
+    return _Lookups(headers, table_headers, caption, field_pattern, field_labels, {})
 
 
 _CACHE: dict[int, _Lookups] = {}
@@ -85,11 +86,16 @@ def lookups_for(rules: Rules) -> _Lookups:
 def header_keys(cells: Sequence[object], lk: _Lookups) -> dict[int, str]:
     """Column index → column key for every cell of ``cells`` that is a known header label."""
     found: dict[int, str] = {}
+    seen = lk.seen
     for col, value in enumerate(cells):
-        if not isinstance(value, str) or not value.strip():
+        if value.__class__ is not str:
             continue
-        label = norm_label(value)
-        key = lk.headers.get(label) or lk.headers.get(strip_parenthetical(label))
+        key = seen.get(value, "")
+        if key == "":
+            label = norm_label(value)
+            key = lk.headers.get(label) or lk.headers.get(strip_parenthetical(label))
+            if len(seen) < 100_000:
+                seen[value] = key
         if key:
             found[col] = key
     return found
@@ -225,27 +231,24 @@ class _SheetParser:
     def _data_row(self, r: int, cells: Sequence[object]) -> None:
         table = self.table
         assert table is not None
-        values = {
-            key: (cells[col] if col < len(cells) else None) for key, col in table.cols.items()
-        }
+        width = len(cells)
+        values = {key: (cells[col] if col < width else None) for key, col in table.cols.items()}
         filled = {k for k, v in values.items() if not _is_empty(v)}
-        other = [
-            v for c, v in enumerate(cells) if c not in table.cols.values() and not _is_empty(v)
-        ]
         if not filled:
-            if other:
+            mapped = set(table.cols.values())
+            if any(not _is_empty(v) for c, v in enumerate(cells) if c not in mapped):
                 self._scan_fields(r, cells)
             return
-        first_texts = {
-            norm_label(v) for v in cells[: (max(table.cols.values()) + 1)] if isinstance(v, str)
-        }
-        if first_texts & _TOTAL_WORDS:
+        # A totals line says 合计 in its first columns (序号 or 姓名, or the cell before them).
+        lead = min(table.cols.get("name", 0), table.cols.get("seq", 0))
+        heads = [values.get("seq"), values.get("name"), *cells[: lead + 1]]
+        if any(isinstance(v, str) and norm_label(v) in _TOTAL_WORDS for v in heads):
             self._finding("total-row-skipped", r, table.cols.get("name", 0))
             return
         if filled <= {"seq"}:
             self.skipped_seq_only += 1
             return
-        if self._is_legend(cells, values):
+        if "name" not in filled and self._is_legend(cells):
             self.skipped_legend.append(r + 1)
             return
         uncached = self.ledger.uncached.get(self.name)
@@ -261,7 +264,7 @@ class _SheetParser:
                     self._finding("formula-no-value", r, col, column=header)
         table.rows.append(RawRow(self.name, r, values, table.cols))
 
-    def _is_legend(self, cells: Sequence[object], values: dict[str, object]) -> bool:
+    def _is_legend(self, cells: Sequence[object]) -> bool:
         """A row holding only the 样表's list of 妇女类型 (and perhaps 序号) is form, not data."""
         kinds = set(self.rules.women_types)
         seq_col = self.table.cols.get("seq") if self.table else None
