@@ -374,12 +374,14 @@ def _inject(mistakes: Iterable[str], rows: list[dict[str, object]], money_key: s
             rows[11]["address"] = None
 
 
-def write_demo(folder: Path, rules: Rules) -> list[Path]:
-    """Write every sample base under ``folder/<区县>/``; returns the files written."""
-    rng = random.Random(rules.year)
+def write_plans(
+    folder: Path, plans: Iterable[Plan], rules: Rules, *, seed: int | None = None
+) -> list[Path]:
+    """Write one workbook per plan under ``folder/<区县>/``; returns the files written."""
+    rng = random.Random(rules.year if seed is None else seed)
     written: list[Path] = []
     shared: list[tuple[str, str, str]] = []
-    for n, plan in enumerate(PLANS):
+    for n, plan in enumerate(plans):
         rows = plan_rows(plan, rules, rng, serial=n * 100, shared=shared)
         base: dict[str, object] = {
             "带动基地名称": plan.name,
@@ -400,6 +402,54 @@ def write_demo(folder: Path, rules: Rules) -> list[Path]:
         tables = {plan.industry: rows} if rows else {}
         written.append(write_sample(path, rules, base, tables, layout=plan.layout))
     return written
+
+
+def write_demo(folder: Path, rules: Rules) -> list[Path]:
+    """Write the built-in sample bases (:data:`PLANS`)."""
+    return write_plans(folder, PLANS, rules)
+
+
+def corpus_plans(files: int, rows: int, rules: Rules) -> list[Plan]:
+    """``files`` synthetic bases of about ``rows`` rows each, cycling through every county and
+    every type × industry combination (for benchmarks and load tests)."""
+    combos = [(bt.name, ind, bt.per_household) for bt in rules.base_types for ind in bt.industries]
+    plans = []
+    for i in range(files):
+        county = rules.counties[i % len(rules.counties)]
+        kind, industry, per_household = combos[i % len(combos)]
+        layout = "per_sheet" if i % 2 else "stacked"
+        if per_household:
+            sessions = max(1, rows // 6)
+            plan = Plan(
+                county.name,
+                f"示例·{county.name}第{i + 1}号{industry}家庭工坊",
+                kind,
+                industry,
+                layout=layout,
+                county_field=county.name,
+                township="示例镇",
+                women=6,
+                sessions=sessions,
+                per_session=6,
+                households=3,
+                startups=1,
+            )
+        else:
+            per_session = max(1, rows // 4)
+            plan = Plan(
+                county.name,
+                f"示例·{county.name}第{i + 1}号{industry}基地",
+                kind,
+                industry,
+                layout=layout,
+                county_field=county.name,
+                township="示例镇",
+                women=max(1, per_session * 3 // 2),
+                sessions=4,
+                per_session=per_session,
+            )
+        plans.append(plan)
+    return plans
 
 
 def run_demo(folder: Path, rules: Rules) -> int:

@@ -60,3 +60,16 @@ def test_demo_command_prints_where_everything_is(tmp_path, capsys):
     assert f"写入 {len(PLANS)} 个示例工作簿" in out
     assert "达标情况：" in out
     assert (tmp_path / "示例" / "城口县").is_dir()
+
+
+def test_corpus_plans_cover_counties_and_combinations_at_the_asked_size(tmp_path, rules):
+    from jinguo_xl.demo import corpus_plans, write_plans
+
+    plans = corpus_plans(22, 40, rules)
+    assert len({p.folder for p in plans}) == 14
+    assert len({(p.type, p.industry) for p in plans}) == 11
+    files = write_plans(tmp_path, plans, rules, seed=1)
+    reports = [check_file(f, rules=rules) for f in files]
+    sizes = [r.rows_read for r in reports]
+    assert all(30 <= n <= 60 for n in sizes), sizes
+    assert sum(r.error_count for r in reports) == 0
