@@ -1,0 +1,491 @@
+"""Benchmarks: the engine against named baselines, measured in the same run.
+
+    python benchmarks/run.py            # full corpora (several minutes)
+    python benchmarks/run.py --quick    # the same code on tiny corpora (under a minute)
+
+The machine is shared and noisy, so every figure is a median over several runs and is reported
+as a ratio to a baseline measured in the same run; absolute seconds are context only. Corpora
+are generated with the demo's data generator into a temporary folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from jinguo_xl.demo import corpus_plans, write_plans  # noqa: E402
+from jinguo_xl.engine import check_file  # noqa: E402
+from jinguo_xl.rules import load_rules  # noqa: E402
+
+
+@dataclass
+class Row:
+    name: str
+    seconds: float | None
+    baseline: str = ""
+    baseline_seconds: float | None = None
+    target: str = ""
+    ok: bool | None = None
+    note: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        if self.seconds is None or not self.baseline_seconds:
+            return None
+        return self.baseline_seconds / self.seconds
+
+
+def median_time(fn: Callable[[], object], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+# ---------------------------------------------------------------------- corpora
+
+
+def make_corpus(folder: Path, files: int, rows: int, seed: int) -> list[Path]:
+    rules = load_rules()
+    return write_plans(folder, corpus_plans(files, rows, rules), rules, seed=seed)
+
+
+# ---------------------------------------------------------------------- readers
+
+
+def read_naive(files: list[Path]) -> None:
+    """A clerk's script: pandas with openpyxl, every sheet of every file."""
+    import pandas as pd
+
+    for f in files:
+        pd.read_excel(f, sheet_name=None, engine="openpyxl", header=None)
+
+
+def read_calamine(files: list[Path]) -> None:
+    """The floor for cell reading: python-calamine into raw values and nothing else."""
+    from python_calamine import CalamineWorkbook
+
+    for f in files:
+        wb = CalamineWorkbook.from_path(str(f))
+        for name in wb.sheet_names:
+            wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+
+
+def read_unzip(files: list[Path]) -> None:
+    """The floor of floors: inflating the sheet XML, no parsing at all."""
+    for f in files:
+        with zipfile.ZipFile(f) as zf:
+            for name in zf.namelist():
+                if name.startswith("xl/worksheets/") or name == "xl/sharedStrings.xml":
+                    zf.read(name)
+
+
+def read_engine(files: list[Path]) -> None:
+    """The engine's read phase: file → ledger → findings, metrics, status."""
+    rules = load_rules()
+    for f in files:
+        check_file(f, rules=rules)
+
+
+def _check_chunk(paths: list[str]) -> int:
+    rules = load_rules()
+    return sum(check_file(p, rules=rules).rows_read for p in paths)
+
+
+def read_engine_parallel(files: list[Path], workers: int = 2) -> None:
+    chunks = [[str(f) for f in files[i::workers]] for i in range(workers)]
+    with ProcessPoolExecutor(workers) as pool:
+        list(pool.map(_check_chunk, chunks))
+
+
+# ---------------------------------------------------------------------- consolidation
+
+
+def consolidate_engine(folder: Path, out: Path) -> None:
+    from jinguo_xl.cli import main
+
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        main(["consolidate", str(folder), "-o", str(out), "--json"])
+
+
+def consolidate_naive(files: list[Path], out: Path) -> None:
+    """The baseline: read every sheet with pandas+openpyxl, concat, group-by sums, to_excel."""
+    import pandas as pd
+
+    frames = []
+    for f in files:
+        for sheet, df in pd.read_excel(f, sheet_name=None, engine="openpyxl", header=None).items():
+            df = df.astype(str)
+            df.insert(0, "文件", f.name)
+            df.insert(1, "工作表", sheet)
+            frames.append(df)
+    data = pd.concat(frames, ignore_index=True)
+    summary = data.groupby(["文件", "工作表"]).size().reset_index(name="行数")
+    with pd.ExcelWriter(out, engine="openpyxl") as writer:
+        data.to_excel(writer, sheet_name="明细", index=False)
+        summary.to_excel(writer, sheet_name="汇总", index=False)
+
+
+def has_consolidate() -> bool:
+    try:
+        import jinguo_xl.consolidate  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+# ---------------------------------------------------------------------- writing
+
+
+def write_openpyxl(rows: list[list[object]], out: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("明细")
+    for row in rows:
+        ws.append(row)
+    wb.save(out)
+
+
+def write_xlsxwriter(rows: list[list[object]], out: Path) -> None:
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(out), {"constant_memory": True, "strings_to_formulas": False})
+    ws = wb.add_worksheet("明细")
+    for r, row in enumerate(rows):
+        ws.write_row(r, 0, row)
+    wb.close()
+
+
+def synthetic_rows(n: int) -> list[list[object]]:
+    return [
+        [
+            f"示例{i % 997}",
+            "城口县",
+            f"青山村{i % 9}组",
+            f"1380013{i % 10000:04d}",
+            "2020-03-05",
+            "竹编技艺",
+            round((i % 7) * 0.1, 2),
+            "贫困妇女",
+            "是",
+            "",
+            f"示例{i % 50}.xlsx",
+            i,
+        ]
+        for i in range(n)
+    ]
+
+
+# ---------------------------------------------------------------------- UDFs
+
+
+def udf_rows(n: int) -> list[list[object]]:
+    import datetime as dt
+
+    header = [
+        "序号",
+        "带动妇女姓名",
+        "家庭住址",
+        "联系电话",
+        "培训时间",
+        "培训内容",
+        "产品收入（万元）",
+        "妇女类型",
+        "备注",
+    ]
+    rows: list[list[object]] = [header]
+    for i in range(n):
+        rows.append(
+            [
+                float(i + 1),
+                f"张{i % 97}妹",
+                f"青山村{i % 9}组",
+                float(13800130000 + i),
+                dt.datetime(2020, 3, 1 + i % 28),
+                "竹编技艺",
+                0.5 if i % 3 else None,
+                "贫困妇女" if i % 4 else "留守妇女",
+                None,
+            ]
+        )
+    return rows
+
+
+def udf_import_seconds() -> float | None:
+    code = (
+        "import time; t=time.perf_counter(); import jinguo_xl.excel.udfs; "
+        "print(time.perf_counter()-t)"
+    )
+    try:
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+            timeout=120,
+        )
+    except subprocess.CalledProcessError:
+        return None
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+# ---------------------------------------------------------------------- memory
+
+
+def peak_rss_mb(folder: Path, out: Path) -> float | None:
+    code = (
+        "import sys, resource; from jinguo_xl.cli import main; "
+        "import contextlib, io\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    main(['consolidate', {str(folder)!r}, '-o', {str(out)!r}, '--json'])\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+    )
+    try:
+        res = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+            timeout=3600,
+        )
+    except subprocess.CalledProcessError:
+        return None
+    return float(res.stdout.strip().splitlines()[-1])
+
+
+# ---------------------------------------------------------------------- report
+
+
+def fmt(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    if seconds < 0.01:
+        return f"{seconds * 1000:.2f} ms"
+    return f"{seconds:.2f} s"
+
+
+def print_table(rows: list[Row]) -> None:
+    print()
+    print(f"{'项目':<40} {'中位数':>10} {'基线':<28} {'基线中位数':>10} {'倍数':>7}  目标 / 结果")
+    for r in rows:
+        ratio = f"{r.ratio:.2f}×" if r.ratio else "—"
+        verdict = "" if r.ok is None else ("达到" if r.ok else "未达到")
+        print(
+            f"{r.name:<40} {fmt(r.seconds):>10} {r.baseline:<28} "
+            f"{fmt(r.baseline_seconds):>10} {ratio:>7}  {r.target} {verdict} {r.note}"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="tiny corpora, one run each")
+    parser.add_argument("--runs", type=int, default=None, help="runs per figure (median)")
+    parser.add_argument("--json", type=Path, default=None, help="also write the table as JSON")
+    args = parser.parse_args(argv)
+    runs = args.runs or (1 if args.quick else 3)
+    if args.quick:
+        sizes = {
+            "municipal": (14, 20),
+            "big": (20, 30),
+            "scaling": [(5, 30), (10, 30), (20, 30)],
+            "write_rows": 5_000,
+            "udf_rows": 2_000,
+        }
+    else:
+        sizes = {
+            "municipal": (560, 150),
+            "big": (1000, 200),
+            "scaling": [(100, 200), (500, 200), (2000, 200)],
+            "write_rows": 200_000,
+            "udf_rows": 2_000,
+        }
+    print(
+        f"机器：{platform.machine()}，{os.cpu_count()} 核，Python {platform.python_version()}；"
+        f"每项取 {runs} 次的中位数"
+    )
+    table: list[Row] = []
+    work = Path(tempfile.mkdtemp(prefix="jinguo-bench-"))
+    try:
+        files_n, rows_n = sizes["big"]
+        big = make_corpus(work / "big", files_n, rows_n, seed=1)
+        label = f"{files_n} 个工作簿 × 约 {rows_n} 行"
+        naive = median_time(lambda: read_naive(big), runs)
+        engine = median_time(lambda: read_engine(big), runs)
+        engine_par = median_time(lambda: read_engine_parallel(big), runs)
+        calamine = median_time(lambda: read_calamine(big), runs)
+        unzip = median_time(lambda: read_unzip(big), runs)
+        table += [
+            Row(
+                f"读取阶段（{label}，单进程）",
+                engine,
+                "pandas+openpyxl 读取",
+                naive,
+                "≥ 8×",
+                naive / engine >= 8,
+            ),
+            Row("读取阶段（2 进程）", engine_par, "pandas+openpyxl 读取", naive),
+            Row(
+                "读取阶段 与 calamine 原始读取",
+                engine,
+                "python-calamine 原始值",
+                calamine,
+                "≤ 3× calamine",
+                engine <= 3 * calamine,
+                f"（引擎是 calamine 的 {engine / calamine:.1f} 倍）",
+            ),
+            Row(
+                "读取阶段 与 解压 XML",
+                engine,
+                "仅解压 sheet XML",
+                unzip,
+                "",
+                None,
+                f"（引擎是解压的 {engine / unzip:.1f} 倍）",
+            ),
+        ]
+        if has_consolidate():
+            out = work / "master.xlsx"
+            e2e = median_time(lambda: consolidate_engine(work / "big", out), runs)
+            base = median_time(lambda: consolidate_naive(big, work / "naive.xlsx"), runs)
+            table.append(
+                Row(
+                    f"汇总端到端（{label}）",
+                    e2e,
+                    "pandas 读取+concat+to_excel",
+                    base,
+                    "≥ 4×",
+                    base / e2e >= 4,
+                )
+            )
+            muni_n, muni_rows = sizes["municipal"]
+            muni = make_corpus(work / "municipal", muni_n, muni_rows, seed=2)
+            m_e2e = median_time(lambda: consolidate_engine(work / "municipal", out), runs)
+            m_base = median_time(lambda: consolidate_naive(muni, work / "naive.xlsx"), runs)
+            table.append(
+                Row(
+                    f"汇总端到端（全市 {muni_n} 个 × {muni_rows} 行）",
+                    m_e2e,
+                    "pandas 读取+concat+to_excel",
+                    m_base,
+                )
+            )
+            per_file = []
+            for n, rows in sizes["scaling"]:
+                folder = work / f"scale{n}"
+                make_corpus(folder, n, rows, seed=3)
+                t = median_time(lambda folder=folder: consolidate_engine(folder, out), runs)
+                per_file.append(t / n)
+                table.append(
+                    Row(f"规模：{n} 个工作簿", t, "", None, "", None, f"每个 {t / n * 1000:.1f} ms")
+                )
+            growth = per_file[-1] / per_file[0]
+            table.append(
+                Row(
+                    "规模增长（最大/最小 每个工作簿耗时）",
+                    None,
+                    "",
+                    None,
+                    "≤ 1.3",
+                    growth <= 1.3,
+                    f"{growth:.2f}",
+                )
+            )
+            rss = peak_rss_mb(work / "big", out)
+            table.append(
+                Row(
+                    f"内存峰值（{label}）",
+                    None,
+                    "",
+                    None,
+                    "< 1 GB",
+                    None if rss is None else rss < 1024,
+                    "—" if rss is None else f"{rss:.0f} MB",
+                )
+            )
+        else:
+            table.append(Row("汇总端到端", None, "", None, "", None, "（汇总功能尚未实现）"))
+        rows = synthetic_rows(sizes["write_rows"])
+        w_op = median_time(lambda: write_openpyxl(rows, work / "w1.xlsx"), runs)
+        w_xw = median_time(lambda: write_xlsxwriter(rows, work / "w2.xlsx"), runs)
+        table.append(
+            Row(f"写出 {len(rows)} 行 × 12 列：xlsxwriter", w_xw, "openpyxl（只写模式）", w_op)
+        )
+        from jinguo_xl.sheetcalc import row_problems, table_report
+
+        grid = udf_rows(sizes["udf_rows"])
+        n = len(grid) - 1
+        t_check = median_time(lambda: row_problems(grid, "手工制作"), max(runs, 5))
+        t_status = median_time(
+            lambda: table_report(grid, "手工制作", base_type="巾帼扶贫车间"), max(runs, 5)
+        )
+        table += [
+            Row(
+                f"JINGUO_CHECK 逻辑（{n} 行）",
+                t_check,
+                "",
+                None,
+                "< 5 ms",
+                t_check < 0.005,
+                f"每行 {t_check / n * 1e6:.1f} µs",
+            ),
+            Row(
+                f"JINGUO_STATUS 逻辑（{n} 行）",
+                t_status,
+                "",
+                None,
+                "< 5 ms",
+                t_status < 0.005,
+                f"每行 {t_status / n * 1e6:.1f} µs",
+            ),
+        ]
+        imp = udf_import_seconds()
+        table.append(
+            Row(
+                "UDF 模块冷启动导入",
+                imp,
+                "",
+                None,
+                "< 0.3 s",
+                None if imp is None else imp < 0.3,
+                "" if imp is not None else "（UDF 模块尚未实现）",
+            )
+        )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print_table(table)
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                [r.__dict__ | {"ratio": r.ratio} for r in table], ensure_ascii=False, indent=2
+            ),
+            encoding="utf-8",
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
