@@ -144,10 +144,15 @@ class _SheetParser:
 
     # ------------------------------------------------------------------ walk
     def run(self) -> None:
+        skip = -1
         for r, cells in enumerate(self.grid):
-            if not any(not _is_empty(v) for v in cells):
+            if r == skip or not any(not _is_empty(v) for v in cells):
                 continue
             keys = header_keys(cells, self.lk)
+            if len(set(keys.values())) >= MIN_HEADER_COLUMNS - 1:
+                two_row = self._two_row_header(r, cells, keys)
+                if two_row is not None:
+                    cells, keys, skip = two_row
             if is_header(keys):
                 self._close_table()
                 self._open_table(r, cells, keys)
@@ -163,6 +168,37 @@ class _SheetParser:
             else:
                 self._scan_fields(r, cells)
         self._close_table()
+
+    def _two_row_header(
+        self, r: int, cells: Sequence[object], keys: dict[int, str]
+    ) -> tuple[list[object], dict[int, str], int] | None:
+        """A header typed over two rows, e.g. 培训 merged above 时间 | 内容, or 带动 above 妇女姓名.
+
+        Returns the combined header cells, their keys and the row to skip, when the second row
+        names more columns than the first alone; otherwise None.
+        """
+        if r + 1 >= len(self.grid):
+            return None
+        below = self.grid[r + 1]
+        width = max(len(cells), len(below))
+        combined: list[object] = []
+        parent: object = None
+        for c in range(width):
+            top = cells[c] if c < len(cells) else None
+            sub = below[c] if c < len(below) else None
+            if not _is_empty(top):
+                parent = top
+            if c in keys or not isinstance(sub, str) or _is_empty(sub):
+                combined.append(top)
+                continue
+            # A merged parent cell holds its text only in its first column.
+            head = top if not _is_empty(top) else parent
+            joined = f"{norm_label(head)}{norm_label(sub)}" if head is not None else ""
+            combined.append(joined if header_keys([joined], self.lk) else sub)
+        new_keys = header_keys(combined, self.lk)
+        if len(set(new_keys.values())) > len(set(keys.values())) and is_header(new_keys):
+            return combined, new_keys, r + 1
+        return None
 
     def _caption(self, cells: Sequence[object]) -> str | None:
         for value in cells:

@@ -185,3 +185,42 @@ def test_duplicate_header_column_reads_first(rules):
     ledger = parse_grids([("s", grid)], rules)
     assert ledger.tables[0].cols["phone"] == 3
     assert ("s", "J2", "column-duplicate") in _codes(ledger)
+
+
+def test_two_row_header_with_merged_parent_cell(rules):
+    top = [
+        "序号",
+        "带动妇女姓名",
+        "家庭住址",
+        "联系电话",
+        "培训",
+        None,
+        "产品收入（万元）",
+        "妇女类型",
+        "备注",
+    ]
+    sub = [None, None, None, None, "时间", "内容", None, None, None]
+    grid = [["手工制作带动统计表："], top, sub, *people(2, extra=[0.5])]
+    ledger = parse_grids([("s", grid)], rules)
+    (table,) = ledger.tables
+    assert table.cols["train_date"] == 4 and table.cols["train_content"] == 5
+    assert [r.excel_row for r in table.rows] == [4, 5]
+    assert not [f for f in ledger.findings if f.code == "column-missing"]
+
+
+def test_two_row_header_with_split_name_label(rules):
+    top = [
+        "序号",
+        "带动",
+        "家庭住址",
+        "联系电话",
+        "培训时间",
+        "培训内容",
+        "产品收入",
+        "妇女类型",
+        "备注",
+    ]
+    sub = [None, "妇女姓名", None, None, None, None, "（万元）", None, None]
+    grid = [["手工制作带动统计表："], top, sub, *people(1, extra=[0.5])]
+    (table,) = parse_grids([("s", grid)], rules).tables
+    assert table.cols["name"] == 1 and len(table.rows) == 1
