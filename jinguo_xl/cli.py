@@ -62,6 +62,21 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--all-findings", action="store_true", help="列出全部问题而不只是前 10 条")
     check.set_defaults(func=cmd_check)
 
+    cons = sub.add_parser(
+        "consolidate",
+        help="把区县或基地的工作簿汇总成一个总表",
+        description="读取文件和文件夹（含子文件夹）中的全部统计表和汇总表，生成汇总工作簿。",
+    )
+    cons.add_argument("paths", nargs="+", metavar="路径", help="工作簿、汇总表或文件夹")
+    cons.add_argument(
+        "-o", "--output", required=True, metavar="文件", help="汇总表写到哪个 .xlsx 文件"
+    )
+    cons.add_argument("--json", action="store_true", help="以 JSON 输出汇总结果（供程序读取）")
+    cons.add_argument(
+        "--mask", action="store_true", help="汇总表中的姓名、电话、住址脱敏（对外报送用）"
+    )
+    cons.set_defaults(func=cmd_consolidate)
+
     template = sub.add_parser(
         "template",
         help="生成官方统计表模板（.xlsx）",
@@ -186,6 +201,65 @@ def render_summary(reports: Sequence[FileReport]) -> str:
     return text
 
 
+# ---------------------------------------------------------------------- consolidate
+
+
+def cmd_consolidate(args: argparse.Namespace, rules: Rules) -> int:
+    from jinguo_xl.batch import build, terminal_progress
+    from jinguo_xl.consolidate import summary_json
+    from jinguo_xl.engine import display_path
+    from jinguo_xl.writers.master import write_master
+
+    output = Path(args.output)
+    if output.suffix.lower() != ".xlsx":
+        print("汇总表只能保存为 .xlsx 文件", file=sys.stderr)
+        return EXIT_USAGE
+    files = _collect(args.paths)
+    if files is None:
+        return EXIT_USAGE
+    target = output.resolve()
+    if any(p.resolve() == target for p, _ in files):
+        print(
+            f"输出文件 {output} 也是输入之一：为免覆盖原件，请把汇总表写到输入文件夹之外",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    if not files:
+        print("没有找到可读取的工作簿（.xlsx、.xlsm、.xls）", file=sys.stderr)
+        return EXIT_USAGE
+    progress = None if args.json else terminal_progress()
+    result = build(files, rules.year, progress=progress)
+    written = write_master(output, result, rules, mask=args.mask)
+    result.extra["rows_in_master"] = written
+    summary = summary_json(result, rules, display_path(output))
+    if args.json:
+        json.dump(summary, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        print(render_consolidation(summary))
+    failed = bool(summary["files_failed"])
+    errors = summary["findings"].get("error", 0)  # type: ignore[union-attr]
+    return EXIT_DATA if failed or errors else EXIT_OK
+
+
+def render_consolidation(summary: dict) -> str:
+    """The consolidation in a few Chinese lines."""
+    by_status = "，".join(f"{k} {v} 个" for k, v in summary["by_status"].items())
+    covered = sum(1 for t in summary["townships"] if t["bases"])
+    lines = [
+        f"已生成汇总表：{summary['master']}",
+        f"读取文件 {summary['files_read']} 个，无法读取 {len(summary['files_failed'])} 个；"
+        f"数据行 {summary['rows_read']} 行，汇总表中 {summary['rows_in_master']} 行。",
+        f"基地 {summary['bases']} 个：{by_status}。",
+        f"深度贫困乡镇已覆盖 {covered}/{summary['townships_named']}（通知为 "
+        f"{summary['townships_in_notice']} 个）；"
+        f"跨基地重复人员 {summary['cross_base_duplicates']} 人。",
+    ]
+    for failed in summary["files_failed"]:
+        lines.append(f"  无法读取：{failed['file']}：{failed['error']}")
+    return "\n".join(lines)
+
+
 # ---------------------------------------------------------------------- template
 
 
@@ -229,6 +303,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except JinguoError as exc:
         print(f"无法运行：{exc.message}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:  # output piped into a reader that stopped early (head, less)
+        sys.stderr.close()
+        return EXIT_OK
 
 
 if __name__ == "__main__":

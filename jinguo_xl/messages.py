@@ -64,6 +64,8 @@ FINDINGS: dict[str, tuple[str, str]] = {
     ),
     "fill-date-invalid": ("warning", "填报日期“{detail}”不是日期，请写成 2020-09-01 这样的格式"),
     "no-tables": ("warning", "工作簿中没有找到任何已填写的带动统计表（未填报）"),
+    "base-sent-twice": ("warning", "基地“{value}”重复报送：读自“{origin}”的这一份未计入汇总，以读自“{detail}”的一份为准（填报日期较晚，或文件较新），请核对"),
+    "master-masked": ("error", "这是脱敏后的汇总表，姓名和电话已隐去，不能再次汇总；请提交未脱敏的汇总表"),
     # --- tables and headers
     "table-industry-unknown": (
         "error",

@@ -61,7 +61,7 @@ def test_codes_are_stable_kebab_case_with_known_severity():
 
 
 def test_every_message_names_only_known_fields():
-    known = {"detail", "value", "column", "allowed"}
+    known = {"detail", "value", "column", "allowed", "origin"}
     for code, (_, template) in FINDINGS.items():
         fields = {f for _, f, _, _ in string.Formatter().parse(template) if f}
         assert fields <= known, (code, fields - known)

@@ -1,0 +1,357 @@
+"""Many checked workbooks → one municipal picture (pure: no file is written here).
+
+Counties send folders of base workbooks or their own consolidated masters. Every base is
+counted once: the same base sent twice (two files, or a file and a master holding it) is
+flagged and the later 填报日期 (else the newer file) counts. Every row read stays in the result,
+counted or not, so rows read always equals rows in the master.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+from jinguo_xl.engine import FileReport
+from jinguo_xl.findings import Finding, make_finding
+from jinguo_xl.labels import norm_label
+from jinguo_xl.messages import (
+    STATUS_BASIC,
+    STATUS_EMPTY,
+    STATUS_MET,
+    STATUS_NOT_MET,
+    STATUS_UNDECIDED,
+    UNKNOWN_COUNTY,
+)
+from jinguo_xl.rules import Rules, Township
+
+STATUSES = (STATUS_MET, STATUS_BASIC, STATUS_NOT_MET, STATUS_EMPTY)
+
+
+@dataclass(slots=True)
+class InputFile:
+    """One file given to the consolidation, as the 说明 sheet lists it."""
+
+    file: str
+    sha256: str
+    kind: str  # "workbook" | "master" | "unreadable"
+    error: str | None = None
+    bases: int = 0
+    rows: int = 0
+    mtime: float = 0.0
+
+
+@dataclass(slots=True)
+class Entry:
+    """One base as found in one source; ``counts`` is False for a superseded copy."""
+
+    report: FileReport
+    origin: str  # the input file it was read from (a workbook, or a master holding it)
+    mtime: float
+    counts: bool = True
+    superseded_by: str = ""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        base = self.report.base
+        assert base is not None
+        return (norm_label(base.name) or f"（未命名）{self.report.file}", base.county)
+
+
+@dataclass(slots=True)
+class Duplicate:
+    name: str
+    phone: str
+    bases: list[Entry]
+
+
+@dataclass(slots=True)
+class TownshipCoverage:
+    township: Township
+    by_type: dict[str, int]
+
+    @property
+    def bases(self) -> int:
+        return sum(self.by_type.values())
+
+
+@dataclass(slots=True)
+class Consolidation:
+    inputs: list[InputFile]
+    entries: list[Entry]
+    findings: list[Finding]
+    duplicates: list[Duplicate]
+    townships: list[TownshipCoverage]
+    ranking: list[tuple[Entry, float]]
+    rules_year: int
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def counted(self) -> list[Entry]:
+        return [e for e in self.entries if e.counts]
+
+    @property
+    def rows_read(self) -> int:
+        return sum(e.report.rows_read for e in self.entries)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# ---------------------------------------------------------------------- building
+
+
+def _resolve_duplicates(entries: list[Entry], findings: list[Finding]) -> None:
+    """The same base twice: the later 填报日期 counts, else the newer file; both stay listed."""
+    groups: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+    for entry in entries:
+        groups[entry.key].append(entry)
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+
+        def rank(e: Entry) -> tuple[object, ...]:
+            fill = e.report.base.fill_date if e.report.base else None
+            return (fill is not None, fill or 0, e.mtime)
+
+        winner = max(group, key=rank)  # max keeps the first of equals: stable
+        for entry in group:
+            if entry is winner:
+                continue
+            entry.counts = False
+            entry.superseded_by = winner.origin
+            findings.append(
+                make_finding(
+                    "base-sent-twice",
+                    file=entry.report.file,
+                    sheet="",
+                    cell="",
+                    column="带动基地名称",
+                    detail=winner.origin,
+                    origin=entry.origin,
+                    value=entry.report.base.name if entry.report.base else "",
+                )
+            )
+
+
+def _cross_base_duplicates(entries: Iterable[Entry]) -> list[Duplicate]:
+    """The same 姓名 + 联系电话 under two or more distinct bases (rows without a phone are not
+    matched: a common name alone would link strangers)."""
+    where: dict[tuple[str, str], dict[tuple[str, str], Entry]] = defaultdict(dict)
+    for entry in entries:
+        for table in entry.report.tables:
+            for row in table.rows:
+                if row.name and row.phone:
+                    where[(row.name, row.phone)].setdefault(entry.key, entry)
+    out = [
+        Duplicate(name, phone, list(bases.values()))
+        for (name, phone), bases in where.items()
+        if len(bases) > 1
+    ]
+    out.sort(key=lambda d: (d.name, d.phone))
+    return out
+
+
+def _townships(entries: Iterable[Entry], rules: Rules) -> list[TownshipCoverage]:
+    coverage = {
+        t: TownshipCoverage(t, {bt.name: 0 for bt in rules.base_types}) for t in rules.townships
+    }
+    for entry in entries:
+        base = entry.report.base
+        if base is not None and base.township_entry is not None and base.type:
+            coverage[base.township_entry].by_type[base.type] += 1
+    return list(coverage.values())
+
+
+def score(report: FileReport) -> float | None:
+    """How far a base exceeds its targets: the smallest actual/required ratio over its filled
+    tables (for an OR target, the better branch). None when it has no target results."""
+    ratios = []
+    for result in report.results:
+        if not result.rows or not result.targets:
+            continue
+        by_group: dict[str, list[float]] = defaultdict(list)
+        for t in result.targets:
+            if t.actual is None or not t.required:
+                value = 0.0
+            else:
+                value = float(Fraction(t.actual) / Fraction(t.required))
+            by_group[t.or_group or f"_{t.metric}"].append(value)
+        ratios.extend(max(values) for values in by_group.values())
+    return min(ratios) if ratios else None
+
+
+def _ranking(entries: Iterable[Entry]) -> list[tuple[Entry, float]]:
+    scored = [
+        (e, s)
+        for e in entries
+        if e.report.status in (STATUS_MET, STATUS_BASIC)
+        if (s := score(e.report)) is not None
+    ]
+    scored.sort(
+        key=lambda item: (
+            -item[1],
+            item[0].report.base.name if item[0].report.base else "",
+            item[0].report.file,
+        )
+    )
+    return scored
+
+
+def consolidate(
+    inputs: Sequence[InputFile],
+    entries: list[Entry],
+    rules: Rules,
+    extra_findings: Sequence[Finding] = (),
+) -> Consolidation:
+    """Resolve duplicates and compute every cross-base table from checked entries."""
+    order = {c.name: i for i, c in enumerate(rules.counties)}
+
+    def place(e: Entry) -> tuple[object, ...]:
+        county = county_of(e)
+        return (
+            county == UNKNOWN_COUNTY,
+            order.get(county, len(order)),
+            county,
+            e.report.file,
+            e.origin,
+        )
+
+    entries = sorted(entries, key=place)
+    findings: list[Finding] = list(extra_findings)
+    _resolve_duplicates(entries, findings)
+    counted = [e for e in entries if e.counts]
+    for entry in entries:
+        findings.extend(entry.report.findings)
+    return Consolidation(
+        inputs=list(inputs),
+        entries=entries,
+        findings=findings,
+        duplicates=_cross_base_duplicates(counted),
+        townships=_townships(counted, rules),
+        ranking=_ranking(counted),
+        rules_year=rules.year,
+    )
+
+
+# ---------------------------------------------------------------------- figures
+
+
+def county_of(entry: Entry) -> str:
+    return entry.report.base.county if entry.report.base else UNKNOWN_COUNTY
+
+
+def county_order(result: Consolidation, rules: Rules) -> list[str]:
+    """The 14 counties in the rules' order first, then any other county, 未知区县 last."""
+    seen = {county_of(e) for e in result.entries}
+    listed = [c.name for c in rules.counties if c.name in seen]
+    others = sorted(seen - set(listed) - {UNKNOWN_COUNTY})
+    return listed + others + ([UNKNOWN_COUNTY] if UNKNOWN_COUNTY in seen else [])
+
+
+@dataclass(slots=True)
+class CountyFigures:
+    bases: int = 0
+    by_type: Counter[str] = field(default_factory=Counter)
+    by_status: Counter[str] = field(default_factory=Counter)
+    rows: int = 0
+    trained: int = 0
+    employed: int = 0
+    sales_wan: Decimal = Decimal(0)
+    sales_wan_all: Decimal = Decimal(0)
+
+    def add(self, report: FileReport) -> None:
+        base = report.base
+        self.bases += 1
+        self.by_type[base.type if base and base.type else "类型未知"] += 1
+        self.by_status[report.status] += 1
+        self.rows += report.rows_read
+        for r in report.results:
+            self.trained += r.metrics.training_person_times
+            self.employed += r.metrics.employed or 0
+            self.sales_wan += r.metrics.sales_wan
+            self.sales_wan_all += r.metrics.sales_wan_all
+
+
+def by_county(result: Consolidation, rules: Rules) -> dict[str, CountyFigures]:
+    """Figures per county over the counted bases (superseded copies excluded)."""
+    out = {c: CountyFigures() for c in county_order(result, rules)}
+    for entry in result.counted:
+        out[county_of(entry)].add(entry.report)
+    return out
+
+
+def by_combination(result: Consolidation, rules: Rules) -> dict[tuple[str, str], CountyFigures]:
+    """Figures per type × industry (every allowed combination, plus any other that occurs)."""
+    out = {(bt.name, ind): CountyFigures() for bt in rules.base_types for ind in bt.industries}
+    for entry in result.counted:
+        report = entry.report
+        base_type = report.base.type if report.base and report.base.type else "类型未知"
+        for r in report.results:
+            if not r.rows:
+                continue
+            fig = out.setdefault((base_type, r.industry), CountyFigures())
+            fig.bases += 1
+            fig.by_status[r.status] += 1
+            fig.rows += r.rows
+            fig.trained += r.metrics.training_person_times
+            fig.employed += r.metrics.employed or 0
+            fig.sales_wan += r.metrics.sales_wan
+            fig.sales_wan_all += r.metrics.sales_wan_all
+    return out
+
+
+def summary_json(result: Consolidation, rules: Rules, master: str) -> dict[str, object]:
+    """The ``--json`` answer of ``jinguo-xl consolidate``."""
+    by_status = dict.fromkeys(STATUSES, 0)
+    for entry in result.counted:
+        by_status[entry.report.status] = by_status.get(entry.report.status, 0) + 1
+    if not by_status.get(STATUS_UNDECIDED):
+        by_status.pop(STATUS_UNDECIDED, None)
+    counties = {
+        name: {
+            "bases": f.bases,
+            "rows": f.rows,
+            "sales_wan_all": float(f.sales_wan_all),
+            "sales_wan": float(f.sales_wan),
+            "trained": f.trained,
+            "employed": f.employed,
+        }
+        for name, f in by_county(result, rules).items()
+    }
+    rows = result.rows_read
+    return {
+        "master": master,
+        "files_read": sum(1 for i in result.inputs if i.kind != "unreadable"),
+        "files_failed": [
+            {"file": i.file, "error": i.error} for i in result.inputs if i.kind == "unreadable"
+        ],
+        "rows_read": rows,
+        "rows_in_master": result.extra.get("rows_in_master", rows),
+        "bases": len(result.counted),
+        "bases_listed": len(result.entries),
+        "by_status": by_status,
+        "counties": counties,
+        "townships": [
+            {
+                "county": t.township.county,
+                "township": t.township.name,
+                "bases": t.bases,
+                "confirmed": t.township.confirmed,
+            }
+            for t in result.townships
+        ],
+        "townships_named": len(rules.townships),
+        "townships_in_notice": rules.notice_township_count,
+        "cross_base_duplicates": len(result.duplicates),
+        "findings": dict(Counter(f.severity for f in result.findings)),
+    }

@@ -1,0 +1,149 @@
+"""Reading a master written by ``jinguo-xl consolidate`` back as the bases it holds.
+
+A county consolidates its bases and sends the master; the city consolidates the counties'
+masters. Each base is rebuilt from the master's 基地 and 妇女明细 sheets with its ORIGINAL file,
+sheet and row, and its status is re-derived from the rows by the engine (never copied), so a
+row is counted once however many levels it passed through.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections import defaultdict
+from pathlib import Path
+
+from python_calamine import CalamineWorkbook
+
+from jinguo_xl.engine import FileReport, evaluate_ledger
+from jinguo_xl.errors import UnreadableWorkbook
+from jinguo_xl.findings import Finding
+from jinguo_xl.ledger import FieldValue, Ledger, RawRow, RawTable
+from jinguo_xl.messages import FINDINGS, SEVERITY_LABEL, UNKNOWN_COUNTY
+from jinguo_xl.rules import Rules
+from jinguo_xl.writers.master import BASE_HEADER, MARKER_SHEET, WOMEN_HEADER
+
+_MARKER_BYTES = f'name="{MARKER_SHEET}"'.encode()
+_SEVERITY_BY_LABEL = {label: code for code, label in SEVERITY_LABEL.items()}
+# 妇女明细 column → row key; 金额 maps to the table's own money column.
+_WOMEN_KEYS = {
+    "序号": "seq",
+    "带动妇女姓名": "name",
+    "家庭住址": "address",
+    "联系电话": "phone",
+    "培训时间": "train_date",
+    "培训内容": "train_content",
+    "是否合格": "qualified",
+    "是否就业": "employed",
+    "是否创业": "startup",
+    "妇女类型": "women_type",
+    "备注": "note",
+}
+_BASE_FIELDS = {
+    "带动基地名称": "name",
+    "创建基地类型": "type",
+    "负责人": "leader",
+    "区县": "county",
+    "所在乡镇": "township",
+    "帮扶户数（填报）": "households",
+    "统计年度": "year",
+    "填报日期": "fill_date",
+}
+
+
+def is_master(path: Path) -> bool:
+    """True for a workbook written by ``jinguo-xl consolidate`` (its hidden marker sheet)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return _MARKER_BYTES in zf.read("xl/workbook.xml")
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError, NotImplementedError, EOFError):
+        return False
+
+
+def _records(wb: CalamineWorkbook, name: str, header: list[str]) -> list[dict[str, object]]:
+    grid = wb.get_sheet_by_name(name).to_python()
+    start = next((i for i, row in enumerate(grid) if list(row[: len(header)]) == header), None)
+    if start is None:
+        raise UnreadableWorkbook(f"汇总表的“{name}”工作表被改动过，无法再次汇总；请使用原始汇总表")
+    return [dict(zip(header, row, strict=False)) for row in grid[start + 1 :]]
+
+
+def _finding_from_row(row: list[object]) -> Finding | None:
+    label, file, sheet, cell, column, message, code = (list(row) + [""] * 7)[:7]
+    severity = _SEVERITY_BY_LABEL.get(str(label))
+    if severity is None or str(code) not in FINDINGS:
+        return None
+    digits = "".join(ch for ch in str(cell) if ch.isdigit())
+    return Finding(
+        str(code),
+        severity,
+        str(message),
+        str(file),
+        str(sheet),
+        str(cell),
+        str(column),
+        int(digits) if digits else None,
+    )
+
+
+def read_master(path: Path, rules: Rules) -> list[FileReport]:
+    """The bases held by a master, each as the report of its original file."""
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+        marker = dict(
+            (str(r[0]), str(r[1]))
+            for r in wb.get_sheet_by_name(MARKER_SHEET).to_python()
+            if len(r) >= 2
+        )
+        if marker.get("masked") == "yes":
+            raise UnreadableWorkbook(FINDINGS["master-masked"][1])
+        bases = _records(wb, "基地", BASE_HEADER)
+        women = _records(wb, "妇女明细", WOMEN_HEADER)
+        problems = wb.get_sheet_by_name("问题清单").to_python()[1:]
+    except UnreadableWorkbook:
+        raise
+    except Exception as exc:  # a damaged master is an unreadable file, like any other
+        raise UnreadableWorkbook(
+            f"汇总表无法读取（{exc.__class__.__name__}），请重新生成后提交"
+        ) from None
+
+    ledgers: dict[str, Ledger] = {}
+    for b in bases:
+        file = str(b["来源文件"])
+        if file in ledgers:
+            continue
+        ledger = Ledger(file=file, path=None, sheets=("基地",))
+        for label, key in _BASE_FIELDS.items():
+            value = b.get(label)
+            if value in (None, "") or (key == "county" and value == UNKNOWN_COUNTY):
+                continue
+            ledger.fields[key] = FieldValue(value, "基地", "")
+        ledgers[file] = ledger
+    tables: dict[tuple[str, str], RawTable] = {}
+    for w in women:
+        file, industry = str(w["来源文件"]), str(w["产业"])
+        ledger = ledgers.get(file)
+        spec = rules.tables.get(industry)
+        if ledger is None or spec is None:
+            continue
+        values = {key: w.get(label) for label, key in _WOMEN_KEYS.items()}
+        if spec.money:
+            values[spec.money] = w.get("金额（万元）")
+        cols = {key: i for i, key in enumerate(values)}
+        sheet = str(w["来源工作表"])
+        table = tables.get((file, industry))
+        if table is None:
+            table = tables[(file, industry)] = RawTable(industry, sheet, 0, cols, {})
+            ledger.tables.append(table)
+        row = int(float(w["来源行"])) - 1 if w.get("来源行") not in (None, "") else 0
+        table.rows.append(RawRow(sheet, row, values, cols))
+    findings: dict[str, list[Finding]] = defaultdict(list)
+    for row in problems:
+        f = _finding_from_row(list(row))
+        if f is not None and f.code != "base-sent-twice":
+            findings[f.file].append(f)
+    reports = []
+    for file, ledger in ledgers.items():
+        report = evaluate_ledger(ledger, rules)
+        report.findings = findings.get(file, [])
+        reports.append(report)
+    return reports

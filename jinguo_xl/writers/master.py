@@ -1,0 +1,682 @@
+"""The municipal master workbook: what the office reads, filters, prints and trusts.
+
+Written with xlsxwriter (values only, no formulas that break under a filter; every text from an
+input is written as text, never as a formula), with native charts, frozen headers, autofilters
+and A4 landscape print setup. A hidden sheet marks the file as ours, so that a county master can
+itself be consolidated by the city without counting any row twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+from jinguo_xl import __version__
+from jinguo_xl.consolidate import (
+    STATUSES,
+    Consolidation,
+    Entry,
+    by_combination,
+    by_county,
+    county_of,
+)
+from jinguo_xl.mask import mask_address, mask_name, mask_phone
+from jinguo_xl.messages import SEVERITY_LABEL, STATUS_UNDECIDED
+from jinguo_xl.rules import Rules
+from jinguo_xl.validate import CleanRow
+from jinguo_xl.writers.atomic import atomic_path
+
+MARKER_SHEET = "_jinguo_master"
+PRINT_COLUMNS_PER_PAGE = 12
+FORMAT_VERSION = "1"
+SHEETS = ("汇总", "基地", "妇女明细", "重复人员", "深度贫困乡镇", "问题清单", "推荐排名", "说明")
+SHEET_NOTES = {
+    "汇总": "全市总数，按区县、按类型×产业的统计，以及两张图表",
+    "基地": "每个基地每张已填写的表一行：指标、各项目标（实际/要求）、结论和理由",
+    "妇女明细": "读取到的每一行数据（规范化后），是否计入目标、本行问题和来源位置",
+    "重复人员": "同一姓名 + 联系电话出现在两个及以上基地的人员",
+    "深度贫困乡镇": "名单中每个深度贫困乡镇的基地数和是否已覆盖",
+    "问题清单": "全部问题，含文件、工作表和单元格",
+    "推荐排名": "按超出目标的程度排序，供 9 月评选参考，不是评选结论",
+    "说明": "生成时间、工具版本、输入文件及其 SHA-256、行数核对",
+}
+WOMEN_HEADER = [
+    "区县",
+    "带动基地名称",
+    "创建基地类型",
+    "产业",
+    "序号",
+    "带动妇女姓名",
+    "家庭住址",
+    "联系电话",
+    "培训时间",
+    "培训内容",
+    "金额（万元）",
+    "是否合格",
+    "是否就业",
+    "是否创业",
+    "妇女类型",
+    "备注",
+    "计入目标",
+    "本行问题",
+    "计入汇总",
+    "来源文件",
+    "来源工作表",
+    "来源行",
+]
+BASE_HEADER = [
+    "区县",
+    "所在乡镇",
+    "深度贫困乡镇",
+    "带动基地名称",
+    "创建基地类型",
+    "产业",
+    "负责人",
+    "帮扶户数（填报）",
+    "统计年度",
+    "填报日期",
+    "结论",
+    "理由",
+    "培训人次",
+    "培训场次",
+    "培训次数（按户）",
+    "带动就业",
+    "销售/收入（万元）",
+    "销售/收入（全部，万元）",
+    "培训合格率",
+    "转移就业率",
+    "带动创业",
+    "帮扶户数（计算）",
+    "各项目标（实际/要求）",
+    "数据行",
+    "错误",
+    "警告",
+    "计入汇总",
+    "来源文件",
+    "读取自",
+]
+
+
+def _money(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _rate(value: Fraction | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _yes_no(value: bool | None, raw: object) -> object:
+    if value is None:
+        return raw if raw not in (None, "") else None
+    return "是" if value else "否"
+
+
+class _Book:
+    """Formats and the per-sheet finish shared by every sheet of the master."""
+
+    def __init__(self, path: Path) -> None:
+        self.wb = xlsxwriter.Workbook(
+            str(path),
+            {
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+                "default_date_format": "yyyy-mm-dd",
+            },
+        )
+        self.wb.set_properties(
+            {
+                "title": "巾帼示范基地汇总表",
+                "author": "jinguo_xl",
+                "comments": "由 jinguo-xl consolidate 生成",
+            }
+        )
+        f = self.wb.add_format
+        self.head = f(
+            {
+                "bold": True,
+                "bg_color": "#DDEBF7",
+                "border": 1,
+                "text_wrap": True,
+                "valign": "vcenter",
+                "align": "center",
+            }
+        )
+        self.title = f({"bold": True, "font_size": 14})
+        self.bold = f({"bold": True})
+        self.wan = f({"num_format": "0.00"})
+        self.pct = f({"num_format": "0.0%"})
+        self.date = f({"num_format": "yyyy-mm-dd"})
+        self.wrap = f({"text_wrap": True, "valign": "top"})
+        self.note = f({"italic": True, "font_color": "#7F6000"})
+
+    def table(
+        self,
+        name: str,
+        header: Sequence[str],
+        rows: Sequence[Sequence[object]],
+        *,
+        first_row: int = 0,
+        widths: dict[int, float] | None = None,
+        formats: dict[int, Any] | None = None,
+        filter_: bool = True,
+    ) -> Any:
+        ws = self.wb.get_worksheet_by_name(name) or self.wb.add_worksheet(name)
+        ws.write_row(first_row, 0, header, self.head)
+        formats = formats or {}
+        for r, row in enumerate(rows, start=first_row + 1):
+            for c, value in enumerate(row):
+                self.cell(ws, r, c, value, formats.get(c))
+        last_row = first_row + max(len(rows), 1)
+        if filter_:
+            ws.autofilter(first_row, 0, last_row, len(header) - 1)
+            ws.freeze_panes(first_row + 1, 0)
+        for c in range(len(header)):
+            ws.set_column(c, c, (widths or {}).get(c, max(8, min(40, len(header[c]) * 2 + 2))))
+        self.print_setup(ws, first_row, columns=len(header))
+        return ws
+
+    def cell(self, ws: Any, r: int, c: int, value: object, fmt: Any = None) -> None:
+        if value is None or value == "":
+            ws.write_blank(r, c, None, fmt)
+        elif isinstance(value, bool):
+            ws.write_string(r, c, "是" if value else "否", fmt)
+        elif isinstance(value, (int, float)):
+            ws.write_number(r, c, value, fmt)
+        elif isinstance(value, Decimal):
+            ws.write_number(r, c, float(value), fmt or self.wan)
+        elif isinstance(value, (dt.date, dt.datetime)):
+            ws.write_datetime(
+                r, c, dt.datetime(value.year, value.month, value.day), fmt or self.date
+            )
+        else:
+            ws.write_string(r, c, str(value), fmt)
+
+    def print_setup(self, ws: Any, header_row: int, columns: int = 0) -> None:
+        """A4 landscape, header rows repeated; wide tables span pages across, keeping their
+        first columns (county, base) on every page so a printed page can still be read."""
+        ws.set_landscape()
+        ws.set_paper(9)
+        pages_wide = max(1, -(-columns // PRINT_COLUMNS_PER_PAGE))
+        ws.fit_to_pages(pages_wide, 0)
+        if pages_wide > 1:
+            ws.repeat_columns(0, 3)
+        ws.repeat_rows(header_row)
+        ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+        ws.set_footer("&C第 &P 页，共 &N 页")
+
+
+# ---------------------------------------------------------------------- sheets
+
+
+def _summary(book: _Book, result: Consolidation, rules: Rules) -> None:
+    ws = book.wb.add_worksheet("汇总")
+    ws.write(0, 0, f"{rules.title}·汇总", book.title)
+    counted = result.counted
+    status_count = {
+        s: sum(e.report.status == s for e in counted) for s in (*STATUSES, STATUS_UNDECIDED)
+    }
+    counties = by_county(result, rules)
+    total_all = sum((f.sales_wan_all for f in counties.values()), Decimal(0))
+    total_counted = sum((f.sales_wan for f in counties.values()), Decimal(0))
+    covered = sum(t.bases > 0 for t in result.townships)
+    errors = sum(f.severity == "error" for f in result.findings)
+    warnings = sum(f.severity == "warning" for f in result.findings)
+    headline = [
+        ("基地数（计入汇总）", len(counted)),
+        *(
+            (f"其中{s}", status_count[s])
+            for s in (*STATUSES, STATUS_UNDECIDED)
+            if s in STATUSES or status_count[s]
+        ),
+        ("数据行（读取）", result.rows_read),
+        ("培训人次（计入目标的妇女）", sum(f.trained for f in counties.values())),
+        ("带动就业（人）", sum(f.employed for f in counties.values())),
+        ("销售/收入合计（万元）", total_all),
+        ("其中贫困妇女（万元）", total_counted),
+        (
+            "深度贫困乡镇已覆盖",
+            f"{covered}/{len(rules.townships)}（通知为 "
+            f"{rules.notice_township_count} 个，名单列出 {len(rules.townships)} 个）",
+        ),
+        ("跨基地重复人员（人）", len(result.duplicates)),
+        ("问题：错误 / 警告（条）", f"{errors} / {warnings}"),
+    ]
+    for i, (label, value) in enumerate(headline, start=2):
+        ws.write_string(i, 0, label, book.bold)
+        book.cell(ws, i, 1, value)
+    ws.set_column(0, 0, 28)
+    ws.set_column(1, 1, 16)
+
+    top = len(headline) + 4
+    ws.write_string(top - 1, 0, "按区县", book.bold)
+    type_names = [bt.name for bt in rules.base_types]
+    header = [
+        "区县",
+        "名单状态",
+        "基地数",
+        *type_names,
+        *STATUSES,
+        STATUS_UNDECIDED,
+        "数据行",
+        "培训人次",
+        "带动就业",
+        "销售/收入（万元）",
+        "其中贫困妇女（万元）",
+    ]
+    ws.write_row(top, 0, header, book.head)
+    rows = []
+    for name, f in counties.items():
+        county = rules.county(name)
+        status = "" if county is None else ("已核实" if county.confirmed else "待核实")
+        rows.append(
+            [
+                name,
+                status or "名单外",
+                f.bases,
+                *(f.by_type[t] for t in type_names),
+                *(f.by_status[s] for s in STATUSES),
+                f.by_status[STATUS_UNDECIDED],
+                f.rows,
+                f.trained,
+                f.employed,
+                f.sales_wan_all,
+                f.sales_wan,
+            ]
+        )
+    for r, row in enumerate(rows, start=top + 1):
+        for c, value in enumerate(row):
+            book.cell(ws, r, c, value)
+    last = top + len(rows)
+    ws.set_column(2, len(header) - 1, 11)
+
+    combo_top = last + 3
+    ws.write_string(combo_top - 1, 0, "按类型 × 产业（每张已填写的表）", book.bold)
+    c_header = [
+        "创建基地类型",
+        "产业",
+        "表数",
+        *STATUSES[:3],
+        "数据行",
+        "培训人次",
+        "带动就业",
+        "销售/收入（万元）",
+    ]
+    ws.write_row(combo_top, 0, c_header, book.head)
+    combos = by_combination(result, rules)
+    for r, ((base_type, industry), f) in enumerate(combos.items(), start=combo_top + 1):
+        row = [
+            base_type,
+            industry,
+            f.bases,
+            *(f.by_status[s] for s in STATUSES[:3]),
+            f.rows,
+            f.trained,
+            f.employed,
+            f.sales_wan_all,
+        ]
+        for c, value in enumerate(row):
+            book.cell(ws, r, c, value)
+    charts_row = combo_top + len(combos) + 3
+
+    if rows:
+        chart = book.wb.add_chart({"type": "column", "subtype": "stacked"})
+        for i in range(len(STATUSES)):
+            col = 3 + len(type_names) + i
+            chart.add_series(
+                {
+                    "name": ["汇总", top, col],
+                    "categories": ["汇总", top + 1, 0, last, 0],
+                    "values": ["汇总", top + 1, col, last, col],
+                }
+            )
+        chart.set_title({"name": "各区县基地数（按结论）"})
+        chart.set_y_axis({"name": "基地数"})
+        chart.set_size({"width": 720, "height": 320})
+        ws.insert_chart(charts_row, 0, chart)
+        money = book.wb.add_chart({"type": "column"})
+        money_col = len(header) - 2
+        money.add_series(
+            {
+                "name": "销售/收入（万元）",
+                "categories": ["汇总", top + 1, 0, last, 0],
+                "values": ["汇总", top + 1, money_col, last, money_col],
+            }
+        )
+        money.set_title({"name": "各区县销售/收入（万元）"})
+        money.set_legend({"none": True})
+        money.set_size({"width": 720, "height": 320})
+        ws.insert_chart(charts_row, 8, money)
+    book.print_setup(ws, top)
+
+
+def _target_text(entry: Entry, industry: str) -> str:
+    result = next((r for r in entry.report.results if r.industry == industry), None)
+    if result is None:
+        return ""
+    return "；".join(t.text() + ("（原则上）" if t.in_principle else "") for t in result.targets)
+
+
+def _bases(book: _Book, result: Consolidation, rules: Rules) -> None:
+    rows = []
+    for entry in result.entries:
+        report = entry.report
+        base = report.base
+        assert base is not None
+        errors = sum(f.severity == "error" for f in report.findings)
+        warnings = sum(f.severity == "warning" for f in report.findings)
+        common = [
+            county_of(entry),
+            base.township,
+            "是" if base.deep_poverty else "否",
+            base.name,
+            base.type or base.type_raw,
+        ]
+        filled = [r for r in report.results if r.rows] or [None]
+        for r in filled:
+            m = r.metrics if r else None
+            rows.append(
+                [
+                    *common,
+                    r.industry if r else "",
+                    base.leader,
+                    base.households,
+                    base.year,
+                    base.fill_date,
+                    r.status if r else report.status,
+                    r.reason if r else report.reason,
+                    m.training_person_times if m else None,
+                    m.training_sessions if m else None,
+                    m.household_sessions if m else None,
+                    m.employed if m else None,
+                    _money(m.sales_wan) if m else None,
+                    _money(m.sales_wan_all) if m else None,
+                    _rate(m.pass_rate) if m else None,
+                    _rate(m.employment_rate) if m else None,
+                    m.startups if m else None,
+                    m.households if m else None,
+                    _target_text(entry, r.industry) if r else "",
+                    r.rows if r else 0,
+                    errors,
+                    warnings,
+                    "是" if entry.counts else f"否（以 {entry.superseded_by} 为准）",
+                    report.file,
+                    entry.origin,
+                ]
+            )
+    fmts = {16: book.wan, 17: book.wan, 18: book.pct, 19: book.pct, 11: book.wrap}
+    book.table(
+        "基地",
+        BASE_HEADER,
+        rows,
+        formats=fmts,
+        widths={0: 14, 3: 30, 11: 40, 22: 40, 27: 30, 28: 30},
+    )
+
+
+def _row_values(row: CleanRow, mask: bool) -> list[object]:
+    raw = row.raw
+    name = row.name or raw.get("name")
+    phone = row.phone or raw.get("phone")
+    address = row.address
+    if mask:
+        name, phone, address = mask_name(name), mask_phone(phone), mask_address(address)
+    money = row.money if row.money is not None else _first_money(raw)
+    return [
+        row.seq,
+        name,
+        address,
+        phone,
+        row.train_date or raw.get("train_date"),
+        row.train_content,
+        money,
+        _yes_no(row.qualified, raw.get("qualified")),
+        _yes_no(row.employed, raw.get("employed")),
+        _yes_no(row.startup, raw.get("startup")),
+        row.women_type or raw.get("women_type"),
+        row.note,
+    ]
+
+
+def _first_money(raw: dict[str, object]) -> object:
+    for key in ("income", "sales", "industry_income"):
+        if raw.get(key) not in (None, ""):
+            return raw[key]
+    return None
+
+
+def _women(book: _Book, result: Consolidation, mask: bool) -> int:
+    problems: dict[tuple[str, str, int | None], list[str]] = {}
+    for f in result.findings:
+        if f.row is not None and f.severity != "info":
+            problems.setdefault((f.file, f.sheet, f.row), []).append(f.message)
+    rows = []
+    for entry in result.entries:
+        base = entry.report.base
+        assert base is not None
+        for table in entry.report.tables:
+            for row in table.rows:
+                issues = problems.get((entry.report.file, row.sheet, row.excel_row), [])
+                rows.append(
+                    [
+                        county_of(entry),
+                        base.name,
+                        base.type or base.type_raw,
+                        table.industry,
+                        *_row_values(row, mask),
+                        "是" if row.counted else "否",
+                        "；".join(issues),
+                        "是" if entry.counts else "否",
+                        entry.report.file,
+                        row.sheet,
+                        row.excel_row,
+                    ]
+                )
+    book.table(
+        "妇女明细",
+        WOMEN_HEADER,
+        rows,
+        formats={10: book.wan, 17: book.wrap},
+        widths={1: 26, 6: 24, 9: 14, 17: 40, 19: 30},
+    )
+    return len(rows)
+
+
+def _duplicates(book: _Book, result: Consolidation, mask: bool) -> None:
+    rows = []
+    for d in result.duplicates:
+        name = mask_name(d.name) if mask else d.name
+        phone = mask_phone(d.phone) if mask else d.phone
+        for entry in d.bases:
+            base = entry.report.base
+            rows.append(
+                [
+                    name,
+                    phone,
+                    len(d.bases),
+                    county_of(entry),
+                    base.name if base else "",
+                    entry.report.file,
+                ]
+            )
+    book.table(
+        "重复人员",
+        ["带动妇女姓名", "联系电话", "基地数", "区县", "带动基地名称", "来源文件"],
+        rows,
+        widths={4: 30, 5: 30},
+    )
+
+
+def _townships(book: _Book, result: Consolidation, rules: Rules) -> None:
+    type_names = [bt.name for bt in rules.base_types]
+    rows = []
+    for t in result.townships:
+        rows.append(
+            [
+                t.township.county,
+                t.township.name,
+                "已核实" if t.township.confirmed else "待核实",
+                *(t.by_type[n] for n in type_names),
+                t.bases,
+                "已覆盖" if t.bases else "未覆盖",
+            ]
+        )
+    header = ["区县", "乡镇", "名单状态", *type_names, "合计", "是否覆盖"]
+    ws = book.table("深度贫困乡镇", header, rows, widths={0: 22})
+    missing = rules.notice_township_count - len(rules.townships)
+    note = (
+        f"通知要求 {rules.notice_township_count} 个深度贫困乡镇各建立至少 1 个基地；名单目前列出 "
+        f"{len(rules.townships)} 个"
+        + (f"，另有 {missing} 个待市妇联补充" if missing > 0 else "")
+        + "。标为“待核实”的乡镇请核实后修改规则文件。"
+    )
+    ws.write_string(len(rows) + 2, 0, note, book.note)
+
+
+def _findings(book: _Book, result: Consolidation) -> None:
+    order = {"error": 0, "warning": 1, "info": 2}
+    rows = [
+        [SEVERITY_LABEL[f.severity], f.file, f.sheet, f.cell, f.column, f.message, f.code]
+        for f in sorted(result.findings, key=lambda f: order[f.severity])
+    ]
+    book.table(
+        "问题清单",
+        ["级别", "文件", "工作表", "单元格", "列", "说明", "代码"],
+        rows,
+        formats={5: book.wrap},
+        widths={1: 30, 5: 60, 6: 20},
+    )
+
+
+def _ranking(book: _Book, result: Consolidation) -> None:
+    rows = []
+    for i, (entry, value) in enumerate(result.ranking, start=1):
+        base = entry.report.base
+        industries = "、".join(r.industry for r in entry.report.results if r.rows)
+        rows.append(
+            [
+                i,
+                county_of(entry),
+                base.name if base else "",
+                base.type if base else "",
+                industries,
+                entry.report.status,
+                value,
+                entry.report.reason,
+                entry.report.file,
+            ]
+        )
+    header = [
+        "名次",
+        "区县",
+        "带动基地名称",
+        "创建基地类型",
+        "产业",
+        "结论",
+        "达到目标的倍数",
+        "理由",
+        "来源文件",
+    ]
+    ws = book.table(
+        "推荐排名",
+        header,
+        rows,
+        first_row=2,
+        formats={6: book.wan, 7: book.wrap},
+        widths={2: 30, 7: 50, 8: 30},
+    )
+    ws.write_string(
+        0,
+        0,
+        "本表按超出目标的程度排序（各项目标“实际/要求”中最小的倍数），仅供 9 月评选"
+        "优秀示范基地参考，不是评选结论。只列出达标和基本达标的基地。",
+        book.note,
+    )
+
+
+def _readme(
+    book: _Book,
+    result: Consolidation,
+    rules: Rules,
+    rows_in_master: int,
+    now: dt.datetime,
+    mask: bool,
+) -> None:
+    ws = book.wb.add_worksheet("说明")
+    lines: list[tuple[str, object]] = [
+        ("生成时间", now.strftime("%Y-%m-%d %H:%M:%S")),
+        ("工具", f"jinguo-xl {__version__}"),
+        ("规则", f"{rules.year} 年通知（{rules.title}）"),
+        ("是否脱敏", "是：姓名、电话、住址已脱敏，所有统计在脱敏前完成" if mask else "否"),
+        ("输入文件", len(result.inputs)),
+        ("读取成功", sum(i.kind != "unreadable" for i in result.inputs)),
+        ("无法读取", sum(i.kind == "unreadable" for i in result.inputs)),
+        ("读取的数据行", result.rows_read),
+        ("“妇女明细”中的行", rows_in_master),
+        ("核对", "一致" if rows_in_master == result.rows_read else "不一致，请报告"),
+        ("基地（计入汇总 / 全部列出）", f"{len(result.counted)} / {len(result.entries)}"),
+    ]
+    ws.write_string(0, 0, "说明", book.title)
+    for i, (label, value) in enumerate(lines, start=2):
+        ws.write_string(i, 0, label, book.bold)
+        book.cell(ws, i, 1, value)
+    r = len(lines) + 4
+    ws.write_string(r - 1, 0, "各工作表内容", book.bold)
+    for i, name in enumerate(SHEETS):
+        ws.write_string(r + i, 0, name)
+        ws.write_string(r + i, 1, SHEET_NOTES[name])
+    r += len(SHEETS) + 2
+    ws.write_string(r - 1, 0, "输入文件", book.bold)
+    ws.write_row(r, 0, ["文件", "类型", "SHA-256", "基地数", "数据行", "无法读取的原因"], book.head)
+    kinds = {"workbook": "基地工作簿", "master": "汇总表", "unreadable": "无法读取"}
+    for i, item in enumerate(result.inputs, start=r + 1):
+        for c, value in enumerate(
+            [item.file, kinds[item.kind], item.sha256, item.bases, item.rows, item.error or ""]
+        ):
+            book.cell(ws, i, c, value)
+    ws.set_column(0, 0, 34)
+    ws.set_column(1, 1, 60)
+    ws.set_column(2, 2, 66)
+    book.print_setup(ws, r)
+
+
+def write_master(
+    path: Path,
+    result: Consolidation,
+    rules: Rules,
+    *,
+    mask: bool = False,
+    now: Callable[[], dt.datetime] = dt.datetime.now,
+) -> int:
+    """Write the master atomically; returns the number of rows in 妇女明细."""
+    written = 0
+    with atomic_path(Path(path)) as tmp:
+        book = _Book(tmp)
+        _summary(book, result, rules)
+        _bases(book, result, rules)
+        written = _women(book, result, mask)
+        _duplicates(book, result, mask)
+        _townships(book, result, rules)
+        _findings(book, result)
+        _ranking(book, result)
+        _readme(book, result, rules, written, now(), mask)
+        marker = book.wb.add_worksheet(MARKER_SHEET)
+        for i, (k, v) in enumerate(
+            [
+                ("format", FORMAT_VERSION),
+                ("tool", f"jinguo-xl {__version__}"),
+                ("rules_year", str(rules.year)),
+                ("masked", "yes" if mask else "no"),
+            ]
+        ):
+            marker.write_string(i, 0, k)
+            marker.write_string(i, 1, v)
+        marker.hide()
+        book.wb.close()
+    return written
