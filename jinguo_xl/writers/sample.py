@@ -38,6 +38,14 @@ def _headers(rules: Rules, industry: str, *, with_added: bool) -> list[tuple[str
     return out
 
 
+def _as_text(ws) -> None:  # noqa: ANN001 - an openpyxl worksheet
+    """openpyxl takes any string starting with ``=`` for a formula; data is data."""
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+
+
 def write_sample(
     path: Path,
     rules: Rules,
@@ -56,6 +64,8 @@ def write_sample(
         _stacked(wb, rules, base, tables, legend=legend)
     else:
         _per_sheet(wb, rules, base, tables)
+    for ws in wb.worksheets:
+        _as_text(ws)
     return save_atomic(Path(path), lambda tmp: wb.save(tmp))
 
 
