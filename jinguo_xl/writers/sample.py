@@ -12,6 +12,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from jinguo_xl.rules import Rules
 from jinguo_xl.writers.atomic import save_atomic
@@ -38,7 +39,7 @@ def _headers(rules: Rules, industry: str, *, with_added: bool) -> list[tuple[str
     return out
 
 
-def _as_text(ws) -> None:  # noqa: ANN001 - an openpyxl worksheet
+def _as_text(ws: Worksheet) -> None:
     """openpyxl takes any string starting with ``=`` for a formula; data is data."""
     for row in ws.iter_rows():
         for cell in row:
