@@ -465,6 +465,23 @@ def run_demo(folder: Path, rules: Rules) -> int:
         flag = f"，错误 {errors} 条" if errors else ""
         print(f"  {r.file}\n      {r.reason}{flag}")
     print(render_summary(reports))
+
+    from jinguo_xl.batch import build
+    from jinguo_xl.consolidate import summary_json
+    from jinguo_xl.writers.master import write_master
+    from jinguo_xl.writers.template import write_template
+
+    counties = sorted({f.parent for f in files})
+    inputs = [(f, display_path(f)) for f in files]
+    result = build(inputs, rules.year)
+    master = folder / "全市汇总.xlsx"
+    result.extra["rows_in_master"] = write_master(master, result, rules)
+    summary = summary_json(result, rules, display_path(master))
+    template = write_template(folder / "统计表模板.xlsx", rules)
+    print(f"\n汇总表：{display_path(master)}（{summary['bases']} 个基地，"
+          f"{summary['rows_in_master']} 行，跨基地重复人员 {summary['cross_base_duplicates']} 人）")
+    print(f"空白模板：{display_path(template)}")
     print(f"\n查看某个基地的全部问题：jinguo-xl check {display_path(files[-3])}")
-    print(f"导出 JSON：jinguo-xl check {display_path(folder)} --json")
+    print(f"重新汇总：jinguo-xl consolidate {' '.join(display_path(c) for c in counties[:2])} …"
+          f" -o 汇总.xlsx")
     return 0

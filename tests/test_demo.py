@@ -60,6 +60,9 @@ def test_demo_command_prints_where_everything_is(tmp_path, capsys):
     assert f"写入 {len(PLANS)} 个示例工作簿" in out
     assert "达标情况：" in out
     assert (tmp_path / "示例" / "城口县").is_dir()
+    assert (tmp_path / "示例" / "全市汇总.xlsx").is_file()
+    assert (tmp_path / "示例" / "统计表模板.xlsx").is_file()
+    assert "汇总表：" in out and "14 个基地" in out
 
 
 def test_corpus_plans_cover_counties_and_combinations_at_the_asked_size(tmp_path, rules):
