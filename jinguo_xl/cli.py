@@ -77,6 +77,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cons.set_defaults(func=cmd_consolidate)
 
+    mask = sub.add_parser(
+        "mask",
+        help="生成脱敏副本（姓名、电话、住址）",
+        description="复制一个工作簿，把统计表中的姓名、电话脱敏、住址只保留到乡镇，格式不变。",
+    )
+    mask.add_argument("source", metavar="工作簿", help="要脱敏的 .xlsx 工作簿（不会被修改）")
+    mask.add_argument("-o", "--output", required=True, metavar="文件", help="脱敏副本写到哪里")
+    mask.set_defaults(func=cmd_mask)
+
     template = sub.add_parser(
         "template",
         help="生成官方统计表模板（.xlsx）",
@@ -258,6 +267,25 @@ def render_consolidation(summary: dict) -> str:
     for failed in summary["files_failed"]:
         lines.append(f"  无法读取：{failed['file']}：{failed['error']}")
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------- mask
+
+
+def cmd_mask(args: argparse.Namespace, rules: Rules) -> int:
+    from jinguo_xl.writers.masked import write_masked_copy
+
+    source = Path(args.source)
+    if not source.is_file():
+        print(f"找不到：{source}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        n = write_masked_copy(source, Path(args.output), rules)
+    except JinguoError as exc:
+        print(f"无法生成脱敏副本：{exc.message}", file=sys.stderr)
+        return EXIT_DATA
+    print(f"已生成脱敏副本：{args.output}（脱敏 {n} 个单元格）")
+    return EXIT_OK
 
 
 # ---------------------------------------------------------------------- template

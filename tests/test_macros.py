@@ -141,3 +141,21 @@ def test_a_failing_handler_becomes_a_sentence(tmp_path, monkeypatch):
 def test_cells_are_coloured_in_column_runs():
     cells = ["D11", "D12", "D13", "D20", "H11", "AB7", "AB8", "B2"]
     assert macros.runs(cells) == ["B2", "D11:D13", "D20", "H11", "AB7:AB8"]
+
+
+def test_consolidate_folder_writes_a_master_beside_the_folder(tmp_path, rules):
+    from jinguo_xl.demo import write_demo
+
+    write_demo(tmp_path / "县文件夹", rules)
+    book = _book(tmp_path / "book", people(1, extra=[1]))
+    target = macros.consolidate_folder(
+        macros.BookAdapter(book), rules, tmp_path / "县文件夹", open_master=False
+    )
+    assert target.parent == tmp_path and target.name.startswith("县文件夹_汇总_")
+    assert "已汇总 14 个文件、14 个基地" in _actions(book, "alert")[0]["args"][0]
+
+
+def test_export_masked_needs_a_saved_book(tmp_path, rules):
+    book = _book(tmp_path, people(1, extra=[1]))
+    assert macros.export_masked(macros.BookAdapter(book), rules) is None
+    assert "请先保存" in _actions(book, "alert")[0]["args"][0]

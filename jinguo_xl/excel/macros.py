@@ -186,6 +186,60 @@ def new_ledger(adapter: BookAdapter, rules: Rules, target: Path | None = None) -
     return target
 
 
+def _choose_folder(adapter: BookAdapter) -> Path | None:
+    """Excel's own folder picker (msoFileDialogFolderPicker = 4)."""
+    dialog = adapter.book.app.api.FileDialog(4)
+    dialog.Title = "选择要汇总的文件夹（含各区县或各基地的统计表）"
+    if dialog.Show() != -1:
+        return None
+    return Path(str(dialog.SelectedItems(1)))
+
+
+def consolidate_folder(
+    adapter: BookAdapter, rules: Rules, folder: Path | None = None, *, open_master: bool = True
+) -> Path | None:
+    """汇总区县工作簿: every workbook under a folder → a master beside it, then opened."""
+    from jinguo_xl.batch import build
+    from jinguo_xl.engine import iter_workbooks
+    from jinguo_xl.writers.master import write_master
+
+    folder = folder or _choose_folder(adapter)
+    if folder is None:
+        return None
+    files = [(p, p.relative_to(folder).as_posix()) for p, _ in iter_workbooks([folder])]
+    if not files:
+        adapter.alert(f"文件夹“{folder.name}”中没有找到统计表工作簿。")
+        return None
+    result = build(files, rules.year)
+    target = folder.parent / f"{folder.name}_汇总_{dt.date.today():%Y%m%d}.xlsx"
+    rows = write_master(target, result, rules)
+    failed = [i for i in result.inputs if i.kind == "unreadable"]
+    text = (
+        f"已汇总 {len(files) - len(failed)} 个文件、{len(result.counted)} 个基地、"
+        f"{rows} 行，汇总表：{target.name}"
+    )
+    if failed:
+        text += f"\n无法读取 {len(failed)} 个文件，原因见汇总表“说明”表。"
+    adapter.alert(text)
+    if open_master:
+        xw.Book(str(target))
+    return target
+
+
+def export_masked(adapter: BookAdapter, rules: Rules) -> Path | None:
+    """导出脱敏副本: the saved workbook, masked, written beside it."""
+    from jinguo_xl.writers.masked import write_masked_copy
+
+    source = Path(adapter.fullname)
+    if not source.is_file():
+        adapter.alert("请先保存本工作簿，再导出脱敏副本。")
+        return None
+    target = source.with_name(f"{source.stem}_脱敏{source.suffix}")
+    n = write_masked_copy(source, target, rules)
+    adapter.alert(f"已导出脱敏副本：{target.name}（按已保存的内容，脱敏 {n} 个单元格）。")
+    return target
+
+
 def show_help(adapter: BookAdapter, rules: Rules) -> None:
     """帮助."""
     adapter.alert(logic.HELP_TEXT)
@@ -195,6 +249,8 @@ HANDLERS: dict[str, Callable[..., object]] = {
     "check_workbook": check_workbook,
     "clear_marks": clear_marks,
     "compute_status": compute_status,
+    "consolidate_folder": consolidate_folder,
+    "export_masked": export_masked,
     "new_ledger": new_ledger,
     "show_help": show_help,
 }
