@@ -81,6 +81,13 @@ def _check_zip(path: Path) -> None:
                     )
                 raise UnreadableWorkbook("压缩包中没有 Excel 工作簿内容，文件不是 .xlsx 或已损坏")
             for info in zf.infolist():
+                if info.filename.endswith((".xml", ".rels")) and info.file_size:
+                    with zf.open(info) as part:
+                        if b"<!DOCTYPE" in part.read(4096).upper():
+                            raise UnreadableWorkbook(
+                                f"文件中的“{info.filename}”含有 DOCTYPE 声明（Excel 从不写入），"
+                                "疑似恶意文件，已拒绝读取"
+                            )
                 if info.file_size > MAX_UNCOMPRESSED or (
                     info.compress_size
                     and info.file_size > 50 * 1024 * 1024

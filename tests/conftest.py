@@ -106,7 +106,9 @@ def write_xlsx(path: Path, sheets: Mapping[str, Cells], *, start: str = "A1") ->
         for r, values in enumerate(rows):
             for c, value in enumerate(values):
                 if value is not None:
-                    ws.cell(row=row0 + r + 1, column=col0 + c + 1, value=value)
+                    cell = ws.cell(row=row0 + r + 1, column=col0 + c + 1, value=value)
+                    if cell.data_type == "f":
+                        cell.data_type = "s"  # typed text such as "=1+1" stays text
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path

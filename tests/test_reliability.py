@@ -1,0 +1,267 @@
+"""One place to read the guarantees: every bad input of the corpus through ``check`` and
+``consolidate``, with the expected and the observed outcome printed as a table.
+
+Run ``pytest tests/test_reliability.py -s`` to see the table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import pytest
+import xlwt
+from msoffcrypto.format.ooxml import OOXMLFile
+
+from jinguo_xl.cli import main
+from jinguo_xl.engine import check_file
+from tests.conftest import HEADERS, base_line, people, stacked, woman, write_xlsx
+
+Case = tuple[str, Callable[[Path], Path], str]
+
+
+def _good(folder: Path, name: str = "正常.xlsx", rows=None) -> Path:
+    grid = stacked(base_line(), {"手工制作": rows or people(3, extra=[0.5])})
+    return write_xlsx(folder / name, {"统计表": grid})
+
+
+def _bytes(name: str, data: bytes) -> Callable[[Path], Path]:
+    def make(folder: Path) -> Path:
+        path = folder / name
+        path.write_bytes(data)
+        return path
+
+    return make
+
+
+def _truncated(folder: Path) -> Path:
+    data = _good(folder, "完整.xlsx").read_bytes()
+    (folder / "完整.xlsx").unlink()
+    path = folder / "半截.xlsx"
+    path.write_bytes(data[: len(data) // 3])
+    return path
+
+
+def _xls(folder: Path) -> Path:
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("手工制作")
+    for r, row in enumerate([[base_line()], HEADERS["手工制作"], *people(2, extra=[1])]):
+        for c, v in enumerate(row):
+            if v is not None:
+                ws.write(r, c, v.isoformat() if isinstance(v, dt.date) else v)
+    path = folder / "旧版.xls"
+    wb.save(str(path))
+    return path
+
+
+def _encrypted(folder: Path) -> Path:
+    src = _good(folder, "明文.xlsx")
+    out = io.BytesIO()
+    with src.open("rb") as fh:
+        OOXMLFile(fh).encrypt("123", out)
+    src.unlink()
+    path = folder / "加密.xlsx"
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def _zip_bomb(folder: Path) -> Path:
+    path = folder / "炸弹.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+        zf.writestr("xl/worksheets/sheet1.xml", b"<a>" + b" " * (64 * 1024 * 1024) + b"</a>")
+    return path
+
+
+def _entity_bomb(folder: Path) -> Path:
+    src = _good(folder, "源.xlsx")
+    path = folder / "实体炸弹.xlsx"
+    doctype = (
+        '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">'
+        '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+    )
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(path, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = doctype.encode() + data.split(b"?>", 1)[-1]
+            zout.writestr(item, data)
+    src.unlink()
+    return path
+
+
+def _edit(name: str, edit: Callable[[openpyxl.Workbook], None]) -> Callable[[Path], Path]:
+    def make(folder: Path) -> Path:
+        path = _good(folder, name)
+        wb = openpyxl.load_workbook(path)
+        edit(wb)
+        wb.save(path)
+        return path
+
+    return make
+
+
+def _many_formatted_rows(wb: openpyxl.Workbook) -> None:
+    ws = wb["统计表"]
+    ws.cell(row=1_000_000, column=20).number_format = "0.00"  # formatting only, no value
+
+
+def _hidden(wb: openpyxl.Workbook) -> None:
+    ws = wb["统计表"]
+    ws.sheet_state = "hidden"
+    ws.row_dimensions[9].hidden = True
+    wb.create_sheet("封面")["A1"] = "统计表见隐藏工作表"
+    wb.active = 1
+
+
+def _weird_text(folder: Path) -> Path:
+    rows = [
+        woman("张\u200b玉\t兰", "13800130001", extra=[0.5], note="😀" * 50),
+        woman("=1+1", "13800130002", extra=[0.5], note="@SUM(A1)"),
+        woman("李四", "13800130003", extra=[0.5], note="-" + "长" * 5000),
+    ]
+    return _good(folder, "怪字符.xlsx", rows)
+
+
+def _split_and_twice(folder: Path) -> Path:
+    rows = people(4, extra=[0.5])
+    grid = [
+        [base_line()],
+        ["手工制作带动统计表："],
+        HEADERS["手工制作"],
+        rows[0],
+        [],
+        [],
+        rows[1],
+        [],
+        ["手工制作带动统计表："],
+        [*HEADERS["手工制作"], "自加列"],
+        rows[2],
+        rows[3],
+    ]
+    return write_xlsx(folder / "分段.xlsx", {"统计表": grid}, start="C3")
+
+
+CASES: list[Case] = [
+    ("空文件", _bytes("空.xlsx", b""), "error:文件是空的"),
+    ("没有任何行的工作簿", _bytes("空表.xlsx", b""), "skip"),
+    ("截断的压缩包", _truncated, "error:压缩包不完整"),
+    ("随机字节", _bytes("乱码.xlsx", bytes(range(256)) * 4), "error:不是 Excel 工作簿"),
+    ("CSV 改名", _bytes("表.xlsx", "序号,姓名\n1,张三\n".encode("gb18030")), "error:CSV"),
+    ("网页改名", _bytes("网页.xlsx", b"<html><table></table></html>"), "error:网页"),
+    ("旧版 .xls", _xls, "ok:2"),
+    ("设有打开密码", _encrypted, "error:工作簿设有打开密码，请去掉密码后重新提交"),
+    ("压缩炸弹", _zip_bomb, "error:疑似恶意文件"),
+    ("XML 实体炸弹", _entity_bomb, "error:DOCTYPE"),
+    ("百万行格式、30 行以内数据", _edit("格式.xlsx", _many_formatted_rows), "ok:3"),
+    (
+        "公式没有计算结果",
+        _edit("公式.xlsx", lambda wb: wb["统计表"].__setitem__("G9", "=0.5*2")),
+        "ok:3:formula-no-value",
+    ),
+    ("隐藏的工作表和行", _edit("隐藏.xlsx", _hidden), "ok:3"),
+    ("表格被空行分段、同一张表出现两次、表头右移", _split_and_twice, "ok:4:table-duplicate"),
+    ("控制字符、表情、超长文字、公式样文字", _weird_text, "ok:3:name-invalid"),
+]
+
+
+def _zero_rows(folder: Path) -> Path:
+    wb = openpyxl.Workbook()
+    path = folder / "空表.xlsx"
+    wb.save(path)
+    return path
+
+
+CASES[1] = ("没有任何行的工作簿", _zero_rows, "ok:0")
+
+
+def _observe(path: Path) -> str:
+    report = check_file(path, display=path.name)
+    if not report.ok:
+        return f"error:{report.error}"
+    codes = {f.code for f in report.findings}
+    return f"ok:{report.rows_read}:" + ",".join(sorted(codes))
+
+
+def _matches(expected: str, observed: str) -> bool:
+    kind, _, rest = expected.partition(":")
+    if kind == "error":
+        return observed.startswith("error:") and rest in observed
+    count, _, code = rest.partition(":")
+    obs_count, _, obs_codes = observed[3:].partition(":")
+    return observed.startswith("ok:") and obs_count == count and (not code or code in obs_codes)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> tuple[Path, list[tuple[str, Path, str]]]:
+    folder = tmp_path_factory.mktemp("corpus")
+    built = []
+    for i, (label, make, expected) in enumerate(CASES):
+        sub = folder / f"{i:02d}"
+        sub.mkdir()
+        built.append((label, make(sub), expected))
+    return folder, built
+
+
+def test_every_bad_input_behaves_as_expected(corpus, capsys):
+    _, built = corpus
+    rows = []
+    for label, path, expected in built:
+        observed = _observe(path)
+        rows.append((label, expected, observed, _matches(expected, observed)))
+    with capsys.disabled():
+        print("\n可靠性一览（check）")
+        print(f"{'输入':<28} {'预期':<36} 实际")
+        for label, expected, observed, ok in rows:
+            print(f"{label:<28} {expected:<36} {observed[:70]}  {'✓' if ok else '✗'}")
+    assert [r[0] for r in rows if not r[3]] == []
+
+
+def test_the_whole_corpus_consolidates_without_losing_a_row(corpus, tmp_path, capsys):
+    folder, built = corpus
+    before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for _, p, _ in built}
+    code = main(["consolidate", str(folder), "-o", str(tmp_path / "汇总.xlsx"), "--json"])
+    summary = json.loads(capsys.readouterr().out)
+    unreadable = sum(1 for _, _, e in built if e.startswith("error"))
+    expected_rows = sum(int(e.split(":")[1]) for _, _, e in built if e.startswith("ok"))
+    with capsys.disabled():
+        print(
+            f"\n可靠性一览（consolidate）：读取 {summary['files_read']} 个，无法读取 "
+            f"{len(summary['files_failed'])} 个（预期 {unreadable}），数据行 "
+            f"{summary['rows_read']}（预期 {expected_rows}），汇总表中 {summary['rows_in_master']}"
+        )
+    assert len(summary["files_failed"]) == unreadable
+    assert summary["rows_read"] == summary["rows_in_master"] == expected_rows
+    assert code == 1
+    assert {p: hashlib.sha256(p.read_bytes()).hexdigest() for _, p, _ in built} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["汇总.xlsx"]  # no temporary left
+
+
+def test_an_interrupted_write_leaves_the_previous_master_intact(
+    corpus, tmp_path, monkeypatch, capsys
+):
+    import jinguo_xl.writers.master as master
+
+    folder, _ = corpus
+    out = tmp_path / "汇总.xlsx"
+    main(["consolidate", str(folder), "-o", str(out), "--json"])
+    good = out.read_bytes()
+
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt  # the clerk pressed Ctrl+C half way through the write
+
+    monkeypatch.setattr(master, "_ranking", crash)
+    with pytest.raises(KeyboardInterrupt):
+        main(["consolidate", str(folder), "-o", str(out), "--json"])
+    assert out.read_bytes() == good
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["汇总.xlsx"]
+    monkeypatch.undo()
+    capsys.readouterr()
+    main(["consolidate", str(folder), "-o", str(out), "--json"])
+    assert json.loads(capsys.readouterr().out)["rows_in_master"] > 0
