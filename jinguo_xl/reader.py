@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook
@@ -96,7 +97,7 @@ def _check_zip(path: Path) -> None:
                     raise UnreadableWorkbook(
                         f"文件中的“{info.filename}”解压后异常巨大，疑似恶意文件，已拒绝读取"
                     )
-    except (zipfile.BadZipFile, NotImplementedError, ValueError, EOFError, OSError):
+    except (zipfile.BadZipFile, NotImplementedError, ValueError, EOFError, OSError, zlib.error):
         raise UnreadableWorkbook(
             "文件已损坏（压缩包不完整，可能没有下载或复制完），请重新保存后提交"
         ) from None
