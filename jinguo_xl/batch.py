@@ -93,6 +93,21 @@ def build(
     return consolidate(inputs, entries, rules)
 
 
+def consolidate_to(
+    files: Sequence[tuple[Path, str]], output: Path, rules_year: int, *, mask: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[Consolidation, dict[str, object]]:
+    """Read, count and write the master: the one path the CLI, the demo and the ribbon share."""
+    from jinguo_xl.consolidate import summary_json
+    from jinguo_xl.engine import display_path
+    from jinguo_xl.writers.master import write_master
+
+    rules = load_rules(rules_year)
+    result = build(files, rules_year, progress=progress)
+    result.extra["rows_in_master"] = write_master(output, result, rules, mask=mask)
+    return result, summary_json(result, rules, display_path(output))
+
+
 def terminal_progress(stream=sys.stderr) -> Callable[[int, int], None] | None:
     """A one-line progress bar on a terminal; None when output goes to a file or pipe."""
     if not stream.isatty():

@@ -214,10 +214,7 @@ def render_summary(reports: Sequence[FileReport]) -> str:
 
 
 def cmd_consolidate(args: argparse.Namespace, rules: Rules) -> int:
-    from jinguo_xl.batch import build, terminal_progress
-    from jinguo_xl.consolidate import summary_json
-    from jinguo_xl.engine import display_path
-    from jinguo_xl.writers.master import write_master
+    from jinguo_xl.batch import consolidate_to, terminal_progress
 
     output = Path(args.output)
     if output.suffix.lower() != ".xlsx":
@@ -237,10 +234,7 @@ def cmd_consolidate(args: argparse.Namespace, rules: Rules) -> int:
         print("没有找到可读取的工作簿（.xlsx、.xlsm、.xls）", file=sys.stderr)
         return EXIT_USAGE
     progress = None if args.json else terminal_progress()
-    result = build(files, rules.year, progress=progress)
-    written = write_master(output, result, rules, mask=args.mask)
-    result.extra["rows_in_master"] = written
-    summary = summary_json(result, rules, display_path(output))
+    _, summary = consolidate_to(files, output, rules.year, mask=args.mask, progress=progress)
     if args.json:
         json.dump(summary, sys.stdout, ensure_ascii=False, indent=2)
         print()

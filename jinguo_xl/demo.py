@@ -466,17 +466,12 @@ def run_demo(folder: Path, rules: Rules) -> int:
         print(f"  {r.file}\n      {r.reason}{flag}")
     print(render_summary(reports))
 
-    from jinguo_xl.batch import build
-    from jinguo_xl.consolidate import summary_json
-    from jinguo_xl.writers.master import write_master
+    from jinguo_xl.batch import consolidate_to
     from jinguo_xl.writers.template import write_template
 
     counties = sorted({f.parent for f in files})
-    inputs = [(f, display_path(f)) for f in files]
-    result = build(inputs, rules.year)
     master = folder / "全市汇总.xlsx"
-    result.extra["rows_in_master"] = write_master(master, result, rules)
-    summary = summary_json(result, rules, display_path(master))
+    _, summary = consolidate_to([(f, display_path(f)) for f in files], master, rules.year)
     template = write_template(folder / "统计表模板.xlsx", rules)
     print(f"\n汇总表：{display_path(master)}（{summary['bases']} 个基地，"
           f"{summary['rows_in_master']} 行，跨基地重复人员 {summary['cross_base_duplicates']} 人）")

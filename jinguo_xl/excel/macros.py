@@ -199,9 +199,8 @@ def consolidate_folder(
     adapter: BookAdapter, rules: Rules, folder: Path | None = None, *, open_master: bool = True
 ) -> Path | None:
     """汇总区县工作簿: every workbook under a folder → a master beside it, then opened."""
-    from jinguo_xl.batch import build
+    from jinguo_xl.batch import consolidate_to
     from jinguo_xl.engine import iter_workbooks
-    from jinguo_xl.writers.master import write_master
 
     folder = folder or _choose_folder(adapter)
     if folder is None:
@@ -210,9 +209,9 @@ def consolidate_folder(
     if not files:
         adapter.alert(f"文件夹“{folder.name}”中没有找到统计表工作簿。")
         return None
-    result = build(files, rules.year)
     target = folder.parent / f"{folder.name}_汇总_{dt.date.today():%Y%m%d}.xlsx"
-    rows = write_master(target, result, rules)
+    result, summary = consolidate_to(files, target, rules.year)
+    rows = summary["rows_in_master"]
     failed = [i for i in result.inputs if i.kind == "unreadable"]
     text = (
         f"已汇总 {len(files) - len(failed)} 个文件、{len(result.counted)} 个基地、"
