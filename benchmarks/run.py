@@ -215,11 +215,12 @@ def udf_rows(n: int) -> list[list[object]]:
         "备注",
     ]
     rows: list[list[object]] = [header]
+    given = "春夏秋冬梅兰竹菊玉秀英芳"
     for i in range(n):
         rows.append(
             [
                 float(i + 1),
-                f"张{i % 97}妹",
+                f"张{given[i % 12]}{given[i // 12 % 12]}",
                 f"青山村{i % 9}组",
                 float(13800130000 + i),
                 dt.datetime(2020, 3, 1 + i % 28),

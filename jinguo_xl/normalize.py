@@ -105,10 +105,15 @@ def _guarded(code: str) -> Callable[[Callable[P, Parsed[T]]], Callable[P, Parsed
 
         @functools.wraps(fn)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> Parsed[T]:
+            key: tuple[object, ...] | None
+            if not kwargs and len(args) == 1:
+                key = (args[0].__class__, args[0])  # the common case, kept cheap
+            else:
+                # Mappings (the rules' alias table) are keyed by their content.
+                key = tuple(
+                    (a.__class__, frozenset(a.items()) if isinstance(a, dict) else a) for a in args
+                ) + tuple(sorted(kwargs.items()))
             try:
-                key: tuple[object, ...] | None = (
-                    tuple((type(a), a) for a in args) + tuple(sorted(kwargs.items()))
-                )
                 hash(key)
             except TypeError:
                 key = None
