@@ -265,3 +265,38 @@ def test_an_interrupted_write_leaves_the_previous_master_intact(
     capsys.readouterr()
     main(["consolidate", str(folder), "-o", str(out), "--json"])
     assert json.loads(capsys.readouterr().out)["rows_in_master"] > 0
+
+
+def test_a_killed_write_leaves_the_old_master_and_the_rerun_cleans_up(corpus, tmp_path, capsys):
+    """kill -9 in the middle of writing: the old master stays, the next run removes the stray
+    temporary file (it holds personal data) and writes the full result."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    folder, _ = corpus
+    out = tmp_path / "汇总.xlsx"
+    main(["consolidate", str(folder), "-o", str(out), "--json"])
+    good = out.read_bytes()
+    script = (
+        "import sys, time\n"
+        "import jinguo_xl.writers.master as m\n"
+        "def hang(*a, **k):\n"
+        "    print('writing', flush=True); time.sleep(60)\n"
+        "m._ranking = hang\n"
+        "from jinguo_xl.cli import main\n"
+        f"main(['consolidate', {str(folder)!r}, '-o', {str(out)!r}, '--json'])\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "writing"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    time.sleep(0.1)
+    assert out.read_bytes() == good
+    assert len(list(tmp_path.glob(".汇总.*.xlsx"))) == 1  # the killed run's leftover
+    capsys.readouterr()
+    main(["consolidate", str(folder), "-o", str(out), "--json"])
+    assert json.loads(capsys.readouterr().out)["rows_in_master"] == 18
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["汇总.xlsx"]

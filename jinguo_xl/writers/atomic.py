@@ -17,6 +17,11 @@ def atomic_path(target: Path, suffix: str = ".xlsx") -> Iterator[Path]:
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    # A run killed outright (power cut, kill -9) cannot clean up after itself; the next write of
+    # the same target removes what it left, so no stray copy of personal data stays behind.
+    for stale in target.parent.glob(f".{target.stem}.*{suffix}"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
     fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=suffix, dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)
