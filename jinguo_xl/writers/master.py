@@ -128,6 +128,8 @@ class _Book:
                 "strings_to_urls": False,
                 "strings_to_numbers": False,
                 "default_date_format": "yyyy-mm-dd",
+                # Rows go straight to disk: a municipal master holds 100 000s of rows.
+                "constant_memory": True,
             },
         )
         self.wb.set_properties(
@@ -583,20 +585,22 @@ def _ranking(book: _Book, result: Consolidation) -> None:
         "理由",
         "来源文件",
     ]
-    ws = book.table(
-        "推荐排名",
-        header,
-        rows,
-        first_row=2,
-        formats={6: book.wan, 7: book.wrap},
-        widths={2: 30, 7: 50, 8: 30},
-    )
+    ws = book.wb.add_worksheet("推荐排名")
+    # Rows are streamed in order (constant_memory): the note above the table goes first.
     ws.write_string(
         0,
         0,
         "本表按超出目标的程度排序（各项目标“实际/要求”中最小的倍数），仅供 9 月评选"
         "优秀示范基地参考，不是评选结论。只列出达标和基本达标的基地。",
         book.note,
+    )
+    book.table(
+        "推荐排名",
+        header,
+        rows,
+        first_row=2,
+        formats={6: book.wan, 7: book.wrap},
+        widths={2: 30, 7: 50, 8: 30},
     )
 
 
