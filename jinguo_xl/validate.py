@@ -41,7 +41,7 @@ class CleanRow:
     counted: bool  # one of the women the targets count (未脱贫妇女 / 贫困妇女)
     note: str
     codes: list[str] = field(default_factory=list)  # codes of this row's findings
-    raw: dict[str, object] = field(default_factory=dict)  # the cells as typed, for display
+    raw: dict[str, object] = field(default_factory=dict)  # cells as typed, rows with findings
 
     @property
     def person(self) -> tuple[str, str]:
@@ -368,7 +368,9 @@ def _check_row(
         counted=wt_p.value in rules.counted_women,
         note=_text(v.get("note")),
         codes=codes,
-        raw=v,
+        # The cells as typed are only needed to show what could not be read; rows without
+        # findings drop them, which halves the memory of a municipal batch.
+        raw=v if codes else {},
     )
 
 
