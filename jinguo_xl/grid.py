@@ -24,7 +24,7 @@ Grid = Sequence[Sequence[object]]
 MIN_HEADER_COLUMNS = 4
 _TOTAL_WORDS = frozenset({"合计", "小计", "总计", "合计：", "总合计"})
 # Columns whose presence tells the industry when no caption or sheet name does.
-_DISTINCTIVE = {
+DISTINCTIVE = {
     "qualified": ("家政服务",),
     "startup": ("乡村旅游",),
     "industry_income": ("种植养殖",),
@@ -229,7 +229,7 @@ class _SheetParser:
         self.table = RawTable(industry, self.name, r, cols, headers, candidates=candidates)
 
     def _candidates(self, keys: set[str]) -> tuple[str, ...]:
-        for key, industries in _DISTINCTIVE.items():
+        for key, industries in DISTINCTIVE.items():
             if key in keys:
                 return industries
         fits = [

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from jinguo_xl.engine import FileReport, evaluate_ledger, money_label
 from jinguo_xl.findings import Finding
-from jinguo_xl.grid import header_keys, is_header, lookups_for, parse_grids
+from jinguo_xl.grid import DISTINCTIVE, header_keys, is_header, lookups_for, parse_grids
 from jinguo_xl.labels import norm_label, strip_parenthetical
 from jinguo_xl.ledger import FieldValue, Ledger
 from jinguo_xl.messages import SEVERITY_LABEL
@@ -65,6 +65,21 @@ def header_index(grid: Grid, rules: Rules) -> int | None:
     """0-based index of the header row inside the range, or None when there is none."""
     lk = lookups_for(rules)
     return next((i for i, row in enumerate(grid) if is_header(header_keys(row, lk))), None)
+
+
+def infer_industry(grid: object, rules: Rules) -> str | None:
+    """The industry a table's columns fit (是否合格 → 家政服务 …); the first fit when two tables
+    share the same columns (手工制作 and 加工制造 are checked alike)."""
+    rows = _rows(grid)
+    head = header_index(rows, rules)
+    if head is None:
+        return None
+    keys = set(header_keys(rows[head], lookups_for(rules)).values())
+    for key, industries in DISTINCTIVE.items():
+        if key in keys:
+            return industries[0]
+    fits = [ind for ind, spec in rules.tables.items() if set(spec.required) <= keys | {"seq"}]
+    return fits[0] if fits else None
 
 
 _ROW_CODES_SKIPPED = {"households-derived", "households-understated"}

@@ -1,0 +1,91 @@
+"""The JINGUO_* functions on values as xlwings passes them, equal to the CLI for the same file."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from jinguo_xl.engine import check_file
+from jinguo_xl.excel import udfs
+from tests.conftest import HEADERS, base_line, people, woman, write_xlsx
+
+
+def _as_xlwings(grid):
+    """xlwings gives None for blanks, floats for numbers and datetime for dates."""
+    out = []
+    for row in grid:
+        cells = []
+        for v in row:
+            if v == "":
+                v = None
+            elif isinstance(v, int) and not isinstance(v, bool):
+                v = float(v)
+            elif isinstance(v, dt.date) and not isinstance(v, dt.datetime):
+                v = dt.datetime(v.year, v.month, v.day)
+            cells.append(v)
+        out.append(cells)
+    return out
+
+
+@pytest.fixture
+def filled(tmp_path):
+    rows = [*people(24, sessions=2, extra=[0.5]), woman("张玉兰", "1381", extra=["1.5万"])]
+    grid = [[base_line()], HEADERS["手工制作"], *rows]
+    path = write_xlsx(tmp_path / "城口县" / "某社.xlsx", {"手工制作": grid})
+    table = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("手工制作").to_python()[1:]
+    return path, _as_xlwings(table)
+
+
+def test_status_equals_the_cli_for_the_same_workbook(filled):
+    path, table = filled
+    assert udfs.JINGUO_STATUS("巾帼扶贫车间", "手工制作", table) == check_file(path).reason
+    reason = check_file(path).reason
+    assert reason == "未达标：培训人次 49/50"
+    assert udfs.JINGUO_STATUS("扶贫车间", "手工制作", table) == reason  # short type name
+
+
+def test_check_returns_one_row_per_data_row(filled):
+    _, table = filled
+    column = udfs.JINGUO_CHECK(table, "手工制作")
+    assert len(column) == len(table) - 1 and all(len(c) == 1 for c in column)
+    assert column[0] == [""] and column[-1][0].startswith("错误：联系电话无效")
+    assert udfs.JINGUO_CHECK(table) == column  # industry inferred from the columns
+
+
+def test_total_reads_text_amounts(filled):
+    _, table = filled
+    assert udfs.JINGUO_TOTAL(table, "产品收入") == pytest.approx(25.5)
+    assert udfs.JINGUO_TOTAL(table, "产品收入", True) == pytest.approx(25.5)
+
+
+def test_metric_and_target(filled):
+    _, table = filled
+    assert udfs.JINGUO_METRIC("巾帼扶贫车间", "手工制作", table, "培训人次") == 49
+    assert udfs.JINGUO_METRIC("巾帼扶贫车间", "手工制作", table, "employed") == 25
+    assert udfs.JINGUO_TARGET("巾帼扶贫车间", "家政服务", "培训合格率") == 0.7
+    assert udfs.JINGUO_TARGET("家庭工坊", "手工制作", "培训次数（按户累计）", 3) == 60
+    assert udfs.JINGUO_TARGET("巾帼扶贫车间", "手工制作", "带动创业").endswith("没有“带动创业”目标")
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: udfs.JINGUO_STATUS("巾帼扶贫车间", "钓鱼", [[1]]),
+        lambda: udfs.JINGUO_STATUS(None, None, None),
+        lambda: udfs.JINGUO_TOTAL([[object()]], "产品收入"),
+        lambda: udfs.JINGUO_METRIC("巾帼扶贫车间", "手工制作", [["x"]], "幸福指数"),
+        lambda: udfs.JINGUO_TARGET("示范点", "手工制作", "培训人次"),
+        lambda: udfs.JINGUO_TARGET("家庭工坊", "手工制作", "培训人次", "很多"),
+    ],
+)
+def test_garbage_gives_a_chinese_sentence_not_a_traceback(call):
+    result = call()
+    assert isinstance(result, str) and any("\u4e00" <= ch <= "\u9fff" for ch in result)
+    assert "Traceback" not in result
+
+
+def test_garbage_table_for_check_is_one_message():
+    (only,) = udfs.JINGUO_CHECK([["a", "b"]])
+    assert "无法判断" in only[0]
