@@ -89,3 +89,23 @@ def test_garbage_gives_a_chinese_sentence_not_a_traceback(call):
 def test_garbage_table_for_check_is_one_message():
     (only,) = udfs.JINGUO_CHECK([["a", "b"]])
     assert "无法判断" in only[0]
+
+
+def test_every_function_the_template_calls_exists_with_that_many_arguments(rules):
+    import inspect
+    import re
+
+    from jinguo_xl.writers.template import build_template
+
+    wb = build_template(rules)
+    calls = set()
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                text = getattr(c.value, "text", c.value)
+                if isinstance(text, str):
+                    calls.update(re.findall(r"(JINGUO_\w+)\(([^()]*)\)", text))
+    assert {name for name, _ in calls} == {"JINGUO_STATUS", "JINGUO_CHECK", "JINGUO_METRIC"}
+    for name, args in calls:
+        params = inspect.signature(getattr(udfs, name)).parameters
+        assert len(args.split(",")) <= len(params), name
