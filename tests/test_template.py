@@ -115,9 +115,9 @@ def test_formats_totals_and_wrapped_addin_formulas(wb):
     ws = wb["手工制作"]
     assert ws["E5"].number_format == "yyyy-mm-dd" and ws["G5"].number_format == "0.00"
     assert ws["D5"].number_format == "@"
-    assert ws["B3"].value == f"=SUM($G${FIRST_DATA_ROW}:$G${LAST_DATA_ROW})"
-    assert 'SUMIF($H$5:$H$1004,"未脱贫妇女"' in ws["D3"].value
-    assert ws["B2"].value.startswith('=IFERROR(JINGUO_STATUS(基地类型,"手工制作",')
+    assert ws["C3"].value == f"=SUM($G${FIRST_DATA_ROW}:$G${LAST_DATA_ROW})"
+    assert 'SUMIF($H$5:$H$1004,"未脱贫妇女"' in ws["E3"].value
+    assert ws["C2"].value.startswith('=IFERROR(JINGUO_STATUS(基地类型,"手工制作",')
     array = ws["J5"].value
     assert array.ref == "J5:J1004" and array.text.startswith("=IFERROR(JINGUO_CHECK(")
     assert len(ws.conditional_formatting) == 1
@@ -185,7 +185,7 @@ def test_native_totals_equal_the_engine_totals_after_recalculation(template, tmp
     )
     recalculated = _convert(path, "xlsx:Calc MS Excel 2007 XML", tmp_path)
     grid = CalamineWorkbook.from_path(str(recalculated)).get_sheet_by_name("手工制作").to_python()
-    native_all, native_counted = grid[2][1], grid[2][3]
+    native_all, native_counted = grid[2][2], grid[2][4]
     report = check_file(path)
     rules_totals = report.totals(__import__("jinguo_xl.rules").rules.load_rules())
     counted = report.totals(__import__("jinguo_xl.rules").rules.load_rules(), counted_only=True)
@@ -193,7 +193,7 @@ def test_native_totals_equal_the_engine_totals_after_recalculation(template, tmp
     assert Decimal(str(native_counted)).quantize(Decimal("0.01")) == counted["产品收入"]
     assert native_all > native_counted > 0
     # Without the add-in the status cell shows the hint, not #NAME?
-    assert grid[1][1].startswith("未加载巾帼统计加载项")
+    assert grid[1][2].startswith("未加载巾帼统计加载项")
     # The recalculated copy is still read the same way.
     assert check_file(recalculated).reason == report.reason
 

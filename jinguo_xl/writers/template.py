@@ -151,20 +151,23 @@ def _industry_sheet(wb: Workbook, rules: Rules, industry: str) -> Worksheet:
     ws.cell(row=1, column=1, value=spec.caption).font = _TITLE
     local = f"$A${HEADER_ROW}:${get_column_letter(ncols)}${LAST_DATA_ROW}"
     ws.cell(row=2, column=1, value="达标情况：").font = _BOLD
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=2)
     status = f'=IFERROR(JINGUO_STATUS(基地类型,"{industry}",{local},帮扶户数),"{NO_ADDIN}")'
-    ws.cell(row=2, column=2, value=status)
+    ws.cell(row=2, column=3, value=status).font = _BOLD
+    ws.merge_cells(start_row=2, start_column=3, end_row=2, end_column=ncols)
     wt = keys.index("women_type") + 1
     if spec.money:
         money = keys.index(spec.money) + 1
         m_rng, w_rng = _col_range(money), _col_range(wt)
         ws.cell(row=3, column=1, value="合计（万元）：").font = _BOLD
-        ws.cell(row=3, column=2, value=f"=SUM({m_rng})").number_format = "0.00"
-        ws.cell(row=3, column=3, value="其中贫困妇女：").font = _BOLD
+        ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=2)
+        ws.cell(row=3, column=3, value=f"=SUM({m_rng})").number_format = "0.00"
+        ws.cell(row=3, column=4, value="其中贫困妇女：").font = _BOLD
         counted = "+".join(
             f'SUMIF({w_rng},"{kind}",{m_rng})'
             for kind in sorted(rules.counted_women, key=rules.women_types.index)
         )
-        ws.cell(row=3, column=4, value=f"={counted}").number_format = "0.00"
+        ws.cell(row=3, column=5, value=f"={counted}").number_format = "0.00"
     for col, key in enumerate(keys, start=1):
         cell = ws.cell(row=HEADER_ROW, column=col, value=spec.header_of(key, rules.columns))
         cell.font, cell.fill, cell.border = _BOLD, _HEAD_FILL, _BORDER
@@ -191,6 +194,7 @@ def _industry_sheet(wb: Workbook, rules: Rules, industry: str) -> Worksheet:
         ws.cell(row=row, column=1, value=f'=IF({name_letter}{row}="","",ROW()-{HEADER_ROW})')
     head = ws.cell(row=HEADER_ROW, column=check_col, value=CHECK_HEADER)
     head.font, head.fill, head.border = _BOLD, _HEAD_FILL, _BORDER
+    head.alignment = Alignment(horizontal="center", vertical="center")
     check_letter = get_column_letter(check_col)
     ws.column_dimensions[check_letter].width = 60
     span = f"{check_letter}{FIRST_DATA_ROW}:{check_letter}{LAST_DATA_ROW}"
