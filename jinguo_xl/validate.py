@@ -275,7 +275,6 @@ def match_township(rules: Rules, county: str, text: str) -> tuple[str, Township 
 def _check_row(
     raw: RawRow,
     spec: TableSpec,
-    headers: dict[str, str],
     rules: Rules,
     year: int,
     out: _Collector,
@@ -410,7 +409,7 @@ def _check_table(
                         value=table.industry,
                         detail="无法统计带动就业人数，只能按其他指标判定是否达标",
                     )
-    rows = [_check_row(r, spec, table.headers, rules, base.year, out) for r in table.rows]
+    rows = [_check_row(r, spec, rules, base.year, out) for r in table.rows]
     _flag_duplicates(rows, table, out)
     return CleanTable(table.industry, table.sheet, spec, table.headers, rows, frozenset(table.cols))
 
