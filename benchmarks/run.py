@@ -31,9 +31,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from jinguo_xl.cli import main as cli_main  # noqa: E402
 from jinguo_xl.demo import corpus_plans, write_plans  # noqa: E402
 from jinguo_xl.engine import check_file  # noqa: E402
 from jinguo_xl.rules import load_rules  # noqa: E402
+from jinguo_xl.sheetcalc import row_problems, table_report  # noqa: E402
 
 
 @dataclass
@@ -122,10 +124,8 @@ def read_engine_parallel(files: list[Path], workers: int = 2) -> None:
 
 
 def consolidate_engine(folder: Path, out: Path) -> None:
-    from jinguo_xl.cli import main
-
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        main(["consolidate", str(folder), "-o", str(out), "--json"])
+        cli_main(["consolidate", str(folder), "-o", str(out), "--json"])
 
 
 def consolidate_naive(files: list[Path], out: Path) -> None:
@@ -434,7 +434,6 @@ def main(argv: list[str] | None = None) -> int:
         table.append(
             Row(f"写出 {len(rows)} 行 × 12 列：xlsxwriter", w_xw, "openpyxl（只写模式）", w_op)
         )
-        from jinguo_xl.sheetcalc import row_problems, table_report
 
         grid = udf_rows(sizes["udf_rows"])
         n = len(grid) - 1
@@ -476,14 +475,15 @@ def main(argv: list[str] | None = None) -> int:
         )
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print_table(table)
-    if args.json:
-        args.json.write_text(
-            json.dumps(
-                [r.__dict__ | {"ratio": r.ratio} for r in table], ensure_ascii=False, indent=2
-            ),
-            encoding="utf-8",
-        )
+        # Whatever was measured is printed, even if a later step failed.
+        print_table(table)
+        if args.json:
+            args.json.write_text(
+                json.dumps(
+                    [r.__dict__ | {"ratio": r.ratio} for r in table], ensure_ascii=False, indent=2
+                ),
+                encoding="utf-8",
+            )
     return 0
 
 
