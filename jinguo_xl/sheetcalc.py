@@ -22,7 +22,7 @@ from jinguo_xl.rules import Rules, load_rules
 Grid = Sequence[Sequence[object]]
 
 
-def _rows(grid: object) -> list[list[object]]:
+def as_rows(grid: object) -> list[list[object]]:
     """Excel hands a single cell as a scalar and a single row as a flat list: make it 2-D."""
     if grid is None:
         return []
@@ -56,7 +56,7 @@ def table_report(
     if households not in (None, ""):
         ledger.fields["households"] = FieldValue(households, name, "")
     # The range is read as a sheet named after the industry, so no caption is needed.
-    parse_grids([(industry, _rows(grid))], rules, ledger=ledger)
+    parse_grids([(industry, as_rows(grid))], rules, ledger=ledger)
     ledger.sheets = (name,)
     return evaluate_ledger(ledger, rules)
 
@@ -70,7 +70,7 @@ def header_index(grid: Grid, rules: Rules) -> int | None:
 def infer_industry(grid: object, rules: Rules) -> str | None:
     """The industry a table's columns fit (是否合格 → 家政服务 …); the first fit when two tables
     share the same columns (手工制作 and 加工制造 are checked alike)."""
-    rows = _rows(grid)
+    rows = as_rows(grid)
     head = header_index(rows, rules)
     if head is None:
         return None
@@ -93,7 +93,7 @@ def row_problems(
     Only errors and warnings are shown; a cell has room for what the clerk must change.
     """
     rules = rules or load_rules()
-    rows = _rows(grid)
+    rows = as_rows(grid)
     head = header_index(rows, rules)
     if head is None:
         return []
@@ -119,7 +119,7 @@ def money_total(
 ) -> Decimal:
     """Sum of one money column (by its header, e.g. 产品收入) over the range's data rows."""
     rules = rules or load_rules()
-    rows = _rows(grid)
+    rows = as_rows(grid)
     wanted = strip_parenthetical(norm_label(header))
     head = header_index(rows, rules)
     if head is None:

@@ -91,6 +91,27 @@ def test_garbage_table_for_check_is_one_message():
     assert "无法判断" in only[0]
 
 
+def test_check_fills_the_whole_array_when_the_range_has_no_header():
+    column = udfs.JINGUO_CHECK([["x"], ["y"], ["z"]], "手工制作")
+    assert len(column) == 2 and "找不到统计表的表头" in column[0][0] and column[1] == [""]
+
+
+def test_check_keeps_rows_aligned_when_the_range_starts_above_the_header(filled):
+    _, table = filled
+    below = udfs.JINGUO_CHECK(table, "手工制作")
+    shifted = udfs.JINGUO_CHECK([["手工制作带动统计表：", None]] + table, "手工制作")
+    assert shifted == [[""]] + below
+
+
+def test_check_gives_as_many_rows_as_the_empty_template_range(rules):
+    from jinguo_xl.writers.template import build_template
+
+    ws = build_template(rules)["手工制作"]
+    grid = [[c.value for c in row] for row in ws.iter_rows(min_row=4, max_row=1003, max_col=12)]
+    column = udfs.JINGUO_CHECK(grid, "手工制作")
+    assert len(column) == 999 and {c[0] for c in column} == {""}
+
+
 def test_every_function_the_template_calls_exists_with_that_many_arguments(rules):
     import inspect
     import re

@@ -20,6 +20,8 @@ from jinguo_xl.errors import JinguoError
 from jinguo_xl.labels import norm_label
 from jinguo_xl.rules import load_rules
 from jinguo_xl.sheetcalc import (
+    as_rows,
+    header_index,
     infer_industry,
     money_total,
     resolve_industry,
@@ -90,16 +92,35 @@ def JINGUO_STATUS(
 @xw.func(category=CATEGORY)
 @xw.arg("table", ndim=2, doc="统计表区域，含表头行")
 @xw.arg("industry", doc="产业，如 手工制作（可省略）")
-@xw.ret(expand="table")
-@_cell_safe
 def JINGUO_CHECK(table: object, industry: object = None) -> list[list[str]]:
     """逐行检查统计表：表头以下每一行一个结果，没有问题的行为空。请以数组公式输入在表头下方各行。"""
-    rules = load_rules()
-    chosen = resolve_industry(industry, rules) if industry else infer_industry(table, rules)
-    if chosen is None:
-        return [['无法判断是哪一类产业的表，请在第二个参数写明产业，如 "手工制作"']]
-    problems = row_problems(table, chosen, rules=rules)
-    return [[text] for text in problems] or [[""]]
+    # Exactly one row per row below the range's first row, so a fixed-size array formula
+    # (Excel 2016 has no spilling) is filled completely and never shows #N/A; no legacy
+    # ``expand``, which would rewrite the template's array formula behind the clerk's back.
+    rows = table if isinstance(table, (list, tuple)) else [table]
+    height = max(len(rows) - 1, 1)
+    return [[text] for text in _check_texts(table, industry, height)]
+
+
+def _check_texts(table: object, industry: object, height: int) -> list[str]:
+    try:
+        rules = load_rules()
+        chosen = resolve_industry(industry, rules) if industry else infer_industry(table, rules)
+        if chosen is None:
+            first = '无法判断是哪一类产业的表，请在第二个参数写明产业，如 "手工制作"'
+            return [first] + [""] * (height - 1)
+        if header_index(as_rows(table), rules) is None:
+            first = "区域中找不到统计表的表头（序号、姓名、妇女类型……），请让区域从表头行开始"
+            return [first] + [""] * (height - 1)
+        problems = row_problems(table, chosen, rules=rules)
+        # Rows above the header (a range started too high) get blanks, keeping alignment.
+        return ([""] * (height - len(problems)) + problems)[-height:]
+    except Exception as exc:  # the cell boundary, as in _cell_safe
+        return [_cell_safe(_raise)(exc)] + [""] * (height - 1)
+
+
+def _raise(exc: Exception) -> None:
+    raise exc
 
 
 @xw.func(category=CATEGORY)
