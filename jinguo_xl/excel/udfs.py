@@ -82,7 +82,7 @@ def _number(value: object) -> object:
 @xw.arg("households", doc="帮扶户数（家庭工坊填写，可省略）")
 @_cell_safe
 def JINGUO_STATUS(
-    base_type: object, industry: object, table: object, households: object = None
+    base_type: Any, industry: Any, table: Any, households: Any = None
 ) -> str:
     """按2020年通知的目标判定本表：达标、基本达标或未达标，并写明实际值/要求值。"""
     report = table_report(table, _industry(industry), base_type=base_type, households=households)
@@ -92,7 +92,7 @@ def JINGUO_STATUS(
 @xw.func(category=CATEGORY)
 @xw.arg("table", ndim=2, doc="统计表区域，含表头行")
 @xw.arg("industry", doc="产业，如 手工制作（可省略）")
-def JINGUO_CHECK(table: object, industry: object = None) -> list[list[str]]:
+def JINGUO_CHECK(table: Any, industry: Any = None) -> list[list[str]]:
     """逐行检查统计表：表头以下每一行一个结果，没有问题的行为空。请以数组公式输入在表头下方各行。"""
     # Exactly one row per row below the range's first row, so a fixed-size array formula
     # (Excel 2016 has no spilling) is filled completely and never shows #N/A; no legacy
@@ -128,7 +128,7 @@ def _raise(exc: Exception) -> None:
 @xw.arg("header", doc="金额列的表头：产品收入、代销产品或发展产业收入")
 @xw.arg("counted_only", doc="TRUE 时只合计贫困妇女（未脱贫妇女、贫困妇女）")
 @_cell_safe
-def JINGUO_TOTAL(table: object, header: object, counted_only: object = False) -> float:
+def JINGUO_TOTAL(table: Any, header: Any, counted_only: Any = False) -> Any:
     """合计一个金额列（万元），能读懂“1.5万”“15000元”这样的文字金额。"""
     return float(money_total(table, header, counted_only=bool(counted_only)))
 
@@ -141,8 +141,8 @@ def JINGUO_TOTAL(table: object, header: object, counted_only: object = False) ->
 @xw.arg("households", doc="帮扶户数（家庭工坊，可省略）")
 @_cell_safe
 def JINGUO_METRIC(
-    base_type: object, industry: object, table: object, metric: object, households: object = None
-) -> object:
+    base_type: Any, industry: Any, table: Any, metric: Any, households: Any = None
+) -> Any:
     """计算本表的一项指标（按通知的计数规则）。"""
     key = _metric_key(metric)
     report = table_report(table, _industry(industry), base_type=base_type, households=households)
@@ -159,8 +159,8 @@ def JINGUO_METRIC(
 @xw.arg("households", doc="帮扶户数（家庭工坊的目标按户累加，可省略）")
 @_cell_safe
 def JINGUO_TARGET(
-    base_type: object, industry: object, metric: object, households: object = None
-) -> object:
+    base_type: Any, industry: Any, metric: Any, households: Any = None
+) -> Any:
     """通知规定的目标值（比率以小数表示，如 0.7 即 70%）。"""
     rules = load_rules()
     official = rules.resolve_type(base_type)
