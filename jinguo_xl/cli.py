@@ -12,6 +12,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jinguo_xl import __version__
 from jinguo_xl.engine import FileReport, check_file, iter_workbooks
@@ -27,6 +28,9 @@ from jinguo_xl.messages import (
 )
 from jinguo_xl.rules import Rules, load_rules
 from jinguo_xl.targets import fmt_number
+
+if TYPE_CHECKING:
+    from jinguo_xl.xlam.install import Profile
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
 FIRST_FINDINGS = 10
@@ -113,7 +117,39 @@ def build_parser() -> argparse.ArgumentParser:
         help="示例写到哪里（默认 ./jinguo_demo）",
     )
     demo.set_defaults(func=cmd_demo)
+    _add_addin_parser(sub)
     return parser
+
+
+def _add_addin_parser(sub: argparse._SubParsersAction) -> None:
+    addin = sub.add_parser(
+        "addin",
+        help="Excel 加载项：构建、安装、移除、查看状态",
+        description="构建 jinguo_xl.xlam 加载项，或把它安装到当前 Windows 用户的 Excel。",
+    )
+    actions = addin.add_subparsers(dest="addin_command", metavar="操作", parser_class=_Parser)
+    build = actions.add_parser("build", help="从 addin/ 下的源文件构建加载项（任何系统均可）")
+    build.add_argument(
+        "-o", "--output", metavar="文件", help="写到哪里（默认 addin/jinguo_xl.xlam）"
+    )
+    build.set_defaults(func=cmd_addin_build)
+    for name, helptext, func in (
+        ("install", "安装到当前用户的 Excel（XLSTART），写入所用 Python 的路径", cmd_addin_install),
+        ("remove", "从当前用户的 Excel 中移除加载项和配置", cmd_addin_remove),
+        ("status", "查看加载项是否已安装、用的是哪个 Python", cmd_addin_status),
+    ):
+        action = actions.add_parser(name, help=helptext)
+        action.add_argument(
+            "--profile",
+            metavar="文件夹",
+            help="把这个文件夹当作 Windows 用户目录（演练、测试用；默认为当前用户）",
+        )
+        if name != "remove":
+            action.add_argument(
+                "--file", metavar="文件", help="加载项文件（默认 addin/jinguo_xl.xlam）"
+            )
+        action.set_defaults(func=func)
+    addin.set_defaults(func=lambda args, rules: _addin_usage(addin))
 
 
 # ---------------------------------------------------------------------- check
@@ -304,6 +340,68 @@ def cmd_demo(args: argparse.Namespace, rules: Rules) -> int:
     from jinguo_xl.demo import run_demo
 
     return run_demo(Path(args.folder), rules)
+
+
+# ---------------------------------------------------------------------- addin
+
+
+def _addin_usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return EXIT_USAGE
+
+
+def _profile(args: argparse.Namespace) -> Profile:
+    from jinguo_xl.xlam.install import Profile
+
+    return Profile.under(Path(args.profile)) if args.profile else Profile.from_environment()
+
+
+def _addin_file(args: argparse.Namespace) -> Path:
+    from jinguo_xl.xlam.build import DEFAULT_OUTPUT
+
+    return Path(args.file) if getattr(args, "file", None) else DEFAULT_OUTPUT
+
+
+def cmd_addin_build(args: argparse.Namespace, rules: Rules) -> int:
+    from jinguo_xl.xlam.build import DEFAULT_OUTPUT, build
+
+    output = Path(args.output) if args.output else DEFAULT_OUTPUT
+    if output.suffix.lower() != ".xlam":
+        print("加载项只能保存为 .xlam 文件", file=sys.stderr)
+        return EXIT_USAGE
+    sources = build(output)
+    names = "、".join(u.name for u in sources.udfs)
+    print(f"已构建加载项：{output}（{len(sources.modules)} 个模块；函数 {names}）")
+    return EXIT_OK
+
+
+def cmd_addin_install(args: argparse.Namespace, rules: Rules) -> int:
+    from jinguo_xl.xlam.install import install
+
+    result = install(_addin_file(args), _profile(args))
+    print(f"已安装加载项：{result.addin}")
+    print(f"已写入配置：{result.config_file}（Python：{result.interpreter}）")
+    print("请重新打开 Excel，功能区会出现“巾帼统计”选项卡。")
+    return EXIT_OK
+
+
+def cmd_addin_remove(args: argparse.Namespace, rules: Rules) -> int:
+    from jinguo_xl.xlam.install import remove
+
+    changed = remove(_profile(args))
+    if not changed:
+        print("没有找到已安装的加载项，无需移除。")
+    for path in changed:
+        print(f"已移除：{path}")
+    return EXIT_OK
+
+
+def cmd_addin_status(args: argparse.Namespace, rules: Rules) -> int:
+    from jinguo_xl.xlam.install import status
+
+    state = status(_profile(args), _addin_file(args))
+    print("\n".join(state.lines()))
+    return EXIT_OK if state.installed and state.interpreter else EXIT_DATA
 
 
 # ---------------------------------------------------------------------- entry
