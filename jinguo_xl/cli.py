@@ -127,8 +127,17 @@ def _add_addin_parser(sub: argparse._SubParsersAction) -> None:
         help="Excel 加载项：构建、安装、移除、查看状态",
         description="构建 jinguo_xl.xlam 加载项，或把它安装到当前 Windows 用户的 Excel。",
     )
-    actions = addin.add_subparsers(dest="addin_command", metavar="操作", parser_class=_Parser)
-    build = actions.add_parser("build", help="从 addin/ 下的源文件构建加载项（任何系统均可）")
+    actions = addin.add_subparsers(
+        dest="addin_command",
+        metavar="操作",
+        parser_class=_Parser,
+        help="build 构建、install 安装、remove 移除、status 查看状态",
+    )
+    build = actions.add_parser(
+        "build",
+        help="从 addin/ 下的源文件构建加载项（任何系统均可）",
+        description="用 xlwings 自带的加载项模块和函数包装生成器，构建 jinguo_xl.xlam。",
+    )
     build.add_argument(
         "-o", "--output", metavar="文件", help="写到哪里（默认 addin/jinguo_xl.xlam）"
     )
@@ -138,7 +147,7 @@ def _add_addin_parser(sub: argparse._SubParsersAction) -> None:
         ("remove", "从当前用户的 Excel 中移除加载项和配置", cmd_addin_remove),
         ("status", "查看加载项是否已安装、用的是哪个 Python", cmd_addin_status),
     ):
-        action = actions.add_parser(name, help=helptext)
+        action = actions.add_parser(name, help=helptext, description=helptext + "。")
         action.add_argument(
             "--profile",
             metavar="文件夹",

@@ -135,3 +135,31 @@ def test_template_command_writes_the_official_template(tmp_path, capsys):
 
     assert load_workbook(target).sheetnames[0] == "基本信息"
     assert main(["template", "-o", str(tmp_path / "x.csv")]) == 2
+
+
+def test_addin_build_writes_an_xlam_and_names_the_functions(tmp_path, capsys):
+    target = tmp_path / "jinguo_xl.xlam"
+    assert main(["addin", "build", "-o", str(target)]) == 0
+    out = capsys.readouterr().out
+    assert target.is_file() and "已构建加载项" in out and "JINGUO_STATUS" in out
+    assert main(["addin", "build", "-o", str(tmp_path / "x.xlsm")]) == 2
+
+
+def test_addin_install_status_remove_against_a_trial_profile(tmp_path, capsys):
+    profile = tmp_path / "用户"
+    assert main(["addin", "status", "--profile", str(profile)]) == 1
+    assert "未安装" in capsys.readouterr().out
+    assert main(["addin", "install", "--profile", str(profile)]) == 0
+    out = capsys.readouterr().out
+    assert "XLSTART" in out and "巾帼统计" in out
+    assert main(["addin", "status", "--profile", str(profile)]) == 0
+    assert "已安装" in capsys.readouterr().out
+    assert main(["addin", "remove", "--profile", str(profile)]) == 0
+    assert "已移除" in capsys.readouterr().out
+
+
+def test_addin_install_without_a_windows_profile_is_a_clear_error(monkeypatch, capsys):
+    monkeypatch.delenv("USERPROFILE", raising=False)
+    monkeypatch.delenv("APPDATA", raising=False)
+    assert main(["addin", "install"]) == 2
+    assert "Windows" in capsys.readouterr().err

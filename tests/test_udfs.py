@@ -99,8 +99,8 @@ def test_check_fills_the_whole_array_when_the_range_has_no_header():
 def test_check_keeps_rows_aligned_when_the_range_starts_above_the_header(filled):
     _, table = filled
     below = udfs.JINGUO_CHECK(table, "手工制作")
-    shifted = udfs.JINGUO_CHECK([["手工制作带动统计表：", None]] + table, "手工制作")
-    assert shifted == [[""]] + below
+    shifted = udfs.JINGUO_CHECK([["手工制作带动统计表：", None], *table], "手工制作")
+    assert shifted == [[""], *below]
 
 
 def test_check_gives_as_many_rows_as_the_empty_template_range(rules):
