@@ -130,3 +130,18 @@ def test_every_function_the_template_calls_exists_with_that_many_arguments(rules
     for name, args in calls:
         params = inspect.signature(getattr(udfs, name)).parameters
         assert len(args.split(",")) <= len(params), name
+
+
+def test_the_udf_module_itself_needs_no_pandas_or_openpyxl():
+    # The first JINGUO_* call in an Excel session pays this import; xlwings brings pandas in
+    # by itself when it has it, but nothing on our path may need it.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['pandas'] = None; sys.modules['openpyxl'] = None; "
+        "import jinguo_xl.excel.udfs as u; "
+        "print(u.JINGUO_TARGET('巾帼扶贫车间', '手工制作', '培训人次'))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert float(out.stdout) == 50
