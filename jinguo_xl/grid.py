@@ -146,7 +146,9 @@ class _SheetParser:
     def run(self) -> None:
         skip = -1
         for r, cells in enumerate(self.grid):
-            if r == skip or not any(not _is_empty(v) for v in cells):
+            if r == skip or all(
+                v is None or (v.__class__ is str and not v.strip()) for v in cells
+            ):
                 continue
             keys = header_keys(cells, self.lk)
             if len(set(keys.values())) >= MIN_HEADER_COLUMNS - 1:
@@ -269,7 +271,10 @@ class _SheetParser:
         assert table is not None
         width = len(cells)
         values = {key: (cells[col] if col < width else None) for key, col in table.cols.items()}
-        filled = {k for k, v in values.items() if not _is_empty(v)}
+        # _is_empty inlined: this runs for every cell of every data row.
+        filled = {
+            k for k, v in values.items() if v is not None and (v.__class__ is not str or v.strip())
+        }
         if not filled:
             mapped = set(table.cols.values())
             if any(not _is_empty(v) for c, v in enumerate(cells) if c not in mapped):

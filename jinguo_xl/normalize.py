@@ -89,6 +89,20 @@ _LONG_DIGITS = re.compile(r"[0-9]{9,}")
 
 
 _MEMO_MAX = 100_000
+# dict id → (the dict, its items frozen). Holding the dict keeps its id from being reused, so
+# the rules' alias table is frozen once per run instead of once per cell.
+_FROZEN: dict[int, tuple[dict, frozenset]] = {}
+
+
+def _content(value: object) -> object:
+    if not isinstance(value, dict):
+        return value
+    hit = _FROZEN.get(id(value))
+    if hit is None or hit[0] is not value:
+        hit = (value, frozenset(value.items()))
+        if len(_FROZEN) < 64:
+            _FROZEN[id(value)] = hit
+    return hit[1]
 
 
 def _guarded(code: str) -> Callable[[Callable[P, Parsed[T]]], Callable[P, Parsed[T]]]:
@@ -103,27 +117,29 @@ def _guarded(code: str) -> Callable[[Callable[P, Parsed[T]]], Callable[P, Parsed
         # immutable, so they are memoised per (type, value) — the type keeps 1, 1.0 and True apart.
         memo: dict[tuple[object, ...], Parsed[T]] = {}
 
+        def call(*args: P.args, **kwargs: P.kwargs) -> Parsed[T]:
+            try:
+                return fn(*args, **kwargs)
+            except Exception:
+                return Parsed(None, code, _UNREADABLE)
+
         @functools.wraps(fn)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> Parsed[T]:
-            key: tuple[object, ...] | None
             if not kwargs and len(args) == 1:
-                key = (args[0].__class__, args[0])  # the common case, kept cheap
+                key: tuple[object, ...] = (args[0].__class__, args[0])  # the common case
             else:
                 # Mappings (the rules' alias table) are keyed by their content.
-                key = tuple(
-                    (a.__class__, frozenset(a.items()) if isinstance(a, dict) else a) for a in args
-                ) + tuple(sorted(kwargs.items()))
+                key = tuple((a.__class__, _content(a)) for a in args) + tuple(
+                    sorted(kwargs.items())
+                )
             try:
-                hash(key)
-            except TypeError:
-                key = None
-            if key is not None and key in memo:
-                return memo[key]
-            try:
-                result = fn(*args, **kwargs)
-            except Exception:
-                result = Parsed(None, code, _UNREADABLE)
-            if key is not None and len(memo) < _MEMO_MAX:
+                hit = memo.get(key)
+            except TypeError:  # an unhashable cell value: parse it, remember nothing
+                return call(*args, **kwargs)
+            if hit is not None:
+                return hit
+            result = call(*args, **kwargs)
+            if len(memo) < _MEMO_MAX:
                 memo[key] = result
             return result
 
@@ -158,6 +174,8 @@ def clean_text(value: object) -> str:
     """
     if value is None:
         return ""
+    if value.__class__ is str and value.isprintable():  # the usual cell: nothing to remove
+        return value.strip()
     try:
         if isinstance(value, bool):
             text = "TRUE" if value else "FALSE"

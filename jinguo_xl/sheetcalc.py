@@ -8,6 +8,7 @@ cell always equals the status the CLI prints for the same workbook.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -47,8 +48,50 @@ def table_report(
     sheet: str | None = None,
     rules: Rules | None = None,
 ) -> FileReport:
-    """Check and count one table range (header row included) as a base of ``base_type``."""
+    """Check and count one table range (header row included) as a base of ``base_type``.
+
+    In the template every table is passed to several formulas (its status cell, its row
+    checks, the 达标情况 sheet's status and metrics), all recalculated together after an edit;
+    the report is kept for the last few distinct (range contents, arguments), so only the first
+    of them pays for the count. Reports are never modified after they are made.
+    """
     rules = rules or load_rules()
+    rows = as_rows(grid)
+    try:
+        key: tuple[object, ...] | None = (
+            rules.year,
+            industry,
+            base_type,
+            households,
+            sheet,
+            tuple(map(tuple, rows)),
+        )
+        cached = _REPORTS.get(key)
+    except TypeError:  # a cell value that cannot be hashed: count without the cache
+        key, cached = None, None
+    if cached is not None:
+        _REPORTS.move_to_end(key)
+        return cached
+    report = _table_report(rows, industry, base_type, households, sheet, rules)
+    if key is not None:
+        _REPORTS[key] = report
+        while len(_REPORTS) > _REPORTS_MAX:
+            _REPORTS.popitem(last=False)
+    return report
+
+
+_REPORTS: OrderedDict[tuple[object, ...], FileReport] = OrderedDict()
+_REPORTS_MAX = 32  # six tables, a few argument variants each
+
+
+def _table_report(
+    rows: list[list[object]],
+    industry: str,
+    base_type: object,
+    households: object,
+    sheet: str | None,
+    rules: Rules,
+) -> FileReport:
     name = sheet or industry
     ledger = Ledger(file="", path=None)
     if base_type not in (None, ""):
@@ -56,7 +99,7 @@ def table_report(
     if households not in (None, ""):
         ledger.fields["households"] = FieldValue(households, name, "")
     # The range is read as a sheet named after the industry, so no caption is needed.
-    parse_grids([(industry, as_rows(grid))], rules, ledger=ledger)
+    parse_grids([(industry, rows)], rules, ledger=ledger)
     ledger.sheets = (name,)
     return evaluate_ledger(ledger, rules)
 

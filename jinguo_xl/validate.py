@@ -8,6 +8,7 @@ list at once. A row with findings is never dropped; each field that could be rea
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -321,7 +322,7 @@ def _check_row(
 
     money: Decimal | None = None
     if spec.money and spec.money in raw.cols:
-        threshold = Decimal(str(rules.money_suspect_wan))
+        threshold = _suspect_threshold(rules.money_suspect_wan)
         money_p = nz.parse_money(v.get(spec.money), suspect_above=threshold)
         money = money_p.value
         if money_p.code is None and money is not None and isinstance(v.get(spec.money), str):
@@ -371,6 +372,11 @@ def _check_row(
         # findings drop them, which halves the memory of a municipal batch.
         raw=v if codes else {},
     )
+
+
+@functools.lru_cache(maxsize=8)
+def _suspect_threshold(wan: float) -> Decimal:
+    return Decimal(str(wan))
 
 
 def _fmt_dec(value: Decimal) -> str:
