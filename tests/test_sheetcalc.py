@@ -54,3 +54,30 @@ def test_status_of_a_range_equals_the_cli_for_the_same_workbook(tmp_path):
     from_range = table_report(grid[1:], "手工制作", base_type="巾帼扶贫车间")
     assert from_range.status == from_file.status == "未达标"
     assert from_range.reason == from_file.reason == "未达标：培训人次 49/50"
+
+
+def test_formulas_on_the_same_range_share_one_count(table_with_mistakes):
+    first = table_report(table_with_mistakes, "手工制作", base_type="巾帼扶贫车间")
+    again = table_report(
+        [list(r) for r in table_with_mistakes], "手工制作", base_type="巾帼扶贫车间"
+    )
+    assert again is first  # same contents and arguments: counted once
+
+
+def test_an_edited_cell_is_counted_afresh(table_with_mistakes):
+    before = table_report(table_with_mistakes, "手工制作")
+    edited = [list(r) for r in table_with_mistakes]
+    edited[-1][3] = "13800130009"  # the clerk fixes the phone number
+    after = table_report(edited, "手工制作")
+    assert after is not before
+    assert "phone-invalid" in {f.code for f in before.findings}
+    assert "phone-invalid" not in {f.code for f in after.findings}
+
+
+def test_an_unhashable_cell_value_is_counted_without_the_cache(table_with_mistakes):
+    odd = [list(r) for r in table_with_mistakes]
+    odd[1][8] = ["a list", "in a cell"]
+    assert (
+        table_report(odd, "手工制作").rows_read
+        == table_report(table_with_mistakes, "手工制作").rows_read
+    )
