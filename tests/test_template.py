@@ -202,3 +202,37 @@ def test_native_totals_equal_the_engine_totals_after_recalculation(template, tmp
 def test_template_renders_to_pdf(template, tmp_path):
     pdf = _convert(template, "pdf", tmp_path)
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 10_000
+
+
+@needs_soffice
+def test_in_cell_functions_on_the_recalculated_template_equal_the_cli(template, tmp_path):
+    """The ranges the template's formulas pass, as a spreadsheet engine computes them, given to
+    the JINGUO_* functions: the same verdict and the same bad rows as ``jinguo-xl check``."""
+    from jinguo_xl.excel import udfs
+
+    rows = _rows(52, lambda i: 0.5)
+    rows[7] = (*rows[7][:2], "1381", *rows[7][3:])  # a phone number cut short
+    rows[20] = (*rows[20][:6], "家庭主妇")  # not a 妇女类型
+    path = _fill(template, tmp_path / "城口县.xlsx", rows)
+    recalculated = _convert(path, "xlsx:Calc MS Excel 2007 XML", tmp_path)
+    book = CalamineWorkbook.from_path(str(recalculated))
+    sheet = book.get_sheet_by_name("手工制作").to_python()
+    # $A$4:$I$1004, with column A's =IF(B5="","",ROW()-4) computed by the engine.
+    table = [row[:9] for row in sheet[HEADER_ROW - 1 : LAST_DATA_ROW]]
+    assert table[1][0] == 1 and table[-1][0] == ""
+    base_type = "巾帼扶贫车间"
+
+    cli = check_file(path)
+    assert udfs.JINGUO_STATUS(base_type, "手工制作", table, None) == cli.reason
+    assert cli.reason.startswith("未达标")
+
+    column = udfs.JINGUO_CHECK(table, "手工制作")
+    assert len(column) == LAST_DATA_ROW - HEADER_ROW  # fills the J5:J1004 array exactly
+    flagged = {FIRST_DATA_ROW + i for i, (text,) in enumerate(column) if text}
+    cli_rows = {f.row for f in cli.findings if f.severity != "info" and f.sheet == "手工制作"}
+    assert flagged == cli_rows == {FIRST_DATA_ROW + 7, FIRST_DATA_ROW + 20}
+    assert "联系电话" in column[7][0] and "妇女类型" in column[20][0]
+    total = udfs.JINGUO_TOTAL(table, "产品收入")
+    assert Decimal(str(total)) == cli.totals(__import__("jinguo_xl.rules").rules.load_rules())[
+        "产品收入"
+    ]
