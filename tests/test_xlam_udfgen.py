@@ -62,5 +62,8 @@ def test_help_module_registers_chinese_help_without_auto_run():
     assert text.count("Application.MacroOptions") == len(infos)
     assert all(ord(ch) < 127 for ch in text)
     assert "Workbook_Open" not in text and "Auto_Open" not in text
+    # Showing the add-in to register help must hand the clerk's workbook back to the button.
+    assert text.index("Set userBook = ActiveWorkbook") < text.index("ThisWorkbook.IsAddin = False")
+    assert "If Not userBook Is Nothing Then userBook.Activate" in text
     category = "".join(f"{ord(c):04X}" for c in "巾帼统计")
     assert f'Category:=U("{category}")' in text

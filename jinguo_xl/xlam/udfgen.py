@@ -122,8 +122,9 @@ def help_module(infos: list[UdfInfo], name: str = "JinguoUdfHelp") -> str:
 
     xlwings registers help over COM when a developer imports functions; an add-in built off
     Windows has to carry the same ``Application.MacroOptions`` calls as VBA. Excel only accepts
-    them for a visible workbook, so the add-in flips ``IsAddin`` around the calls. It runs from
-    the first ribbon click, never on open: an auto-run macro makes scanners flag the add-in.
+    them for a visible workbook, so the add-in flips ``IsAddin`` around the calls (screen
+    updating off, the clerk's workbook re-activated after). It runs from the first ribbon click,
+    never on open: an auto-run macro makes scanners flag the add-in.
     """
     from jinguo_xl.xlam.vba import HEX_DECODER, vba_hex_call
 
@@ -136,7 +137,9 @@ def help_module(infos: list[UdfInfo], name: str = "JinguoUdfHelp") -> str:
         "    If registered Then Exit Sub",
         "    registered = True",
         "    On Error Resume Next",
-        "    Dim wasAddin As Boolean",
+        "    Dim wasAddin As Boolean, userBook As Workbook",
+        "    Set userBook = ActiveWorkbook",
+        "    Application.ScreenUpdating = False",
         "    wasAddin = ThisWorkbook.IsAddin",
         "    ThisWorkbook.IsAddin = False",
     ]
@@ -152,6 +155,10 @@ def help_module(infos: list[UdfInfo], name: str = "JinguoUdfHelp") -> str:
     lines += [
         "    ThisWorkbook.IsAddin = wasAddin",
         "    ThisWorkbook.Saved = True",
+        # Showing the add-in may have made it the active workbook; the button that follows
+        # must act on the clerk's workbook.
+        "    If Not userBook Is Nothing Then userBook.Activate",
+        "    Application.ScreenUpdating = True",
         "End Sub",
         "",
         HEX_DECODER,
