@@ -11,7 +11,6 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-from pathlib import Path
 
 from defusedxml import ElementTree
 
@@ -23,14 +22,14 @@ _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}
 _NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 
-def _col_index(letters: bytes) -> int:
+def col_index(letters: bytes) -> int:
     index = 0
     for ch in letters:
         index = index * 26 + (ch - 64)
     return index - 1
 
 
-def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name → part name inside the package, from workbook.xml and its relationships."""
     workbook = ElementTree.fromstring(zf.read("xl/workbook.xml"))
     rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
@@ -48,28 +47,15 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def uncached_formula_cells(path: Path) -> dict[str, set[tuple[int, int]]]:
-    """Sheet name → 0-based (row, col) of formula cells without a cached value.
-
-    Best effort: a package this cannot parse yields nothing here, and the cell reader decides
-    whether the file is readable at all.
-    """
-    found: dict[str, set[tuple[int, int]]] = {}
-    try:
-        with zipfile.ZipFile(path) as zf:
-            for name, part in _sheet_parts(zf).items():
-                xml = zf.read(part)
-                if b"<f" not in xml:
-                    continue
-                cells = set()
-                for m in _CELL.finditer(xml):
-                    body = m.group(2) or b""
-                    if b"<f" in body and not _VALUE.search(body):
-                        ref = _REF.search(m.group(1))
-                        if ref:
-                            cells.add((int(ref.group(2)) - 1, _col_index(ref.group(1))))
-                if cells:
-                    found[name] = cells
-    except Exception:  # damaged packages are judged by the cell reader, not here
-        return {}
-    return found
+def uncached_in_sheet(xml: bytes) -> set[tuple[int, int]]:
+    """0-based (row, col) of the formula cells of one sheet's XML that have no cached value."""
+    cells: set[tuple[int, int]] = set()
+    if b"<f" not in xml:
+        return cells
+    for m in _CELL.finditer(xml):
+        body = m.group(2) or b""
+        if b"<f" in body and not _VALUE.search(body):
+            ref = _REF.search(m.group(1))
+            if ref:
+                cells.add((int(ref.group(2)) - 1, col_index(ref.group(1))))
+    return cells

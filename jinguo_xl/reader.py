@@ -8,15 +8,17 @@ python-calamine (values only: macros never run, formulas give their cached resul
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import zipfile
 import zlib
+from collections.abc import Sequence
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
 from jinguo_xl.errors import UnreadableWorkbook
-from jinguo_xl.formulas import uncached_formula_cells
+from jinguo_xl.extent import scan_package
 from jinguo_xl.grid import parse_grids
 from jinguo_xl.ledger import Ledger
 from jinguo_xl.rules import Rules, load_rules
@@ -125,19 +127,35 @@ def folder_county(path: Path, rules: Rules) -> str | None:
 
 def load_grids(path: Path) -> list[tuple[str, list[list[object]]]]:
     """Every sheet (hidden ones too) as a grid of values anchored at A1."""
+    return load_sheets(path)[0]
+
+
+def load_sheets(
+    path: Path,
+) -> tuple[list[tuple[str, list[list[object]]]], dict[str, set[tuple[int, int]]]]:
+    """(every sheet as a grid anchored at A1, formula cells without a cached value).
+
+    The package is checked (encryption, bombs) before anything is decompressed; each sheet's
+    XML is then read once for both what the fast reader cannot tell us and whether a sheet is
+    too sparse for it.
+    """
     path = Path(path)
     kind = _sniff(path)
     if kind == "zip":
         _check_zip(path)
     else:
         _check_ole(path)
+    sparse, uncached = scan_package(path) if kind == "zip" else ({}, {})
     try:
         wb = CalamineWorkbook.from_path(str(path))
         sheets = []
         for name in wb.sheet_names:
-            grid = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            if name in sparse:
+                grid = _stream_grid(path, name, sparse[name])
+            else:
+                grid = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
             sheets.append((name, grid))
-        return sheets
+        return sheets, uncached
     except UnreadableWorkbook:
         raise
     except Exception as exc:  # the library boundary: any parser failure is an unreadable file
@@ -148,6 +166,32 @@ def load_grids(path: Path) -> list[tuple[str, list[list[object]]]]:
             "文件无法作为 Excel 工作簿读取（文件已损坏或格式不受支持），请用 Excel 或 WPS 打开后"
             "另存为 .xlsx 再提交"
         ) from None
+
+
+def _as_calamine(value: object) -> object:
+    """openpyxl's cell value as calamine gives it: a date without a time is a ``date``."""
+    if isinstance(value, dt.datetime) and value.time() == dt.time(0):
+        return value.date()
+    return value
+
+
+def _stream_grid(path: Path, name: str, width: int) -> list[Sequence[object]]:
+    """One sheet read row by row (openpyxl, read-only, values only), for the rare sheet with
+    values far apart. Empty rows share one empty tuple, so a stray value a million rows down
+    costs a pointer per row rather than a row of cells; row numbers stay as in Excel."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        grid: list[Sequence[object]] = []
+        for row in book[name].iter_rows(max_col=width, values_only=True):
+            if any(v is not None for v in row):
+                grid.append([_as_calamine(v) for v in row])
+            else:
+                grid.append(())
+        return grid
+    finally:
+        book.close()
 
 
 def read_workbook(
@@ -161,9 +205,7 @@ def read_workbook(
         raise UnreadableWorkbook(
             f"不支持的文件类型“{path.suffix}”，请提交 .xlsx、.xlsm 或 .xls 工作簿"
         )
-    sheets = load_grids(path)
-    if path.suffix.lower() != ".xls":
-        ledger.uncached = uncached_formula_cells(path)
+    sheets, ledger.uncached = load_sheets(path)
     parse_grids(sheets, rules, ledger=ledger)
     ledger.folder_county = folder_county(path.resolve().parent / path.name, rules)
     return ledger

@@ -112,6 +112,10 @@ def _many_formatted_rows(wb: openpyxl.Workbook) -> None:
     ws.cell(row=1_000_000, column=20).number_format = "0.00"  # formatting only, no value
 
 
+def _stray_value_far_below(wb: openpyxl.Workbook) -> None:
+    wb["统计表"].cell(row=1_000_000, column=20, value=" 备注")  # a clerk's stray keystroke
+
+
 def _hidden(wb: openpyxl.Workbook) -> None:
     ws = wb["统计表"]
     ws.sheet_state = "hidden"
@@ -160,6 +164,7 @@ CASES: list[Case] = [
     ("压缩炸弹", _zip_bomb, "error:疑似恶意文件"),
     ("XML 实体炸弹", _entity_bomb, "error:DOCTYPE"),
     ("百万行格式、30 行以内数据", _edit("格式.xlsx", _many_formatted_rows), "ok:3"),
+    ("第 1000000 行有一个孤立的值", _edit("远处.xlsx", _stray_value_far_below), "ok:3"),
     (
         "公式没有计算结果",
         _edit("公式.xlsx", lambda wb: wb["统计表"].__setitem__("G9", "=0.5*2")),

@@ -1,0 +1,69 @@
+"""Sheets with values far apart are streamed instead of held as one huge rectangle."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+
+from jinguo_xl import extent
+from jinguo_xl.engine import check_file
+from jinguo_xl.reader import _stream_grid, load_grids
+from tests.conftest import HEADERS, base_line, people, write_xlsx
+
+
+def _sheet_xml(cells: list[tuple[int, str, str]]) -> bytes:
+    """Sheet XML with (row, column letters, value) cells, rows in order as Excel writes them."""
+    rows: dict[int, list[str]] = {}
+    for r, c, v in cells:
+        rows.setdefault(r, []).append(f'<c r="{c}{r}" t="inlineStr"><is><t>{v}</t></is></c>')
+    body = "".join(f'<row r="{r}">{"".join(cs)}</row>' for r, cs in sorted(rows.items()))
+    return f"<worksheet><sheetData>{body}</sheetData></worksheet>".encode()
+
+
+def test_a_stray_value_a_million_rows_down_is_sparse():
+    table = [(r, c, "x") for r in range(1, 31) for c in "ABCDEFGHI"]
+    xml = _sheet_xml([*table, (1_000_000, "T", " ")])
+    assert extent.sparse_width(xml) == 20  # as wide as the stray cell in column T
+
+
+def test_a_large_dense_table_is_not_sparse():
+    xml = _sheet_xml([(r, c, "x") for r in range(1, 120_001) for c in "ABCDEFGHIJKLMNOPQRST"])
+    assert extent.sparse_width(xml) is None
+
+
+def test_formatting_without_values_is_not_sparse():
+    xml = _sheet_xml([(r, "A", "x") for r in range(1, 31)]).replace(
+        b"</sheetData>", b'<row r="1000000" s="3"><c r="T1000000" s="3"/></row></sheetData>'
+    )
+    assert extent.sparse_width(xml) is None
+
+
+@pytest.fixture
+def stray_value_far_below(tmp_path):
+    """A base's table of 30 women, and a space a clerk typed in T1000000."""
+    grid = [[base_line()], HEADERS["手工制作"], *people(30, extra=[0.5])]
+    path = write_xlsx(tmp_path / "城口县" / "远处有字.xlsx", {"手工制作": grid})
+    wb = openpyxl.load_workbook(path)
+    wb["手工制作"].cell(row=1_000_000, column=20, value="备注")
+    wb.save(path)
+    return path
+
+
+def test_the_stray_value_sheet_is_streamed_with_excel_row_numbers(stray_value_far_below):
+    assert extent.sparse_sheets(stray_value_far_below) == {"手工制作": 20}
+    ((_, grid),) = load_grids(stray_value_far_below)
+    assert len(grid) == 1_000_000 and grid[-1][19] == "备注"
+    assert sum(1 for row in grid if row) == 33  # the rest share one empty row
+    report = check_file(stray_value_far_below)
+    assert report.ok and report.rows_read == 30
+
+
+def test_streaming_reads_a_normal_sheet_exactly_like_the_fast_reader(tmp_path, rules):
+    grid = [[base_line()], HEADERS["手工制作"], *people(12, sessions=2, extra=["1.5万"])]
+    path = write_xlsx(tmp_path / "城口县" / "普通.xlsx", {"手工制作": grid})
+    ((_, fast),) = load_grids(path)
+    streamed = _stream_grid(path, "手工制作", 9)
+    norm = [[None if v == "" else v for v in row] for row in fast]
+    assert [list(r) + [None] * (9 - len(r)) for r in streamed] == [
+        (r + [None] * 9)[:9] for r in norm
+    ]
