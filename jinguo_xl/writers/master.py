@@ -31,6 +31,7 @@ from jinguo_xl.messages import SEVERITY_LABEL, STATUS_UNDECIDED
 from jinguo_xl.rules import Rules
 from jinguo_xl.validate import CleanRow
 from jinguo_xl.writers.atomic import atomic_path
+from jinguo_xl.writers.bulk import BulkRows, finite
 
 MARKER_SHEET = "_jinguo_master"
 PRINT_COLUMNS_PER_PAGE = 12
@@ -120,7 +121,7 @@ def _yes_no(value: bool | None, raw: object) -> object:
 class _Book:
     """Formats and the per-sheet finish shared by every sheet of the master."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, final: Path | None = None) -> None:
         self.wb = xlsxwriter.Workbook(
             str(path),
             {
@@ -157,6 +158,12 @@ class _Book:
         self.date = f({"num_format": "yyyy-mm-dd"})
         self.wrap = f({"text_wrap": True, "valign": "top"})
         self.note = f({"italic": True, "font_color": "#7F6000"})
+        self.bulk = BulkRows(
+            Path(path).parent,
+            f".{Path(final or path).stem}.",
+            date_format=self.date,
+            money_format=self.wan,
+        )
 
     def table(
         self,
@@ -168,13 +175,19 @@ class _Book:
         widths: dict[int, float] | None = None,
         formats: dict[int, Any] | None = None,
         filter_: bool = True,
+        bulk: bool = False,
     ) -> Any:
+        """A sheet of ``header`` and ``rows``; ``bulk`` for the long tables (see writers.bulk:
+        written the way xlsxwriter writes them, without its per-cell cost)."""
         ws = self.wb.get_worksheet_by_name(name) or self.wb.add_worksheet(name)
         ws.write_row(first_row, 0, header, self.head)
         formats = formats or {}
-        for r, row in enumerate(rows, start=first_row + 1):
-            for c, value in enumerate(row):
-                self.cell(ws, r, c, value, formats.get(c))
+        if bulk:
+            self.bulk.write(ws.index, first_row + 1, rows, len(header), formats)
+        else:
+            for r, row in enumerate(rows, start=first_row + 1):
+                for c, value in enumerate(row):
+                    self.cell(ws, r, c, value, formats.get(c))
         last_row = first_row + max(len(rows), 1)
         if filter_:
             ws.autofilter(first_row, 0, last_row, len(header) - 1)
@@ -189,6 +202,8 @@ class _Book:
             ws.write_blank(r, c, None, fmt)
         elif isinstance(value, bool):
             ws.write_string(r, c, "是" if value else "否", fmt)
+        elif isinstance(value, (int, float, Decimal)) and not finite(value):
+            ws.write_string(r, c, str(value), fmt)  # Excel has no NaN or infinity
         elif isinstance(value, (int, float)):
             ws.write_number(r, c, value, fmt)
         elif isinstance(value, Decimal):
@@ -486,6 +501,7 @@ def _women(book: _Book, result: Consolidation, mask: bool) -> int:
         rows,
         formats={10: book.wan, 17: book.wrap},
         widths={1: 26, 6: 24, 9: 14, 17: 40, 19: 30},
+        bulk=True,
     )
     return len(rows)
 
@@ -553,6 +569,7 @@ def _findings(book: _Book, result: Consolidation) -> None:
         rows,
         formats={5: book.wrap},
         widths={1: 30, 5: 60, 6: 20},
+        bulk=True,
     )
 
 
@@ -661,26 +678,42 @@ def write_master(
     """Write the master atomically; returns the number of rows in 妇女明细."""
     written = 0
     with atomic_path(Path(path)) as tmp:
-        book = _Book(tmp)
-        _summary(book, result, rules)
-        _bases(book, result, rules)
-        written = _women(book, result, mask)
-        _duplicates(book, result, mask)
-        _townships(book, result, rules)
-        _findings(book, result)
-        _ranking(book, result)
-        _readme(book, result, rules, written, now(), mask)
-        marker = book.wb.add_worksheet(MARKER_SHEET)
-        for i, (k, v) in enumerate(
-            [
-                ("format", FORMAT_VERSION),
-                ("tool", f"jinguo-xl {__version__}"),
-                ("rules_year", str(rules.year)),
-                ("masked", "yes" if mask else "no"),
-            ]
-        ):
-            marker.write_string(i, 0, k)
-            marker.write_string(i, 1, v)
-        marker.hide()
-        book.wb.close()
+        book = _Book(tmp, Path(path))
+        try:
+            written = _write_sheets(book, result, rules, mask, now)
+            book.wb.close()
+            book.bulk.splice(tmp)
+        finally:
+            book.bulk.cleanup()
+    return written
+
+
+def _write_sheets(
+    book: _Book,
+    result: Consolidation,
+    rules: Rules,
+    mask: bool,
+    now: Callable[[], dt.datetime],
+) -> int:
+    """Every sheet, in the order the office reads them; returns the rows in 妇女明细."""
+    _summary(book, result, rules)
+    _bases(book, result, rules)
+    written = _women(book, result, mask)
+    _duplicates(book, result, mask)
+    _townships(book, result, rules)
+    _findings(book, result)
+    _ranking(book, result)
+    _readme(book, result, rules, written, now(), mask)
+    marker = book.wb.add_worksheet(MARKER_SHEET)
+    for i, (k, v) in enumerate(
+        [
+            ("format", FORMAT_VERSION),
+            ("tool", f"jinguo-xl {__version__}"),
+            ("rules_year", str(rules.year)),
+            ("masked", "yes" if mask else "no"),
+        ]
+    ):
+        marker.write_string(i, 0, k)
+        marker.write_string(i, 1, v)
+    marker.hide()
     return written
