@@ -185,3 +185,37 @@ def base_line(name: str = "示例合作社", kind: str = "巾帼扶贫车间", l
 @pytest.fixture(scope="session")
 def rules() -> Rules:
     return load_rules(2020)
+
+
+# ---------------------------------------------------------------- nothing left outside tmp
+
+_REPO = Path(__file__).resolve().parent.parent
+_SKIPPED = {".git", ".venv", "venv", "__pycache__", ".pytest_cache", ".ruff_cache", ".hypothesis"}
+
+
+def _tree() -> set[str]:
+    """Every file of the repository and of the user's jinguo_xl config folder."""
+    found = set()
+    for root in (_REPO, Path.home() / ".jinguo_xl"):
+        if not root.exists():
+            continue
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames[:] = [d for d in dirnames if d not in _SKIPPED and not d.endswith(".egg-info")]
+            found.update(os.path.join(dirpath, f) for f in filenames)
+    return found
+
+
+_BEFORE: set[str] = set()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    _BEFORE.update(_tree())
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """A test that writes outside its temporary directory fails the run: test data holds
+    (fictitious) personal data, and a real run must never scatter files either."""
+    left = sorted(_tree() - _BEFORE)
+    if left and exitstatus == 0:
+        print("\n测试在临时目录之外留下了文件：\n" + "\n".join(left))
+        session.exitstatus = 1
