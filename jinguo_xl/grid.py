@@ -32,6 +32,10 @@ DISTINCTIVE = {
 }
 
 
+# Column kinds a clerk may merge down a group of rows meaning "the same for each of them".
+_FILL_KINDS = frozenset({"date", "text", "yesno", "women_type", "address"})
+
+
 def _is_empty(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -128,6 +132,7 @@ class _SheetParser:
         )
         self.skipped_legend: list[int] = []
         self.skipped_seq_only = 0
+        self.merges_reported: set[tuple[tuple[int, int, int], str]] = set()
 
     # ------------------------------------------------------------------ helpers
     def _finding(self, code: str, row: int, col: int, **kw: object) -> None:
@@ -271,6 +276,9 @@ class _SheetParser:
         assert table is not None
         width = len(cells)
         values = {key: (cells[col] if col < width else None) for key, col in table.cols.items()}
+        merged = self.ledger.merged.get(self.name)
+        if merged:
+            self._merged_values(r, values, merged)
         # _is_empty inlined: this runs for every cell of every data row.
         filled = {
             k for k, v in values.items() if v is not None and (v.__class__ is not str or v.strip())
@@ -304,6 +312,59 @@ class _SheetParser:
                     )
                     self._finding("formula-no-value", r, col, column=header)
         table.rows.append(RawRow(self.name, r, values, table.cols))
+
+    def _merged_values(
+        self,
+        r: int,
+        values: dict[str, object],
+        merged: dict[tuple[int, int], tuple[int, int, int]],
+    ) -> None:
+        """Cells a clerk merged down several rows (one date, one 培训内容, one 妇女类型 for a
+        group) hold their value only in the first row; each row gets it, as the clerk meant.
+        A merged amount is not copied (it would count several times): the first row keeps it
+        and the clerk is told. A row with no name, phone or amount of its own gets nothing."""
+        table = self.table
+        assert table is not None
+        columns = self.rules.columns
+        own = any(
+            not _is_empty(v) and key != "seq" and columns[key].kind not in _FILL_KINDS
+            for key, v in values.items()
+            if key in columns
+        )
+        for key, col in table.cols.items():
+            block = merged.get((r, col))
+            if block is None or block[0] <= table.header_row or not _is_empty(values[key]):
+                continue
+            first = self.grid[block[0]]
+            value = first[block[1]] if block[1] < len(first) else None
+            kind = columns[key].kind if key in columns else ""
+            if _is_empty(value):
+                continue
+            if kind in _FILL_KINDS and own:
+                values[key] = value
+                self._report_merge("merged-filled", block, key, value)
+            elif kind == "money":
+                self._report_merge("merged-money", block, key, value)
+
+    def _report_merge(
+        self, code: str, block: tuple[int, int, int], key: str, value: object
+    ) -> None:
+        """One finding per merged block and column, on the block's first cell."""
+        if (block, key) in self.merges_reported:
+            return
+        self.merges_reported.add((block, key))
+        spec = self.rules.tables.get(self.table.industry or "") if self.table else None
+        column = (
+            spec.header_of(key, self.rules.columns) if spec else self.rules.columns[key].header
+        )
+        self._finding(
+            code,
+            block[0],
+            block[1],
+            column=column,
+            detail=f"{block[0] + 1}–{block[2] + 1}",
+            value=str(value)[:30],
+        )
 
     def _is_legend(self, cells: Sequence[object]) -> bool:
         """A row holding only the 样表's list of 妇女类型 (and perhaps 序号) is form, not data."""

@@ -71,6 +71,8 @@ class Ledger:
     folder_county: str | None = None  # county named by the nearest parent folder
     # sheet → 0-based (row, col) of formulas saved without a result (see formulas.py)
     uncached: dict[str, set[tuple[int, int]]] = field(default_factory=dict)
+    # sheet → 0-based (row, col) of a merged cell → (first row, first col, last row) of its merge
+    merged: dict[str, dict[tuple[int, int], tuple[int, int, int]]] = field(default_factory=dict)
     sheets: tuple[str, ...] = ()
 
     @property

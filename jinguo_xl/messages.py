@@ -84,6 +84,15 @@ FINDINGS: dict[str, tuple[str, str]] = {
     ),
     "total-row-skipped": ("info", "已跳过合计行，合计由本工具重新计算"),
     "seq-only-rows-skipped": ("info", "已跳过只有序号、没有其他内容的空行 {value} 行"),
+    "merged-filled": (
+        "info",
+        "“{column}”在第 {detail} 行是合并单元格，已按每一行都填写了“{value}”计算",
+    ),
+    "merged-money": (
+        "warning",
+        "“{column}”在第 {detail} 行是合并单元格，金额只计入第一行；"
+        "如果是每人各自的金额，请拆分单元格后逐行填写",
+    ),
     "formula-no-value": ("error", "此格是公式但没有计算结果，请在 Excel 中打开、保存后再提交，或直接填写数值"),
     # --- row checks (spec §7)
     "name-missing": ("error", "缺少带动妇女姓名，请补填"),

@@ -130,10 +130,29 @@ def load_grids(path: Path) -> list[tuple[str, list[list[object]]]]:
     return load_sheets(path)[0]
 
 
+Merged = dict[str, dict[tuple[int, int], tuple[int, int, int]]]
+# Merges larger than this are layout (a title across the page), never one value per row.
+MAX_MERGE_CELLS = 5_000
+
+
+def _merged_cells(ranges: object) -> dict[tuple[int, int], tuple[int, int, int]]:
+    """0-based (row, col) of every merged cell except the first → (first row, first column,
+    last row) of its merge."""
+    out: dict[tuple[int, int], tuple[int, int, int]] = {}
+    for (r0, c0), (r1, c1) in ranges or ():  # type: ignore[attr-defined]
+        if (r1 - r0 + 1) * (c1 - c0 + 1) > MAX_MERGE_CELLS:
+            continue
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                if (r, c) != (r0, c0):
+                    out[(r, c)] = (r0, c0, r1)
+    return out
+
+
 def load_sheets(
     path: Path,
-) -> tuple[list[tuple[str, list[list[object]]]], dict[str, set[tuple[int, int]]]]:
-    """(every sheet as a grid anchored at A1, formula cells without a cached value).
+) -> tuple[list[tuple[str, list[list[object]]]], dict[str, set[tuple[int, int]]], Merged]:
+    """(every sheet as a grid anchored at A1, formula cells without a cached value, merges).
 
     The package is checked (encryption, bombs) before anything is decompressed; each sheet's
     XML is then read once for both what the fast reader cannot tell us and whether a sheet is
@@ -149,13 +168,18 @@ def load_sheets(
     try:
         wb = CalamineWorkbook.from_path(str(path))
         sheets = []
+        merged: Merged = {}
         for name in wb.sheet_names:
             if name in sparse:
                 grid = _stream_grid(path, name, sparse[name])
             else:
-                grid = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                sheet = wb.get_sheet_by_name(name)
+                grid = sheet.to_python(skip_empty_area=False)
+                cells = _merged_cells(sheet.merged_cell_ranges)
+                if cells:
+                    merged[name] = cells
             sheets.append((name, grid))
-        return sheets, uncached
+        return sheets, uncached, merged
     except UnreadableWorkbook:
         raise
     except Exception as exc:  # the library boundary: any parser failure is an unreadable file
@@ -205,7 +229,7 @@ def read_workbook(
         raise UnreadableWorkbook(
             f"不支持的文件类型“{path.suffix}”，请提交 .xlsx、.xlsm 或 .xls 工作簿"
         )
-    sheets, ledger.uncached = load_sheets(path)
+    sheets, ledger.uncached, ledger.merged = load_sheets(path)
     parse_grids(sheets, rules, ledger=ledger)
     ledger.folder_county = folder_county(path.resolve().parent / path.name, rules)
     return ledger

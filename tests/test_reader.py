@@ -167,3 +167,102 @@ def test_formula_without_cached_value_is_a_finding_on_its_cell(tmp_path):
     ]
     assert found == [("G3", "formula-no-value", "产品收入（万元）", "error")]
     assert report.rows_read == 2
+
+
+# ---------------------------------------------------------------- merged cells
+
+
+def _merged_workbook(tmp_path, merges: list[str], *, rows=None, tail_blank: int = 0):
+    """手工制作 with four women under a one-cell base line and a header (rows 1–2), data from
+    row 3; ``merges`` are Excel ranges merged after the values are written."""
+    import datetime as dt
+
+    import openpyxl
+
+    from tests.conftest import HEADERS, base_line, woman, write_xlsx
+
+    rows = rows or [
+        woman(f"张{c}兰", f"1380013000{i}", date=dt.date(2020, 5, 1), extra=[0.5])
+        for i, c in enumerate("一二三四")
+    ]
+    grid = [[base_line()], HEADERS["手工制作"], *rows, *([[None] * 9] * tail_blank)]
+    path = write_xlsx(tmp_path / "城口县" / "合并.xlsx", {"手工制作": grid})
+    wb = openpyxl.load_workbook(path)
+    for ref in merges:
+        wb["手工制作"].merge_cells(ref)
+    wb.save(path)
+    return path
+
+
+def test_a_date_content_and_type_merged_down_a_group_count_for_every_row(tmp_path):
+    path = _merged_workbook(tmp_path, ["E3:E6", "F3:F6", "H3:H6"])
+    ledger = read_workbook(path)
+    (table,) = ledger.tables
+    assert [row.values["women_type"] for row in table.rows] == ["贫困妇女"] * 4
+    assert len({str(row.values["train_date"]) for row in table.rows}) == 1
+    filled = {f.cell: f for f in ledger.findings if f.code == "merged-filled"}
+    assert set(filled) == {"E3", "F3", "H3"}
+    assert filled["H3"].severity == "info" and "第 3–6 行" in filled["H3"].message
+
+
+def test_a_merged_amount_counts_once_and_the_clerk_is_told(tmp_path):
+    from jinguo_xl.engine import check_file
+    from jinguo_xl.rules import load_rules
+
+    path = _merged_workbook(tmp_path, ["G3:G6"])
+    report = check_file(path)
+    assert str(report.totals(load_rules())["产品收入"]) in ("0.5", "0.50")
+    (warning,) = [f for f in report.findings if f.code == "merged-money"]
+    assert warning.cell == "G3" and warning.severity == "warning"
+    assert "拆分单元格" in warning.message
+
+
+def test_a_merge_running_into_blank_rows_adds_no_rows(tmp_path):
+    path = _merged_workbook(tmp_path, ["E3:E9", "H3:H9"], tail_blank=3)
+    (table,) = read_workbook(path).tables
+    assert len(table.rows) == 4
+
+
+def test_merged_header_cells_are_read_as_a_two_row_header(tmp_path):
+    import datetime as dt
+
+    import openpyxl
+
+    from tests.conftest import write_xlsx
+
+    header_top = [
+        "序号",
+        "带动妇女姓名",
+        "家庭住址",
+        "联系电话",
+        "培训",
+        None,
+        "产品收入（万元）",
+        "妇女类型",
+        "备注",
+    ]
+    header_sub = [None, None, None, None, "时间", "内容", None, None, None]
+    row = [
+        1,
+        "张玉兰",
+        "城口县鸡鸣乡青山村1组",
+        "13800130001",
+        dt.date(2020, 5, 1),
+        "竹编",
+        0.5,
+        "贫困妇女",
+        None,
+    ]
+    path = write_xlsx(
+        tmp_path / "城口县" / "表头合并.xlsx", {"手工制作": [header_top, header_sub, row]}
+    )
+    wb = openpyxl.load_workbook(path)
+    ws = wb["手工制作"]
+    ws.merge_cells("E1:F1")
+    for col in "ABCDGHI":
+        ws.merge_cells(f"{col}1:{col}2")
+    wb.save(path)
+    ledger = read_workbook(path)
+    (table,) = ledger.tables
+    assert {"train_date", "train_content", "name"} <= set(table.cols)
+    assert len(table.rows) == 1 and not [f for f in ledger.findings if f.code.startswith("merged")]

@@ -116,6 +116,14 @@ def _stray_value_far_below(wb: openpyxl.Workbook) -> None:
     wb["统计表"].cell(row=1_000_000, column=20, value=" 备注")  # a clerk's stray keystroke
 
 
+def _merged(wb: openpyxl.Workbook) -> None:
+    ws = wb["统计表"]
+    ws.merge_cells("A1:I1")  # the title across the page
+    ws.merge_cells("A3:I3")  # the caption line
+    for ref in ("E9:E11", "F9:F11", "H9:H11"):  # one date, content and type for the group
+        ws.merge_cells(ref)
+
+
 def _hidden(wb: openpyxl.Workbook) -> None:
     ws = wb["统计表"]
     ws.sheet_state = "hidden"
@@ -171,6 +179,7 @@ CASES: list[Case] = [
         "ok:3:formula-no-value",
     ),
     ("隐藏的工作表和行", _edit("隐藏.xlsx", _hidden), "ok:3"),
+    ("标题、表名和数据中的合并单元格", _edit("合并.xlsx", _merged), "ok:3:merged-filled"),
     ("表格被空行分段、同一张表出现两次、表头右移", _split_and_twice, "ok:4:table-duplicate"),
     ("控制字符、表情、超长文字、公式样文字", _weird_text, "ok:3:name-invalid"),
 ]
