@@ -7,6 +7,7 @@ finding's own fields by :mod:`jinguo_xl.messages`, so tests assert on ``(sheet, 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -58,6 +59,7 @@ def count_by_severity(findings: list[Finding]) -> dict[str, int]:
     return counts
 
 
+@functools.lru_cache(maxsize=1024)
 def column_letter(index: int) -> str:
     """0-based column index → Excel letters (0 → A, 26 → AA)."""
     letters = ""

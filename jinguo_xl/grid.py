@@ -156,14 +156,15 @@ class _SheetParser:
             ):
                 continue
             keys = header_keys(cells, self.lk)
-            if len(set(keys.values())) >= MIN_HEADER_COLUMNS - 1:
-                two_row = self._two_row_header(r, cells, keys)
-                if two_row is not None:
-                    cells, keys, skip = two_row
-            if is_header(keys):
-                self._close_table()
-                self._open_table(r, cells, keys)
-                continue
+            if keys:  # most rows are data and name no column at all
+                if len(set(keys.values())) >= MIN_HEADER_COLUMNS - 1:
+                    two_row = self._two_row_header(r, cells, keys)
+                    if two_row is not None:
+                        cells, keys, skip = two_row
+                if is_header(keys):
+                    self._close_table()
+                    self._open_table(r, cells, keys)
+                    continue
             caption = self._caption(cells)
             if caption:
                 self._close_table()
@@ -209,7 +210,7 @@ class _SheetParser:
 
     def _caption(self, cells: Sequence[object]) -> str | None:
         for value in cells:
-            if isinstance(value, str) and "统计表" in value:
+            if value.__class__ is str and "统计表" in value:
                 match = self.lk.caption.search(norm_label(value))
                 if match:
                     return match.group(1)
@@ -291,7 +292,8 @@ class _SheetParser:
         # A totals line says 合计 in its first columns (序号 or 姓名, or the cell before them).
         lead = min(table.cols.get("name", 0), table.cols.get("seq", 0))
         heads = [values.get("seq"), values.get("name"), *cells[: lead + 1]]
-        if any(isinstance(v, str) and norm_label(v) in _TOTAL_WORDS for v in heads):
+        # Every total word has 计: the cheap test first, the normalised one only then.
+        if any(v.__class__ is str and "计" in v and norm_label(v) in _TOTAL_WORDS for v in heads):
             self._finding("total-row-skipped", r, table.cols.get("name", 0))
             return
         if filled <= {"seq"}:

@@ -581,6 +581,31 @@ def parse_yes_no(value: object) -> Parsed[bool]:
 # ---------------------------------------------------------------------- women type
 
 
+def bound(
+    parser: Callable[..., Parsed[T]], *extra: object, **kw: object
+) -> Callable[[object], Parsed[T]]:
+    """``parser`` with its rule arguments fixed, memoised on the cell value alone.
+
+    The general memo keys a call by all its arguments, which for the rules' alias tables costs
+    more than the parse; a row check binds them once per run instead.
+    """
+    memo: dict[tuple[object, object], Parsed[T]] = {}
+
+    def parse(value: object) -> Parsed[T]:
+        key = (value.__class__, value)
+        try:
+            hit = memo.get(key)
+        except TypeError:  # an unhashable cell value
+            return parser(value, *extra, **kw)
+        if hit is None:
+            hit = parser(value, *extra, **kw)
+            if len(memo) < _MEMO_MAX:
+                memo[key] = hit
+        return hit
+
+    return parse
+
+
 @_guarded("women-type-invalid")
 def parse_women_type(
     value: object, canonical: Sequence[str], aliases: Mapping[str, str]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -295,7 +296,7 @@ def _check_row(
     name_p = nz.parse_name(v.get("name"))
     if name_p.empty:
         flag("name-missing", "name")
-    else:
+    elif name_p.code:  # most cells read cleanly: skip the call
         apply(name_p, "name")
     name = name_p.value or ""
 
@@ -306,11 +307,12 @@ def _check_row(
     phone_p = nz.parse_phone(v.get("phone"))
     if phone_p.empty:
         flag("phone-missing", "phone")
-    else:
+    elif phone_p.code:  # most cells read cleanly: skip the call
         apply(phone_p, "phone")
 
     date_p = nz.parse_date(v.get("train_date"))
-    apply(date_p, "train_date")
+    if date_p.code:  # most cells read cleanly: skip the call
+        apply(date_p, "train_date")
     if date_p.value is not None and date_p.value.year != year:
         flag("date-outside-year", "train_date", detail=date_p.value.isoformat(), value=year)
     content = _text(v.get("train_content"))
@@ -323,7 +325,7 @@ def _check_row(
     money: Decimal | None = None
     if spec.money and spec.money in raw.cols:
         threshold = _suspect_threshold(rules.money_suspect_wan)
-        money_p = nz.parse_money(v.get(spec.money), suspect_above=threshold)
+        money_p = _parsers(rules)[1](v.get(spec.money))
         money = money_p.value
         if money_p.code is None and money is not None and isinstance(v.get(spec.money), str):
             flag("money-as-text", spec.money)
@@ -331,22 +333,23 @@ def _check_row(
             flag(
                 money_p.code, spec.money, detail=_fmt_dec(money_p.value), value=_fmt_dec(threshold)
             )
-        else:
+        elif money_p.code:  # most cells read cleanly: skip the call
             apply(money_p, spec.money)
 
     flags: dict[str, bool | None] = {}
     for key in ("qualified", "employed", "startup"):
         if key in spec.columns and key in raw.cols:
             yn = nz.parse_yes_no(v.get(key))
-            apply(yn, key)
+            if yn.code:  # most cells read cleanly: skip the call
+                apply(yn, key)
             flags[key] = yn.value
         else:
             flags[key] = None
 
-    wt_p = nz.parse_women_type(v.get("women_type"), rules.women_types, rules.women_aliases)
+    wt_p = _parsers(rules)[0](v.get("women_type"))
     if wt_p.empty:
         flag("women-type-missing", "women_type")
-    else:
+    elif wt_p.code:  # most cells read cleanly: skip the call
         apply(wt_p, "women_type")
 
     return CleanRow(
@@ -372,6 +375,25 @@ def _check_row(
         # findings drop them, which halves the memory of a municipal batch.
         raw=v if codes else {},
     )
+
+
+_BOUND: dict[int, tuple[Rules, Callable[[object], nz.Parsed], Callable[[object], nz.Parsed]]] = {}
+
+
+def _parsers(rules: Rules) -> tuple[Callable[[object], nz.Parsed], Callable[[object], nz.Parsed]]:
+    """(妇女类型, 金额) parsers with this year's rules bound in; kept per rules object."""
+    hit = _BOUND.get(id(rules))
+    if hit is None or hit[0] is not rules:
+        hit = (
+            rules,
+            nz.bound(nz.parse_women_type, rules.women_types, rules.women_aliases),
+            nz.bound(
+                nz.parse_money, suspect_above=_suspect_threshold(rules.money_suspect_wan)
+            ),
+        )
+        if len(_BOUND) < 16:
+            _BOUND[id(rules)] = hit
+    return hit[1], hit[2]
 
 
 @functools.lru_cache(maxsize=8)
