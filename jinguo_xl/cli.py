@@ -432,6 +432,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except JinguoError as exc:
         print(f"无法运行：{exc.message}", file=sys.stderr)
         return EXIT_USAGE
+    except OSError as exc:  # an output that cannot be written: open in Excel, no permission…
+        where = f"“{exc.filename}”" if exc.filename else "文件"
+        print(
+            f"无法写入{where}（{exc.strerror or exc}）：如果它正在 Excel 或 WPS 中打开，"
+            "请关闭后重试；或换一个有写入权限的文件夹",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     except BrokenPipeError:  # output piped into a reader that stopped early (head, less)
         sys.stderr.close()
         return EXIT_OK

@@ -163,3 +163,11 @@ def test_addin_install_without_a_windows_profile_is_a_clear_error(monkeypatch, c
     monkeypatch.delenv("APPDATA", raising=False)
     assert main(["addin", "install"]) == 2
     assert "Windows" in capsys.readouterr().err
+
+
+def test_an_output_that_cannot_be_written_is_a_clear_error(county_folder, tmp_path, capsys):
+    blocker = tmp_path / "不是文件夹"
+    blocker.write_text("x")
+    code = main(["consolidate", str(county_folder), "-o", str(blocker / "汇总.xlsx")])
+    err = capsys.readouterr().err
+    assert code == 2 and "无法写入" in err and "Traceback" not in err

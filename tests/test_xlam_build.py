@@ -165,3 +165,8 @@ def test_the_config_sheet_is_what_xlwings_reads(freshly_built):
     with zipfile.ZipFile(io.BytesIO(freshly_built.read_bytes())) as z:
         workbook = z.read("xl/workbook.xml").decode()
     assert 'name="jinguo_xl.conf"' in workbook
+
+
+def test_building_away_from_the_sources_says_where_to_run_it(tmp_path):
+    with pytest.raises(vba.VBAError, match=r"JinguoRibbon\.bas"):
+        build.collect(tmp_path)

@@ -63,6 +63,12 @@ def collect(source_dir: Path = SOURCE_DIR) -> AddinSources:
     """Read and generate every module, and refuse anything Excel would choke on."""
     from jinguo_xl.excel.macros import HANDLERS
 
+    missing = [n for n in ("JinguoRibbon.bas", "customUI14.xml") if not (source_dir / n).is_file()]
+    if missing:
+        raise vba.VBAError(
+            f"找不到加载项源文件 {'、'.join(missing)}（应在 {source_dir}）："
+            "请在本项目的文件夹（含 addin/ 的源代码）中运行 jinguo-xl addin build"
+        )
     ribbon_module = (source_dir / "JinguoRibbon.bas").read_text("utf-8")
     ribbon_xml = (source_dir / "customUI14.xml").read_text("utf-8")
     udf_text, udfs = udfgen.generate()
