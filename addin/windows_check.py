@@ -47,8 +47,11 @@ def main() -> int:
 
     app = xw.App(visible=True, add_book=False)
     try:
-        names = [b.name for b in app.books]
-        step("加载项随 Excel 启动", "jinguo_xl.xlam" in names, names)
+        try:  # add-ins are not listed in Workbooks, but can be reached by name
+            loaded = app.api.Workbooks("jinguo_xl.xlam").FullName
+        except Exception as exc:
+            loaded = f"未加载（{exc}）"
+        step("加载项随 Excel 启动", str(loaded).endswith("jinguo_xl.xlam"), loaded)
 
         book = app.books.open(str(book_path))
         info = book.sheets["基本信息"]
