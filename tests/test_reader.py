@@ -266,3 +266,12 @@ def test_merged_header_cells_are_read_as_a_two_row_header(tmp_path):
     (table,) = ledger.tables
     assert {"train_date", "train_content", "name"} <= set(table.cols)
     assert len(table.rows) == 1 and not [f for f in ledger.findings if f.code.startswith("merged")]
+
+
+def test_a_page_wide_layout_merge_is_not_spread_over_its_cells():
+    from jinguo_xl.reader import MAX_MERGE_CELLS, _merged_cells
+
+    cells = _merged_cells([((0, 0), (999, 25)), ((4, 4), (6, 4))])  # 26 000 cells, then 3
+    assert MAX_MERGE_CELLS < 26_000
+    assert cells == {(5, 4): (4, 4, 6), (6, 4): (4, 4, 6)}
+    assert _merged_cells(None) == {}
