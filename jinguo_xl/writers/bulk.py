@@ -27,11 +27,15 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from xlsxwriter.utility import xl_col_to_name
-from xlsxwriter.xmlwriter import re_control_chars_1, re_control_chars_2
 
 STRING_MAX = 32767  # Excel's limit on one cell's text, as xlsxwriter truncates it
 _EPOCH = dt.date(1899, 12, 31)
 _XML_SPECIAL = re.compile(r"[&<>]")
+# xlsxwriter's escaping of text for inline strings (xmlwriter.py, 3.x): an existing "_xHHHH_"
+# gets its underscore escaped, then control characters become "_xHHHH_". Kept here rather than
+# imported from xlsxwriter's internals; tests/test_bulk.py compares the two writers cell by cell.
+_ESCAPE_LOOKALIKE = re.compile("(_x[0-9a-fA-F]{4}_)")
+_CONTROL_CHARS = re.compile(r"([\x00-\x08\x0b-\x1f])")
 
 
 def _text_xml(text: str) -> str:
@@ -39,8 +43,8 @@ def _text_xml(text: str) -> str:
     if len(text) > STRING_MAX:
         text = text[:STRING_MAX]
     if "_x" in text:
-        text = re_control_chars_1.sub(r"_x005F\1", text)
-    text = re_control_chars_2.sub(lambda m: f"_x{ord(m.group(1)):04X}_", text)
+        text = _ESCAPE_LOOKALIKE.sub(r"_x005F\1", text)
+    text = _CONTROL_CHARS.sub(lambda m: f"_x{ord(m.group(1)):04X}_", text)
     text = text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
     if _XML_SPECIAL.search(text):
         text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
