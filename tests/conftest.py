@@ -94,6 +94,22 @@ HEADERS = {
     ],
 }
 
+# 手工制作's header typed over two rows: 培训 merged above 时间 | 内容.
+TWO_ROW_HEADER = (
+    [
+        "序号",
+        "带动妇女姓名",
+        "家庭住址",
+        "联系电话",
+        "培训",
+        None,
+        "产品收入（万元）",
+        "妇女类型",
+        "备注",
+    ],
+    [None, None, None, None, "时间", "内容", None, None, None],
+)
+
 
 def write_xlsx(path: Path, sheets: Mapping[str, Cells], *, start: str = "A1") -> Path:
     """Write ``sheets`` (name → rows of cell values) to a real workbook, rows from ``start``."""

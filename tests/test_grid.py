@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from jinguo_xl.grid import parse_grids
-from tests.conftest import HEADERS, base_line, people, stacked
+from tests.conftest import HEADERS, TWO_ROW_HEADER, base_line, people, stacked
 
 
 def _codes(ledger):
@@ -188,18 +188,7 @@ def test_duplicate_header_column_reads_first(rules):
 
 
 def test_two_row_header_with_merged_parent_cell(rules):
-    top = [
-        "序号",
-        "带动妇女姓名",
-        "家庭住址",
-        "联系电话",
-        "培训",
-        None,
-        "产品收入（万元）",
-        "妇女类型",
-        "备注",
-    ]
-    sub = [None, None, None, None, "时间", "内容", None, None, None]
+    top, sub = TWO_ROW_HEADER
     grid = [["手工制作带动统计表："], top, sub, *people(2, extra=[0.5])]
     ledger = parse_grids([("s", grid)], rules)
     (table,) = ledger.tables

@@ -228,20 +228,9 @@ def test_merged_header_cells_are_read_as_a_two_row_header(tmp_path):
 
     import openpyxl
 
-    from tests.conftest import write_xlsx
+    from tests.conftest import TWO_ROW_HEADER, write_xlsx
 
-    header_top = [
-        "序号",
-        "带动妇女姓名",
-        "家庭住址",
-        "联系电话",
-        "培训",
-        None,
-        "产品收入（万元）",
-        "妇女类型",
-        "备注",
-    ]
-    header_sub = [None, None, None, None, "时间", "内容", None, None, None]
+    header_top, header_sub = TWO_ROW_HEADER
     row = [
         1,
         "张玉兰",
