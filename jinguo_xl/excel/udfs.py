@@ -33,6 +33,15 @@ F = TypeVar("F", bound=Callable[..., Any])
 CATEGORY = "巾帼统计"
 
 
+def _cell_message(exc: Exception) -> str:
+    """The Chinese sentence a cell shows instead of an exception."""
+    if isinstance(exc, JinguoError):
+        return f"无法计算：{exc.message}"
+    if isinstance(exc, ValueError):
+        return f"无法计算：{exc}"
+    return f"无法计算：参数有误（{exc.__class__.__name__}），请检查公式引用的区域"
+
+
 def _cell_safe(fn: F) -> F:
     """Turn any exception into a Chinese sentence: a cell must never show a traceback."""
 
@@ -40,12 +49,8 @@ def _cell_safe(fn: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
-        except JinguoError as exc:
-            return f"无法计算：{exc.message}"
-        except ValueError as exc:
-            return f"无法计算：{exc}"
         except Exception as exc:  # the cell boundary
-            return f"无法计算：参数有误（{exc.__class__.__name__}），请检查公式引用的区域"
+            return _cell_message(exc)
 
     return wrapper  # type: ignore[return-value]
 
@@ -97,30 +102,25 @@ def JINGUO_CHECK(table: Any, industry: Any = None) -> list[list[str]]:
     # Exactly one row per row below the range's first row, so a fixed-size array formula
     # (Excel 2016 has no spilling) is filled completely and never shows #N/A; no legacy
     # ``expand``, which would rewrite the template's array formula behind the clerk's back.
-    rows = table if isinstance(table, (list, tuple)) else [table]
-    height = max(len(rows) - 1, 1)
-    return [[text] for text in _check_texts(table, industry, height)]
-
-
-def _check_texts(table: object, industry: object, height: int) -> list[str]:
+    height = max(len(table) - 1, 1) if isinstance(table, (list, tuple)) else 1
     try:
-        rules = load_rules()
-        chosen = resolve_industry(industry, rules) if industry else infer_industry(table, rules)
-        if chosen is None:
-            first = '无法判断是哪一类产业的表，请在第二个参数写明产业，如 "手工制作"'
-            return [first] + [""] * (height - 1)
-        if header_index(as_rows(table), rules) is None:
-            first = "区域中找不到统计表的表头（序号、姓名、妇女类型……），请让区域从表头行开始"
-            return [first] + [""] * (height - 1)
-        problems = row_problems(table, chosen, rules=rules)
-        # Rows above the header (a range started too high) get blanks, keeping alignment.
-        return ([""] * (height - len(problems)) + problems)[-height:]
+        texts = _check_texts(as_rows(table), industry, height)
     except Exception as exc:  # the cell boundary, as in _cell_safe
-        return [_cell_safe(_raise)(exc)] + [""] * (height - 1)
+        texts = [_cell_message(exc)]
+    # Messages about the whole range go in the first cell; the rest of the array stays blank.
+    return [[text] for text in (texts + [""] * height)[:height]]
 
 
-def _raise(exc: Exception) -> None:
-    raise exc
+def _check_texts(rows: list[list[object]], industry: object, height: int) -> list[str]:
+    rules = load_rules()
+    chosen = resolve_industry(industry, rules) if industry else infer_industry(rows, rules)
+    if chosen is None:
+        return ['无法判断是哪一类产业的表，请在第二个参数写明产业，如 "手工制作"']
+    if header_index(rows, rules) is None:
+        return ["区域中找不到统计表的表头（序号、姓名、妇女类型……），请让区域从表头行开始"]
+    problems = row_problems(rows, chosen, rules=rules)
+    # Rows above the header (a range started too high) get blanks, keeping alignment.
+    return ([""] * (height - len(problems)) + problems)[-height:]
 
 
 @xw.func(category=CATEGORY)
