@@ -12,7 +12,6 @@ temporary folder.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import subprocess
 import sys
@@ -114,14 +113,26 @@ def portable(path: Path, profile: Profile) -> str:
     return text
 
 
+def _key_and_value(line: str) -> tuple[str, str]:
+    """``"KEY","VALUE"`` as xlwings writes config lines; keys compare case-insensitively."""
+    key, _, value = line.partition(",")
+    return key.strip().strip('"').upper(), value.strip().strip('"')
+
+
+def _other_lines(text: str) -> list[str]:
+    """The user's own config lines: every non-blank line but our interpreter line."""
+    return [
+        line for line in text.splitlines() if line.strip() and _key_and_value(line)[0] != CONFIG_KEY
+    ]
+
+
+def _read_config(path: Path) -> str:
+    return path.read_bytes().decode(ansi_encoding(), errors="replace") if path.exists() else ""
+
+
 def config_lines(existing: str, interpreter: str) -> str:
     """The user config with our interpreter line set and every other line kept."""
-    kept = [
-        line
-        for line in existing.splitlines()
-        if line.strip() and line.split(",")[0].strip().strip('"').upper() != CONFIG_KEY
-    ]
-    return "\r\n".join([*kept, f'"{CONFIG_KEY}","{interpreter}"']) + "\r\n"
+    return "\r\n".join([*_other_lines(existing), f'"{CONFIG_KEY}","{interpreter}"']) + "\r\n"
 
 
 def _excel_is_running() -> bool:
@@ -177,9 +188,8 @@ def install(
     with atomic_path(profile.addin, suffix=".xlam") as tmp:
         tmp.write_bytes(data)
     conf = profile.config_file
-    existing = conf.read_bytes().decode(encoding, errors="replace") if conf.exists() else ""
     with atomic_path(conf, suffix=".conf") as tmp:
-        tmp.write_bytes(config_lines(existing, interpreter_text).encode(encoding))
+        tmp.write_bytes(config_lines(_read_config(conf), interpreter_text).encode(encoding))
     return InstallResult(profile.addin, conf, interpreter_text)
 
 
@@ -194,15 +204,10 @@ def remove(
         changed.append(profile.addin)
     conf = profile.config_file
     if conf.exists():
-        encoding = ansi_encoding()
-        lines = [
-            line
-            for line in conf.read_bytes().decode(encoding, errors="replace").splitlines()
-            if line.strip() and line.split(",")[0].strip().strip('"').upper() != CONFIG_KEY
-        ]
+        lines = _other_lines(_read_config(conf))
         if lines:
             with atomic_path(conf, suffix=".conf") as tmp:
-                tmp.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
+                tmp.write_bytes(("\r\n".join(lines) + "\r\n").encode(ansi_encoding()))
         else:
             conf.unlink()
             if not any(conf.parent.iterdir()):
@@ -251,15 +256,12 @@ def status(profile: Profile, built: Path | None = None) -> Status:
     installed = profile.addin.is_file()
     same = None
     if installed and built is not None and built.is_file():
-        digest = hashlib.sha256
-        same = digest(profile.addin.read_bytes()).digest() == digest(built.read_bytes()).digest()
+        same = profile.addin.read_bytes() == built.read_bytes()
     interpreter = None
-    if profile.config_file.exists():
-        text = profile.config_file.read_bytes().decode(ansi_encoding(), errors="replace")
-        for line in text.splitlines():
-            key, _, value = line.partition(",")
-            if key.strip().strip('"').upper() == CONFIG_KEY:
-                interpreter = value.strip().strip('"')
+    for line in _read_config(profile.config_file).splitlines():
+        key, value = _key_and_value(line)
+        if key == CONFIG_KEY:
+            interpreter = value
     exists = dll = None
     if interpreter is not None:
         resolved = interpreter
