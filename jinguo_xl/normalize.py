@@ -89,20 +89,24 @@ _LONG_DIGITS = re.compile(r"[0-9]{9,}")
 
 
 _MEMO_MAX = 100_000
-# dict id → (the dict, its items frozen). Holding the dict keeps its id from being reused, so
-# the rules' alias table is frozen once per run instead of once per cell.
-_FROZEN: dict[int, tuple[dict, frozenset]] = {}
 
 
-def _content(value: object) -> object:
-    if not isinstance(value, dict):
-        return value
-    hit = _FROZEN.get(id(value))
-    if hit is None or hit[0] is not value:
-        hit = (value, frozenset(value.items()))
-        if len(_FROZEN) < 64:
-            _FROZEN[id(value)] = hit
-    return hit[1]
+def _remembered(
+    memo: dict[tuple[object, ...], Parsed[T]],
+    key: tuple[object, ...],
+    compute: Callable[[], Parsed[T]],
+) -> Parsed[T]:
+    """``memo[key]``, computed and kept on first use; an unhashable cell value (a list a test
+    or a macro hands in) is parsed every time rather than remembered."""
+    try:
+        hit = memo.get(key)
+    except TypeError:
+        return compute()
+    if hit is None:
+        hit = compute()
+        if len(memo) < _MEMO_MAX:
+            memo[key] = hit
+    return hit
 
 
 def _guarded(code: str) -> Callable[[Callable[P, Parsed[T]]], Callable[P, Parsed[T]]]:
@@ -129,19 +133,10 @@ def _guarded(code: str) -> Callable[[Callable[P, Parsed[T]]], Callable[P, Parsed
                 key: tuple[object, ...] = (args[0].__class__, args[0])  # the common case
             else:
                 # Mappings (the rules' alias table) are keyed by their content.
-                key = tuple((a.__class__, _content(a)) for a in args) + tuple(
-                    sorted(kwargs.items())
-                )
-            try:
-                hit = memo.get(key)
-            except TypeError:  # an unhashable cell value: parse it, remember nothing
-                return call(*args, **kwargs)
-            if hit is not None:
-                return hit
-            result = call(*args, **kwargs)
-            if len(memo) < _MEMO_MAX:
-                memo[key] = result
-            return result
+                key = tuple(
+                    (a.__class__, frozenset(a.items()) if isinstance(a, dict) else a) for a in args
+                ) + tuple(sorted(kwargs.items()))
+            return _remembered(memo, key, lambda: call(*args, **kwargs))
 
         return wrapper
 
@@ -589,19 +584,10 @@ def bound(
     The general memo keys a call by all its arguments, which for the rules' alias tables costs
     more than the parse; a row check binds them once per run instead.
     """
-    memo: dict[tuple[object, object], Parsed[T]] = {}
+    memo: dict[tuple[object, ...], Parsed[T]] = {}
 
     def parse(value: object) -> Parsed[T]:
-        key = (value.__class__, value)
-        try:
-            hit = memo.get(key)
-        except TypeError:  # an unhashable cell value
-            return parser(value, *extra, **kw)
-        if hit is None:
-            hit = parser(value, *extra, **kw)
-            if len(memo) < _MEMO_MAX:
-                memo[key] = hit
-        return hit
+        return _remembered(memo, (value.__class__, value), lambda: parser(value, *extra, **kw))
 
     return parse
 

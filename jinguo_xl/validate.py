@@ -283,6 +283,7 @@ def _check_row(
 ) -> CleanRow:
     v = raw.values
     codes: list[str] = []
+    parse_women_type, parse_money = _parsers(rules)
 
     def flag(code: str, key: str, **params: object) -> None:
         codes.append(code)
@@ -296,7 +297,7 @@ def _check_row(
     name_p = nz.parse_name(v.get("name"))
     if name_p.empty:
         flag("name-missing", "name")
-    elif name_p.code:  # most cells read cleanly: skip the call
+    else:
         apply(name_p, "name")
     name = name_p.value or ""
 
@@ -307,12 +308,11 @@ def _check_row(
     phone_p = nz.parse_phone(v.get("phone"))
     if phone_p.empty:
         flag("phone-missing", "phone")
-    elif phone_p.code:  # most cells read cleanly: skip the call
+    else:
         apply(phone_p, "phone")
 
     date_p = nz.parse_date(v.get("train_date"))
-    if date_p.code:  # most cells read cleanly: skip the call
-        apply(date_p, "train_date")
+    apply(date_p, "train_date")
     if date_p.value is not None and date_p.value.year != year:
         flag("date-outside-year", "train_date", detail=date_p.value.isoformat(), value=year)
     content = _text(v.get("train_content"))
@@ -325,7 +325,7 @@ def _check_row(
     money: Decimal | None = None
     if spec.money and spec.money in raw.cols:
         threshold = _suspect_threshold(rules.money_suspect_wan)
-        money_p = _parsers(rules)[1](v.get(spec.money))
+        money_p = parse_money(v.get(spec.money))
         money = money_p.value
         if money_p.code is None and money is not None and isinstance(v.get(spec.money), str):
             flag("money-as-text", spec.money)
@@ -333,23 +333,22 @@ def _check_row(
             flag(
                 money_p.code, spec.money, detail=_fmt_dec(money_p.value), value=_fmt_dec(threshold)
             )
-        elif money_p.code:  # most cells read cleanly: skip the call
+        else:
             apply(money_p, spec.money)
 
     flags: dict[str, bool | None] = {}
     for key in ("qualified", "employed", "startup"):
         if key in spec.columns and key in raw.cols:
             yn = nz.parse_yes_no(v.get(key))
-            if yn.code:  # most cells read cleanly: skip the call
-                apply(yn, key)
+            apply(yn, key)
             flags[key] = yn.value
         else:
             flags[key] = None
 
-    wt_p = _parsers(rules)[0](v.get("women_type"))
+    wt_p = parse_women_type(v.get("women_type"))
     if wt_p.empty:
         flag("women-type-missing", "women_type")
-    elif wt_p.code:  # most cells read cleanly: skip the call
+    else:
         apply(wt_p, "women_type")
 
     return CleanRow(
