@@ -147,6 +147,11 @@ class _SheetParser:
             )
         )
 
+    def _header(self, key: str) -> str:
+        """The Chinese header of column ``key`` in the open table, as the 样表 prints it."""
+        spec = self.rules.tables.get(self.table.industry or "") if self.table else None
+        return spec.header_of(key, self.rules.columns) if spec else self.rules.columns[key].header
+
     # ------------------------------------------------------------------ walk
     def run(self) -> None:
         skip = -1
@@ -304,15 +309,9 @@ class _SheetParser:
             return
         uncached = self.ledger.uncached.get(self.name)
         if uncached:
-            spec = self.rules.tables.get(table.industry or "")
             for key, col in table.cols.items():
                 if key != "seq" and (r, col) in uncached and _is_empty(values[key]):
-                    header = (
-                        spec.header_of(key, self.rules.columns)
-                        if spec
-                        else self.rules.columns[key].header
-                    )
-                    self._finding("formula-no-value", r, col, column=header)
+                    self._finding("formula-no-value", r, col, column=self._header(key))
         table.rows.append(RawRow(self.name, r, values, table.cols))
 
     def _merged_values(
@@ -328,11 +327,7 @@ class _SheetParser:
         table = self.table
         assert table is not None
         columns = self.rules.columns
-        own = any(
-            not _is_empty(v) and key != "seq" and columns[key].kind not in _FILL_KINDS
-            for key, v in values.items()
-            if key in columns
-        )
+        own: bool | None = None  # worked out only when a merged block asks for it
         for key, col in table.cols.items():
             block = merged.get((r, col))
             if block is None or block[0] <= table.header_row or not _is_empty(values[key]):
@@ -342,7 +337,15 @@ class _SheetParser:
             kind = columns[key].kind if key in columns else ""
             if _is_empty(value):
                 continue
-            if kind in _FILL_KINDS and own:
+            if kind in _FILL_KINDS:
+                if own is None:
+                    own = any(
+                        not _is_empty(v) and k != "seq" and columns[k].kind not in _FILL_KINDS
+                        for k, v in values.items()
+                        if k in columns
+                    )
+                if not own:
+                    continue
                 values[key] = value
                 self._report_merge("merged-filled", block, key, value)
             elif kind == "money":
@@ -355,15 +358,11 @@ class _SheetParser:
         if (block, key) in self.merges_reported:
             return
         self.merges_reported.add((block, key))
-        spec = self.rules.tables.get(self.table.industry or "") if self.table else None
-        column = (
-            spec.header_of(key, self.rules.columns) if spec else self.rules.columns[key].header
-        )
         self._finding(
             code,
             block[0],
             block[1],
-            column=column,
+            column=self._header(key),
             detail=f"{block[0] + 1}–{block[2] + 1}",
             value=str(value)[:30],
         )
