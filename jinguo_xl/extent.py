@@ -86,7 +86,3 @@ def scan_package(path: Path) -> tuple[dict[str, int], dict[str, set[tuple[int, i
         return {}, {}
     return sparse, uncached
 
-
-def sparse_sheets(path: Path) -> dict[str, int]:
-    """Sheet name → columns to stream, for the sheets too sparse to hold as one rectangle."""
-    return scan_package(path)[0]

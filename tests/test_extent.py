@@ -50,7 +50,7 @@ def stray_value_far_below(tmp_path):
 
 
 def test_the_stray_value_sheet_is_streamed_with_excel_row_numbers(stray_value_far_below):
-    assert extent.sparse_sheets(stray_value_far_below) == {"手工制作": 20}
+    assert extent.scan_package(stray_value_far_below) == ({"手工制作": 20}, {})
     ((_, grid),) = load_grids(stray_value_far_below)
     assert len(grid) == 1_000_000 and grid[-1][19] == "备注"
     assert sum(1 for row in grid if row) == 33  # the rest share one empty row

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from xlsxwriter.utility import xl_col_to_name
 
@@ -183,9 +183,6 @@ def _write_spliced(
     with dst.open(entry, "w", force_zip64=True) as out:
         out.write(head.encode("utf-8"))
         with open(sheet.path, "rb") as rows:
-            _copy(rows, out)
+            shutil.copyfileobj(rows, out, 1024 * 1024)
         out.write(b"</sheetData>" + tail.encode("utf-8"))
 
-
-def _copy(src: BinaryIO, dst: Any) -> None:
-    shutil.copyfileobj(src, dst, 1024 * 1024)
