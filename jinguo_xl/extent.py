@@ -85,4 +85,3 @@ def scan_package(path: Path) -> tuple[dict[str, int], dict[str, set[tuple[int, i
     except Exception:
         return {}, {}
     return sparse, uncached
-

@@ -56,11 +56,6 @@ def test_to_crlf_leaves_no_bare_line_feed():
     assert text == "a\r\nb\r\nc\r\nd" and "\n" not in text.replace("\r\n", "")
 
 
-def test_vba_string_keeps_ascii_and_codes_chinese():
-    assert vba.vba_string('说"A"') == 'ChrW(&H8BF4) & """A"""'
-    assert vba.vba_string("") == '""'
-
-
 def test_expand_text_makes_the_module_ascii_and_adds_the_decoder():
     out = vba.expand_text('Sub A()\n    MsgBox T("请先打开")\nEnd Sub\n')
     assert 'U("8BF7514862535F00")' in out and "Private Function U(" in out

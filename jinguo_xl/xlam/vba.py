@@ -50,23 +50,6 @@ def to_crlf(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\r\n")
 
 
-def vba_string(text: str) -> str:
-    """A VBA expression for ``text`` that stays ASCII: Chinese becomes ``ChrW(&H…)`` pieces."""
-    parts: list[str] = []
-    plain = ""
-    for ch in text:
-        if 32 <= ord(ch) < 127:
-            plain += '""' if ch == '"' else ch
-            continue
-        if plain:
-            parts.append(f'"{plain}"')
-            plain = ""
-        parts.append(f"ChrW(&H{ord(ch):04X})")
-    if plain or not parts:
-        parts.append(f'"{plain}"')
-    return " & ".join(parts)
-
-
 def vba_hex_call(text: str, function: str = "U") -> str:
     """``U("8BF75148…")``: long Chinese text as one short call instead of a ``ChrW`` chain,
     which VBA rejects as "too complex" past a few dozen pieces. The module defines ``U``."""
