@@ -169,13 +169,7 @@ def write_openpyxl(rows: list[list[object]], out: Path) -> None:
 
 
 def write_xlsxwriter(rows: list[list[object]], out: Path) -> None:
-    import xlsxwriter
-
-    wb = xlsxwriter.Workbook(str(out), {"constant_memory": True, "strings_to_formulas": False})
-    ws = wb.add_worksheet("明细")
-    for r, row in enumerate(rows):
-        ws.write_row(r, 0, row)
-    wb.close()
+    write_bare({"明细": rows}, out)
 
 
 def master_cells(folder: Path):
