@@ -6,6 +6,16 @@ read at all or a rules file that is wrong; each carries a Chinese message the CL
 
 from __future__ import annotations
 
+# What the clerk is told when reading a file brought down or outlasted the reading process.
+READ_CRASHED = "读取时程序异常退出，文件可能已损坏；请在 Excel 中打开后另存为 .xlsx 再提交"
+READ_MEMORY = (
+    "读取时所需内存超过上限，文件可能已损坏或异常巨大；请在 Excel 中打开后另存为 .xlsx 再提交"
+)
+READ_TIMEOUT = (
+    "读取超过 {seconds} 秒仍未完成，文件可能已损坏或异常巨大；请在 Excel 中打开后另存为 .xlsx"
+    " 再提交"
+)
+
 
 class JinguoError(Exception):
     """Base class: anything the CLI reports as "could not run" rather than as a finding."""

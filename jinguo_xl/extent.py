@@ -11,10 +11,9 @@ with the number of values actually there, and the reader streams those sheets in
 from __future__ import annotations
 
 import re
-import zipfile
-from pathlib import Path
 
-from jinguo_xl.formulas import col_index, sheet_parts, uncached_in_sheet
+from jinguo_xl.formulas import col_index, local_names, uncached_in_sheet
+from jinguo_xl.package import Package
 
 # Rectangles up to this many cells are read the fast way whatever their density.
 DENSE_OK = 2_000_000
@@ -53,8 +52,12 @@ def sparse_width(xml: bytes) -> int | None:
     """
     last_row, last_col = _last_value_row_and_col(xml)
     dimension = _DIMENSION.search(xml, 0, 2048)
-    if dimension and last_row * (col_index(dimension.group(1)) + 1) <= DENSE_OK:
-        return None  # the common case, decided without scanning the cells
+    if dimension:
+        # The recorded range is a hint only (a file can state A1:A1 and hold XFD1048576): it
+        # decides the common case when the last value lies inside it.
+        dim_col = col_index(dimension.group(1))
+        if last_col <= dim_col and last_row * (dim_col + 1) <= DENSE_OK:
+            return None
     head_cols = [col_index(m.group(1)) for m in _CELL_REF.finditer(xml[:_HEAD_BYTES])]
     cells = last_row * (max([last_col, *head_cols]) + 1)
     if cells <= DENSE_OK:
@@ -65,23 +68,20 @@ def sparse_width(xml: bytes) -> int | None:
     return max((col_index(m.group(1)) for m in _FILLED_CELL.finditer(xml)), default=0) + 1
 
 
-def scan_package(path: Path) -> tuple[dict[str, int], dict[str, set[tuple[int, int]]]]:
+def scan_package(package: Package) -> tuple[dict[str, int], dict[str, set[tuple[int, int]]]]:
     """Each sheet's XML read once: (sheets to stream → width, sheets → uncached formula cells).
 
-    Best effort: a damaged package yields nothing here; the cell reader judges the file.
+    Element names are compared without their namespace prefix, so ``<x:c>`` and Strict
+    OOXML sheets are scanned like the usual spelling.
     """
     sparse: dict[str, int] = {}
     uncached: dict[str, set[tuple[int, int]]] = {}
-    try:
-        with zipfile.ZipFile(path) as zf:
-            for name, part in sheet_parts(zf).items():
-                xml = zf.read(part)
-                width = sparse_width(xml)
-                if width is not None:
-                    sparse[name] = width
-                cells = uncached_in_sheet(xml)
-                if cells:
-                    uncached[name] = cells
-    except Exception:
-        return {}, {}
+    for name, raw in package.sheet_xml().items():
+        xml = local_names(raw)
+        width = sparse_width(xml)
+        if width is not None:
+            sparse[name] = width
+        cells = uncached_in_sheet(xml)
+        if cells:
+            uncached[name] = cells
     return sparse, uncached

@@ -8,18 +8,13 @@ so on the exact cell instead.
 
 from __future__ import annotations
 
-import posixpath
 import re
-import zipfile
-
-from defusedxml import ElementTree
 
 _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.DOTALL)
-_VALUE = re.compile(rb"<v>[^<]+</v>")
+_VALUE = re.compile(rb"<v\b[^>]*>[^<]+</v>")
 _REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
-_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_DECLARED_PREFIX = re.compile(rb"xmlns:([A-Za-z_][\w.\-]*)\s*=")
+_ELEMENT_PREFIX = re.compile(rb"<(/?)[A-Za-z_][\w.\-]*:")
 
 
 def col_index(letters: bytes) -> int:
@@ -29,22 +24,24 @@ def col_index(letters: bytes) -> int:
     return index - 1
 
 
-def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → part name inside the package, from workbook.xml and its relationships."""
-    workbook = ElementTree.fromstring(zf.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_NS_PKG}Relationship")}
-    parts = {}
-    for sheet in workbook.iter(f"{_NS_MAIN}sheet"):
-        target = targets.get(sheet.get(f"{_NS_REL}id"), "")
-        if target:
-            part = (
-                target.lstrip("/")
-                if target.startswith("/")
-                else posixpath.normpath(posixpath.join("xl", target))
-            )
-            parts[sheet.get("name", "")] = part
-    return parts
+def local_names(xml: bytes) -> bytes:
+    """The sheet XML with namespace prefixes dropped from element names (``<x:c>`` → ``<c>``).
+
+    The cell reader matches elements by local name whatever their prefix, so the scans must
+    too, or a sheet written as ``<x:c r="XFD1048576">`` slips past them. A prefix has to be
+    declared (``xmlns:x=``), so sheets without a prefixed element, nearly all, are recognised
+    by a few fast searches and returned unchanged.
+    """
+    prefixes = set()
+    at = xml.find(b"xmlns:")
+    while at >= 0:
+        m = _DECLARED_PREFIX.match(xml, at)
+        if m:
+            prefixes.add(m.group(1))
+        at = xml.find(b"xmlns:", at + 6)
+    if not any(xml.find(b"<" + p + b":") >= 0 or xml.find(b"</" + p + b":") >= 0 for p in prefixes):
+        return xml
+    return _ELEMENT_PREFIX.sub(rb"<\1", xml)
 
 
 def uncached_in_sheet(xml: bytes) -> set[tuple[int, int]]:

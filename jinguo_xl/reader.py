@@ -9,27 +9,24 @@ python-calamine (values only: macros never run, formulas give their cached resul
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
-import zipfile
-import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
-from jinguo_xl.errors import UnreadableWorkbook
+from jinguo_xl.errors import READ_CRASHED, READ_MEMORY, UnreadableWorkbook
 from jinguo_xl.extent import scan_package
 from jinguo_xl.grid import parse_grids
 from jinguo_xl.ledger import Ledger
+from jinguo_xl.package import MAX_FILE_BYTES, as_transitional, open_package
 from jinguo_xl.rules import Rules, load_rules
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
-# Guards against zip bombs: no sheet XML this big is a real 统计表.
-MAX_UNCOMPRESSED = 512 * 1024 * 1024
-MAX_RATIO = 200
 _COUNTY_FOLDER = re.compile(r"^.{1,12}(?:县|区|自治县)$")
 
 
@@ -73,40 +70,20 @@ def _looks_like_text(head: bytes) -> bool:
     return False
 
 
-def _check_zip(path: Path) -> None:
+def _read_bytes(path: Path) -> bytes:
+    """The whole file, refused unread when it is far larger than any 统计表."""
     try:
-        with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-            if "xl/workbook.xml" not in names:
-                if "word/document.xml" in names:
-                    raise UnreadableWorkbook(
-                        "这是 Word 文档，不是 Excel 工作簿，请把表格放进 Excel 后提交"
-                    )
-                raise UnreadableWorkbook("压缩包中没有 Excel 工作簿内容，文件不是 .xlsx 或已损坏")
-            for info in zf.infolist():
-                if info.filename.endswith((".xml", ".rels")) and info.file_size:
-                    with zf.open(info) as part:
-                        if b"<!DOCTYPE" in part.read(4096).upper():
-                            raise UnreadableWorkbook(
-                                f"文件中的“{info.filename}”含有 DOCTYPE 声明（Excel 从不写入），"
-                                "疑似恶意文件，已拒绝读取"
-                            )
-                if info.file_size > MAX_UNCOMPRESSED or (
-                    info.compress_size
-                    and info.file_size > 50 * 1024 * 1024
-                    and info.file_size / info.compress_size > MAX_RATIO
-                ):
-                    raise UnreadableWorkbook(
-                        f"文件中的“{info.filename}”解压后异常巨大，疑似恶意文件，已拒绝读取"
-                    )
-    except (zipfile.BadZipFile, NotImplementedError, ValueError, EOFError, OSError, zlib.error):
-        raise UnreadableWorkbook(
-            "文件已损坏（压缩包不完整，可能没有下载或复制完），请重新保存后提交"
-        ) from None
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise UnreadableWorkbook(
+                f"文件有 {size // (1024 * 1024)} MB，远大于任何统计表，请只提交统计表本身"
+            )
+        return path.read_bytes()
+    except OSError as exc:
+        raise UnreadableWorkbook(f"无法打开文件（{exc.strerror or exc}）") from None
 
 
-def _check_ole(path: Path) -> None:
-    data = path.read_bytes()
+def _check_ole(data: bytes) -> None:
     if _ENCRYPTION_STREAM in data:
         raise UnreadableWorkbook("工作簿设有打开密码，请去掉密码后重新提交")
 
@@ -154,24 +131,31 @@ def load_sheets(
 ) -> tuple[list[tuple[str, list[list[object]]]], dict[str, set[tuple[int, int]]], Merged]:
     """(every sheet as a grid anchored at A1, formula cells without a cached value, merges).
 
-    The package is checked (encryption, bombs) before anything is decompressed; each sheet's
-    XML is then read once for both what the fast reader cannot tell us and whether a sheet is
-    too sparse for it.
+    The package is checked (encryption, bombs by real unpacked bytes, markup declarations)
+    before the cell reader sees it; each sheet's XML is then scanned once for what the fast
+    reader cannot tell us and whether a sheet is too sparse for it. The file is read into
+    memory once and parsed from there, so a name that is not valid UTF-8 (a folder copied from
+    a Windows share) reads like any other.
     """
     path = Path(path)
     kind = _sniff(path)
+    data = _read_bytes(path)
+    sparse: dict[str, int] = {}
+    uncached: dict[str, set[tuple[int, int]]] = {}
+    strict = False
     if kind == "zip":
-        _check_zip(path)
+        package = open_package(data)
+        sparse, uncached = scan_package(package)
+        strict = package.strict
     else:
-        _check_ole(path)
-    sparse, uncached = scan_package(path) if kind == "zip" else ({}, {})
+        _check_ole(data)
     try:
-        wb = CalamineWorkbook.from_path(str(path))
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = []
         merged: Merged = {}
         for name in wb.sheet_names:
             if name in sparse:
-                grid = _stream_grid(path, name, sparse[name])
+                grid = _stream_grid(data, name, sparse[name], strict=strict)
             else:
                 sheet = wb.get_sheet_by_name(name)
                 grid = sheet.to_python(skip_empty_area=False)
@@ -182,6 +166,8 @@ def load_sheets(
         return sheets, uncached, merged
     except UnreadableWorkbook:
         raise
+    except MemoryError:
+        raise UnreadableWorkbook(READ_MEMORY) from None
     except Exception as exc:  # the library boundary: any parser failure is an unreadable file
         text = str(exc)
         if "password" in text.lower() or "encrypt" in text.lower():
@@ -190,6 +176,12 @@ def load_sheets(
             "文件无法作为 Excel 工作簿读取（文件已损坏或格式不受支持），请用 Excel 或 WPS 打开后"
             "另存为 .xlsx 再提交"
         ) from None
+    except BaseException as exc:
+        # A panic inside the Rust reader (pyo3's PanicException) derives from BaseException;
+        # interrupts and exits still go through.
+        if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+            raise
+        raise UnreadableWorkbook(READ_CRASHED) from None
 
 
 def _as_calamine(value: object) -> object:
@@ -199,13 +191,17 @@ def _as_calamine(value: object) -> object:
     return value
 
 
-def _stream_grid(path: Path, name: str, width: int) -> list[Sequence[object]]:
+def _stream_grid(
+    data: bytes, name: str, width: int, *, strict: bool = False
+) -> list[Sequence[object]]:
     """One sheet read row by row (openpyxl, read-only, values only), for the rare sheet with
     values far apart. Empty rows share one empty tuple, so a stray value a million rows down
-    costs a pointer per row rather than a row of cells; row numbers stay as in Excel."""
+    costs a pointer per row rather than a row of cells; row numbers stay as in Excel. openpyxl
+    knows only the transitional namespaces, so a Strict package is handed over rewritten."""
     import openpyxl
 
-    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    source = io.BytesIO(as_transitional(data) if strict else data)
+    book = openpyxl.load_workbook(source, read_only=True, data_only=True)
     try:
         grid: list[Sequence[object]] = []
         for row in book[name].iter_rows(max_col=width, values_only=True):

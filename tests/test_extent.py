@@ -7,6 +7,8 @@ import pytest
 
 from jinguo_xl import extent
 from jinguo_xl.engine import check_file
+from jinguo_xl.formulas import local_names
+from jinguo_xl.package import open_package
 from jinguo_xl.reader import _stream_grid, load_grids
 from tests.conftest import HEADERS, base_line, people, write_xlsx
 
@@ -38,6 +40,32 @@ def test_formatting_without_values_is_not_sparse():
     assert extent.sparse_width(xml) is None
 
 
+def test_a_namespace_prefixed_stray_value_is_seen():
+    table = [(r, c, "x") for r in range(1, 31) for c in "ABCDEFGHI"]
+    plain = _sheet_xml([*table, (1_048_576, "XFD", " ")])
+    prefixed = (
+        plain.replace(b"<", b"<x:").replace(b"<x:/", b"</x:")
+        .replace(b"<x:worksheet>", b'<x:worksheet xmlns:x="urn:main">')
+    )
+    assert b"<c " not in prefixed
+    assert extent.sparse_width(local_names(prefixed)) == 16_384
+
+
+def test_a_dimension_that_understates_the_range_is_not_trusted():
+    table = [(r, c, "x") for r in range(1, 200) for c in "ABC"]
+    xml = _sheet_xml([*table, (200_000, "Z", "far")]).replace(
+        b"<sheetData>", b'<dimension ref="A1:C199"/><sheetData>'
+    )
+    assert extent.sparse_width(xml) == 26
+
+
+def test_sheets_without_prefixed_elements_are_left_as_they_are():
+    xml = _sheet_xml([(1, "A", "x")]).replace(
+        b"<worksheet>", b'<worksheet xmlns:r="urn:r"><x r:id="a"/>'
+    )
+    assert local_names(xml) is xml
+
+
 @pytest.fixture
 def stray_value_far_below(tmp_path):
     """A base's table of 30 women, and a space a clerk typed in T1000000."""
@@ -50,7 +78,8 @@ def stray_value_far_below(tmp_path):
 
 
 def test_the_stray_value_sheet_is_streamed_with_excel_row_numbers(stray_value_far_below):
-    assert extent.scan_package(stray_value_far_below) == ({"手工制作": 20}, {})
+    package = open_package(stray_value_far_below.read_bytes())
+    assert extent.scan_package(package) == ({"手工制作": 20}, {})
     ((_, grid),) = load_grids(stray_value_far_below)
     assert len(grid) == 1_000_000 and grid[-1][19] == "备注"
     assert sum(1 for row in grid if row) == 33  # the rest share one empty row
@@ -62,7 +91,7 @@ def test_streaming_reads_a_normal_sheet_exactly_like_the_fast_reader(tmp_path, r
     grid = [[base_line()], HEADERS["手工制作"], *people(12, sessions=2, extra=["1.5万"])]
     path = write_xlsx(tmp_path / "城口县" / "普通.xlsx", {"手工制作": grid})
     ((_, fast),) = load_grids(path)
-    streamed = _stream_grid(path, "手工制作", 9)
+    streamed = _stream_grid(path.read_bytes(), "手工制作", 9)
     norm = [[None if v == "" else v for v in row] for row in fast]
     assert [list(r) + [None] * (9 - len(r)) for r in streamed] == [
         (r + [None] * 9)[:9] for r in norm

@@ -105,9 +105,9 @@ def test_encrypted_workbook_asks_to_remove_the_password(tmp_path, sample_xlsx):
 
 
 def test_zip_bomb_is_refused_before_parsing(tmp_path, monkeypatch):
-    import jinguo_xl.reader as reader
+    import jinguo_xl.package as package
 
-    monkeypatch.setattr(reader, "MAX_UNCOMPRESSED", 1024 * 1024)
+    monkeypatch.setattr(package, "MAX_PART_BYTES", 1024 * 1024)
     path = tmp_path / "炸弹.xlsx"
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("xl/workbook.xml", "<workbook/>")
