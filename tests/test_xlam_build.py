@@ -18,6 +18,7 @@ from pyopenvba.apps.excel import ExcelApplication
 from jinguo_xl.excel import udfs
 from jinguo_xl.excel.macros import HANDLERS
 from jinguo_xl.xlam import build, ribbon, vba
+from jinguo_xl.xlam.ovba import VBA_PART
 from jinguo_xl.xlam.package import RIBBON_PART
 
 
@@ -40,7 +41,7 @@ def _part(path: Path, name: str) -> bytes:
 
 def test_committed_addin_is_what_the_build_makes_today(freshly_built):
     assert _modules(freshly_built) == _modules(build.DEFAULT_OUTPUT)
-    for part in (RIBBON_PART, "xl/worksheets/sheet1.xml", "xl/sharedStrings.xml"):
+    for part in (RIBBON_PART, "xl/worksheets/sheet1.xml", "xl/sharedStrings.xml", VBA_PART):
         assert _part(freshly_built, part) == _part(build.DEFAULT_OUTPUT, part), part
 
 
@@ -138,7 +139,11 @@ def test_the_chinese_decoder_gives_back_the_text_in_vba(freshly_built):
     decoder = vba.HEX_DECODER.replace("Private Function", "Public Function")
     app.add_module(decoder, name="Decoder")
     text = "请先打开一个统计表工作簿，再点击按钮。"
-    assert app.run("Decoder.U", "".join(f"{ord(c):04X}" for c in text)) == text
+    assert app.run("Decoder.U", vba.utf16_hex(text)) == text
+    # Outside the BMP: VBA joins the surrogate pair's two ChrW units back into one character.
+    rare = "巾𠀀帼😀"
+    joined = app.run("Decoder.U", vba.utf16_hex(rare))
+    assert joined.encode("utf-16-le", "surrogatepass").decode("utf-16-le") == rare
 
 
 def test_a_source_with_an_auto_run_macro_stops_the_build(tmp_path):

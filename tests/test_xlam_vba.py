@@ -72,3 +72,21 @@ def test_raise_if_lists_every_problem():
     with pytest.raises(vba.VBAError) as err:
         vba.raise_if(["一", "二"])
     assert "- 一" in err.value.message and "- 二" in err.value.message
+
+
+def test_text_outside_the_bmp_is_written_as_its_surrogate_pair():
+    # 𠀀 (CJK Extension B) and an emoji: two UTF-16 units each, as a VBA String holds them.
+    assert vba.utf16_hex("巾𠀀😀") == "5DFE" + "D840DC00" + "D83DDE00"
+    assert vba.vba_hex_call("𠀀") == 'U("D840DC00")'
+    assert all(len(vba.utf16_hex(ch)) % 4 == 0 for ch in "a巾𠀀😀")
+
+
+def test_text_that_is_not_unicode_stops_the_build():
+    with pytest.raises(vba.VBAError, match=r"U\+D800（第 2 个字符）"):
+        vba.vba_hex_call("巾\ud800")
+
+
+def test_a_cut_to_excel_limits_never_splits_a_pair():
+    assert vba.utf16_prefix("ab𠀀", 3) == "ab"
+    assert vba.utf16_prefix("ab𠀀", 4) == "ab𠀀"
+    assert vba.utf16_prefix("巾帼", 255) == "巾帼"

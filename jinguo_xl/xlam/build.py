@@ -9,17 +9,20 @@ The add-in is xlwings' own ribbon add-in template with four modules in it:
 - ``JinguoUdfHelp``: the function wizard's Chinese help;
 
 plus ``addin/customUI14.xml`` and a config sheet. Every source is checked before anything is
-written, and the written file is read back, because pyOpenVBA changes text without a word.
+written; the VBA project pyOpenVBA writes is brought to the letter of MS-OVBA
+(:mod:`~jinguo_xl.xlam.conform`), read back module by module, and checked by our own reading
+of the spec (:mod:`~jinguo_xl.xlam.ovba`): the build fails on any deviation.
 """
 
 from __future__ import annotations
 
 import tempfile
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from jinguo_xl.writers.atomic import atomic_path
-from jinguo_xl.xlam import package, ribbon, udfgen, vba
+from jinguo_xl.xlam import conform, ovba, package, ribbon, udfgen, vba
 
 SOURCE_DIR = Path(__file__).resolve().parents[2] / "addin"
 DEFAULT_OUTPUT = SOURCE_DIR / "jinguo_xl.xlam"
@@ -120,8 +123,15 @@ def build(output: Path = DEFAULT_OUTPUT, source_dir: Path = SOURCE_DIR) -> Addin
             for name in OUR_MODULES[1:]:
                 project.add_module(name, sources.modules[name])
             book.save()
-        _read_back_equal(work, sources)
-        data = package.finish(work.read_bytes(), sources.ribbon_xml, CONF_ROWS, TITLE)
+        with zipfile.ZipFile(work) as written:
+            vba_bin = conform.conform(written.read(ovba.VBA_PART), PROJECT_NAME)
+        data = package.finish(
+            work.read_bytes(), sources.ribbon_xml, CONF_ROWS, TITLE, vba_project=vba_bin
+        )
+        final = Path(tmp) / "final.xlam"
+        final.write_bytes(data)
+        _read_back_equal(final, sources)
+    vba.raise_if(ovba.xlam_problems(data, PROJECT_NAME))
     with atomic_path(Path(output), suffix=".xlam") as tmp_path:
         tmp_path.write_bytes(data)
     return sources

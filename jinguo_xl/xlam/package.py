@@ -98,11 +98,19 @@ def _content_types(xml: str) -> str:
 
 
 def finish(
-    package: bytes, ribbon_xml: str, conf_rows: list[tuple[str, str]], title: str
+    package: bytes,
+    ribbon_xml: str,
+    conf_rows: list[tuple[str, str]],
+    title: str,
+    *,
+    vba_project: bytes | None = None,
 ) -> bytes:
-    """The package with ribbon, config sheet and properties in place, written reproducibly."""
+    """The package with ribbon, config sheet and properties (and, when given, a replacement
+    ``xl/vbaProject.bin``) in place, written reproducibly."""
     with zipfile.ZipFile(io.BytesIO(package)) as src:
         parts = {info.filename: src.read(info) for info in src.infolist()}
+    if vba_project is not None:
+        parts["xl/vbaProject.bin"] = vba_project
     parts.pop("customUI/customUI.xml", None)
     parts[RIBBON_PART] = ribbon_xml.encode("utf-8")
     parts["_rels/.rels"] = _rels_with_ribbon(parts["_rels/.rels"].decode("utf-8")).encode()

@@ -126,7 +126,7 @@ def help_module(infos: list[UdfInfo], name: str = "JinguoUdfHelp") -> str:
     updating off, the clerk's workbook re-activated after). It runs from the first ribbon click,
     never on open: an auto-run macro makes scanners flag the add-in.
     """
-    from jinguo_xl.xlam.vba import HEX_DECODER, vba_hex_call
+    from jinguo_xl.xlam.vba import HEX_DECODER, utf16_prefix, vba_hex_call
 
     lines = [
         f'Attribute VB_Name = "{name}"',
@@ -144,7 +144,7 @@ def help_module(infos: list[UdfInfo], name: str = "JinguoUdfHelp") -> str:
         "    ThisWorkbook.IsAddin = False",
     ]
     for info in infos:
-        args = ", ".join(vba_hex_call(d[:255]) for d in info.param_docs) or '""'
+        args = ", ".join(vba_hex_call(utf16_prefix(d, 255)) for d in info.param_docs) or '""'
         lines += [
             "    Application.MacroOptions _",
             f"        Macro:=\"'\" & ThisWorkbook.Name & \"'!{info.name}\", _",
@@ -168,4 +168,6 @@ def help_module(infos: list[UdfInfo], name: str = "JinguoUdfHelp") -> str:
 
 def _first_line(doc: str) -> str:
     # MacroOptions takes at most 255 characters; one sentence also keeps the VBA line short.
-    return doc.splitlines()[0][:200] if doc else ""
+    from jinguo_xl.xlam.vba import utf16_prefix
+
+    return utf16_prefix(doc.splitlines()[0], 200) if doc else ""

@@ -50,10 +50,39 @@ def to_crlf(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\r\n")
 
 
+def utf16_hex(text: str) -> str:
+    """Four hex digits per UTF-16 code unit, the unit a VBA ``String`` is made of.
+
+    A character outside the Basic Multilingual Plane (a rare 汉字 of CJK Extension B such as
+    𠀀, an emoji) is two units, its surrogate pair, and comes back whole when VBA joins the two
+    ``ChrW`` results; writing its code point instead would give five digits and garble every
+    character after it. Text that is not valid Unicode (a lone surrogate) stops the build.
+    """
+    try:
+        return text.encode("utf-16-be").hex().upper()
+    except UnicodeEncodeError as exc:
+        bad = f"U+{ord(text[exc.start]):04X}"
+        raise VBAError(
+            f"加载项中的中文文本含无法编码的字符 {bad}（第 {exc.start + 1} 个字符）：请改正该文字"
+        ) from None
+
+
+def utf16_prefix(text: str, units: int) -> str:
+    """The longest start of ``text`` within ``units`` UTF-16 units, never half a pair: Excel
+    counts the 255-character limits of ``MacroOptions`` in such units."""
+    out, used = [], 0
+    for ch in text:
+        used += 2 if ord(ch) > 0xFFFF else 1
+        if used > units:
+            break
+        out.append(ch)
+    return "".join(out)
+
+
 def vba_hex_call(text: str, function: str = "U") -> str:
     """``U("8BF75148…")``: long Chinese text as one short call instead of a ``ChrW`` chain,
     which VBA rejects as "too complex" past a few dozen pieces. The module defines ``U``."""
-    return f'{function}("{"".join(f"{ord(ch):04X}" for ch in text)}")'
+    return f'{function}("{utf16_hex(text)}")'
 
 
 HEX_DECODER = """Private Function U(ByVal codes As String) As String
