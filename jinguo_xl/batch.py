@@ -1,8 +1,9 @@
-"""Reading many inputs for a consolidation: base workbooks and masters, in parallel.
+"""Reading many inputs for ``check`` and ``consolidate``: workbooks and masters, in parallel.
 
-Each file is read in a worker process (python-calamine releases nothing to share, so processes
-are what use both cores); one unreadable file is listed with its reason and never stops the
-batch. A progress line is drawn on a terminal only.
+Each file is read in a guarded worker process (:mod:`jinguo_xl.guard`): processes are what use
+both cores, and a file that crashes, exhausts or hangs the native reader costs only its own
+worker. One unreadable file is listed with its reason and never stops the batch. A progress
+line is drawn on a terminal only.
 """
 
 from __future__ import annotations
@@ -10,16 +11,16 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from jinguo_xl.consolidate import Consolidation, Entry, InputFile, consolidate, sha256_of
 from jinguo_xl.engine import FileReport, check_file
 from jinguo_xl.errors import UnreadableWorkbook
+from jinguo_xl.guard import run_guarded
 from jinguo_xl.master_input import is_master, read_master
 from jinguo_xl.rules import load_rules
 
-PARALLEL_FROM = 16  # below this many files a process pool costs more than it saves
+PARALLEL_FROM = 16  # below this many files one guarded worker is enough
 
 Loaded = tuple[InputFile, list[FileReport]]
 
@@ -46,8 +47,20 @@ def load_one(path: str, shown: str, rules_year: int) -> Loaded:
     return InputFile(shown, digest, "workbook", None, 1, report.rows_read, mtime), [report]
 
 
-def _load_star(args: tuple[str, str, int]) -> Loaded:
-    return load_one(*args)
+def _not_loaded(job: tuple[str, str, int], reason: str) -> Loaded:
+    """The description of an input whose worker crashed, ran out of memory or timed out."""
+    path, shown, _ = job
+    try:
+        digest, mtime = sha256_of(Path(path)), Path(path).stat().st_mtime
+    except OSError:
+        digest, mtime = "", 0.0
+    return InputFile(shown, digest, "unreadable", reason, mtime=mtime), []
+
+
+def _workers(total: int, workers: int | None) -> int:
+    if workers:
+        return workers
+    return 1 if total < PARALLEL_FROM else min(os.cpu_count() or 1, 8)
 
 
 def load_all(
@@ -57,24 +70,35 @@ def load_all(
     progress: Callable[[int, int], None] | None = None,
     workers: int | None = None,
 ) -> list[Loaded]:
-    """Load every input, in input order; in parallel when there are many."""
+    """Load every input, in input order, each in a guarded worker; in parallel when many."""
     jobs = [(str(p), shown, rules_year) for p, shown in files]
-    total = len(jobs)
-    results: list[Loaded] = []
-    workers = workers or min(os.cpu_count() or 1, 8)
-    if total < PARALLEL_FROM or workers < 2:
-        for i, job in enumerate(jobs, start=1):
-            results.append(_load_star(job))
-            if progress:
-                progress(i, total)
-        return results
-    chunksize = max(1, total // (workers * 8))
-    with ProcessPoolExecutor(workers) as pool:
-        for i, loaded in enumerate(pool.map(_load_star, jobs, chunksize=chunksize), start=1):
-            results.append(loaded)
-            if progress:
-                progress(i, total)
-    return results
+    return run_guarded(
+        load_one, jobs, _not_loaded, workers=_workers(len(jobs), workers), progress=progress
+    )
+
+
+def check_one(path: str, shown: str, rules_year: int) -> FileReport:
+    """One workbook checked (in a worker): the report ``check`` prints."""
+    return check_file(Path(path), rules=load_rules(rules_year), display=shown)
+
+
+def _not_checked(job: tuple[str, str, int], reason: str) -> FileReport:
+    path, shown, _ = job
+    return FileReport(shown, Path(path), ok=False, error=reason, reason=reason)
+
+
+def check_all(
+    files: Sequence[tuple[Path, str]],
+    rules_year: int,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
+) -> list[FileReport]:
+    """Check every workbook, in input order, each in a guarded worker."""
+    jobs = [(str(p), shown, rules_year) for p, shown in files]
+    return run_guarded(
+        check_one, jobs, _not_checked, workers=_workers(len(jobs), workers), progress=progress
+    )
 
 
 def build(
@@ -96,19 +120,27 @@ def build(
 def consolidate_to(
     files: Sequence[tuple[Path, str]], output: Path, rules_year: int, *, mask: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    write_progress: Callable[[int, int], None] | None = None,
 ) -> tuple[Consolidation, dict[str, object]]:
-    """Read, count and write the master: the one path the CLI, the demo and the ribbon share."""
+    """Read, count and write the master: the one path the CLI, the demo and the ribbon share.
+
+    ``progress`` follows the reading, ``write_progress`` the master's sheets (a large master
+    takes seconds to write, and a bar stuck at 300/300 looks like a hang)."""
     from jinguo_xl.consolidate import summary_json
     from jinguo_xl.engine import display_path
     from jinguo_xl.writers.master import write_master
 
     rules = load_rules(rules_year)
     result = build(files, rules_year, progress=progress)
-    result.extra["rows_in_master"] = write_master(output, result, rules, mask=mask)
+    result.extra["rows_in_master"] = write_master(
+        output, result, rules, mask=mask, progress=write_progress
+    )
     return result, summary_json(result, rules, display_path(output))
 
 
-def terminal_progress(stream=sys.stderr) -> Callable[[int, int], None] | None:
+def terminal_progress(
+    stream=sys.stderr, label: str = "读取中"
+) -> Callable[[int, int], None] | None:
     """A one-line progress bar on a terminal; None when output goes to a file or pipe."""
     if not stream.isatty():
         return None
@@ -116,7 +148,7 @@ def terminal_progress(stream=sys.stderr) -> Callable[[int, int], None] | None:
     def show(done: int, total: int) -> None:
         width = 30
         filled = width * done // max(total, 1)
-        stream.write(f"\r读取中 [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        stream.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
         if done == total:
             stream.write("\n")
         stream.flush()

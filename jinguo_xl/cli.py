@@ -2,20 +2,28 @@
 
 No business logic lives here: each command turns arguments into one core call and the result
 into Chinese text or JSON. Exit codes: 0 clean, 1 data errors or unreadable files, 2 could not
-run (wrong usage, nothing to read, bad rules file).
+run (wrong usage, nothing to read, bad rules file), 130 interrupted (Ctrl+C), 141 the reader of
+the output went away (``| head``).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import datetime as dt
 import json
+import math
+import os
+import re
 import sys
 from collections.abc import Sequence
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jinguo_xl import __version__
-from jinguo_xl.engine import FileReport, check_file, iter_workbooks
+from jinguo_xl.engine import FileReport, iter_workbooks
 from jinguo_xl.errors import JinguoError
 from jinguo_xl.findings import count_by_severity
 from jinguo_xl.messages import (
@@ -33,15 +41,72 @@ if TYPE_CHECKING:
     from jinguo_xl.xlam.install import Profile
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl+C
+EXIT_PIPE = 141  # 128 + SIGPIPE, as tools cut off by `head` end
 FIRST_FINDINGS = 10
 
 
+# argparse's own English sentences, as Chinese a clerk can act on (Python 3.11–3.13 wording).
+_ARGPARSE_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), text)
+    for pattern, text in (
+        (r"^the following arguments are required: (.+)$", r"缺少必填的参数：\1"),
+        (
+            r"^argument (.+?): invalid choice: (.+?) \(choose from (.+)\)$",
+            r"\1 不能是 \2，只能是 \3 之一",
+        ),
+        (
+            r"^argument (.+?): unknown parser (.+?) \(choices: (.+)\)$",
+            r"\1 不能是 \2，只能是 \3 之一",
+        ),
+        (r"^unrecognized arguments: (.+)$", r"无法识别的参数：\1"),
+        (r"^argument (.+?): expected one argument$", r"\1 后面要写一个值"),
+        (r"^argument (.+?): expected at least one argument$", r"\1 后面至少要写一个值"),
+        (r"^argument (.+?): expected \d+ arguments?$", r"\1 后面的值个数不对"),
+        (r"^argument (.+?): invalid int value: (.+)$", r"\1 应为整数，不能是 \2"),
+        (r"^argument (.+?): invalid \w+ value: (.+)$", r"\1 的值 \2 无效"),
+        (r"^argument (.+?): ignored explicit argument (.+)$", r"\1 不接受值 \2"),
+        (r"^argument (.+?): not allowed with argument (.+)$", r"\1 不能与 \2 同时使用"),
+        (r"^ambiguous option: (.+?) could match (.+)$", r"\1 不明确，可能是 \2"),
+        (r"^argument (.+?): (.+)$", r"\1：\2"),
+    )
+)
+
+
+def zh_usage_error(message: str) -> str:
+    """argparse's English error → Chinese; anything unforeseen becomes a generic hint rather
+    than an English sentence."""
+    for pattern, text in _ARGPARSE_ZH:
+        if pattern.match(message):
+            zh = pattern.sub(text, message)
+            return re.sub(r"'([^']*)'", r"“\1”", zh).replace("”, “", "”、“")
+    return "命令行参数有误"
+
+
+class _Formatter(argparse.HelpFormatter):
+    """Help and usage with a Chinese ``用法：`` prefix."""
+
+    def add_usage(self, usage, actions, groups, prefix=None) -> None:  # type: ignore[override]
+        # argparse passes prefix="" when it builds a subcommand's name: keep that one bare.
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse that reports usage errors in Chinese with exit code 2."""
+    """argparse speaking Chinese: usage, section titles, ``-h`` and errors (exit code 2)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        self.add_argument(
+            "-h", "--help", action="help", default=argparse.SUPPRESS, help="显示本说明后退出"
+        )
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        print(f"用法错误：{message}", file=sys.stderr)
+        print(f"用法错误：{zh_usage_error(message)}（加 -h 查看说明）", file=sys.stderr)
         raise SystemExit(EXIT_USAGE)
 
 
@@ -50,9 +115,18 @@ def build_parser() -> argparse.ArgumentParser:
         prog="jinguo-xl",
         description="巾帼示范基地统计表：校验、达标判定与汇总（2020 年通知规则）",
     )
-    parser.add_argument("--version", action="version", version=f"jinguo-xl {__version__}")
     parser.add_argument(
-        "--rules-year", type=int, default=2020, help="使用哪一年通知的规则（默认 2020）"
+        "--version",
+        action="version",
+        version=f"jinguo-xl {__version__}",
+        help="显示版本号后退出",
+    )
+    parser.add_argument(
+        "--rules-year",
+        type=int,
+        default=2020,
+        metavar="年度",
+        help="使用哪一年通知的规则（默认 2020）",
     )
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
 
@@ -180,18 +254,69 @@ def cmd_check(args: argparse.Namespace, rules: Rules) -> int:
     if not files:
         print("没有找到可读取的工作簿（.xlsx、.xlsm、.xls）", file=sys.stderr)
         return EXIT_USAGE
-    reports = [check_file(path, rules=rules, display=shown) for path, shown in files]
+    from jinguo_xl.batch import check_all
+
+    reports = check_all(files, rules.year)  # each file in a guarded worker
     if args.json:
-        json.dump(
-            {"files": [r.to_json(rules) for r in reports]}, sys.stdout, ensure_ascii=False, indent=2
-        )
-        print()
+        print_json({"files": [r.to_json(rules) for r in reports]})
     else:
         for report in reports:
             print(render_report(report, rules, all_findings=args.all_findings))
         print(render_summary(reports))
-    bad = any(not r.ok or r.error_count for r in reports)
-    return EXIT_DATA if bad else EXIT_OK
+    errors = sum(r.error_count for r in reports if r.ok)
+    failed = sum(not r.ok for r in reports)
+    return _close(errors, failed, args.json, "请按上面的说明改正后重新校验")
+
+
+def _close(errors: int, failed: int, as_json: bool, hint: str) -> int:
+    """The exit code, and when it is 1 a last line saying why (on stderr beside JSON)."""
+    if not errors and not failed:
+        return EXIT_OK
+    why = "，".join(
+        part
+        for part in (
+            f"{errors} 个错误" if errors else "",
+            f"{failed} 个文件无法读取" if failed else "",
+        )
+        if part
+    )
+    print(f"退出码 1：{why}；{hint}", file=sys.stderr if as_json else sys.stdout)
+    return EXIT_DATA
+
+
+def json_safe(value: object) -> object:
+    """Values JSON can carry: a non-finite number becomes null (JSON has no NaN or Infinity),
+    a Decimal a float (or null when out of range), a date its ISO text."""
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
+        return value
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            return None
+        value = float(value)
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, Fraction):
+        return float(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def print_json(data: object) -> None:
+    """Always valid JSON (``allow_nan=False`` after :func:`json_safe`)."""
+    print(json.dumps(json_safe(data), ensure_ascii=False, indent=2, allow_nan=False))
+
+
+def _amount(value: object) -> str:
+    """fmt_number that cannot fail: a figure too large or not finite is shown as typed."""
+    try:
+        return fmt_number(value)
+    except (ArithmeticError, ValueError, TypeError):
+        return str(value)
 
 
 def render_report(report: FileReport, rules: Rules, *, all_findings: bool = False) -> str:
@@ -215,7 +340,7 @@ def render_report(report: FileReport, rules: Rules, *, all_findings: bool = Fals
     totals = report.totals(rules)
     counted = report.totals(rules, counted_only=True)
     money = "，".join(
-        f"{k} {fmt_number(v)} 万元（其中贫困妇女 {fmt_number(counted[k])}）"
+        f"{k} {_amount(v)} 万元（其中贫困妇女 {_amount(counted[k])}）"
         for k, v in totals.items()
         if v or counted[k]
     )
@@ -279,15 +404,17 @@ def cmd_consolidate(args: argparse.Namespace, rules: Rules) -> int:
         print("没有找到可读取的工作簿（.xlsx、.xlsm、.xls）", file=sys.stderr)
         return EXIT_USAGE
     progress = None if args.json else terminal_progress()
-    _, summary = consolidate_to(files, output, rules.year, mask=args.mask, progress=progress)
+    writing = None if args.json else terminal_progress(label="写出汇总表")
+    _, summary = consolidate_to(
+        files, output, rules.year, mask=args.mask, progress=progress, write_progress=writing
+    )
     if args.json:
-        json.dump(summary, sys.stdout, ensure_ascii=False, indent=2)
-        print()
+        print_json(summary)
     else:
         print(render_consolidation(summary))
-    failed = bool(summary["files_failed"])
+    failed = len(summary["files_failed"])
     errors = summary["findings"].get("error", 0)  # type: ignore[union-attr]
-    return EXIT_DATA if failed or errors else EXIT_OK
+    return _close(errors, failed, args.json, "详见汇总表的“问题清单”和“说明”")
 
 
 def render_consolidation(summary: dict) -> str:
@@ -298,7 +425,7 @@ def render_consolidation(summary: dict) -> str:
         f"已生成汇总表：{summary['master']}",
         f"读取文件 {summary['files_read']} 个，无法读取 {len(summary['files_failed'])} 个；"
         f"数据行 {summary['rows_read']} 行，汇总表中 {summary['rows_in_master']} 行。",
-        f"基地 {summary['bases']} 个：{by_status}。",
+        f"基地 {summary['bases']} 个：{by_status}。" + _resent(summary),
         f"深度贫困乡镇已覆盖 {covered}/{summary['townships_named']}（通知为 "
         f"{summary['townships_in_notice']} 个）；"
         f"跨基地重复人员 {summary['cross_base_duplicates']} 人。",
@@ -306,6 +433,17 @@ def render_consolidation(summary: dict) -> str:
     for failed in summary["files_failed"]:
         lines.append(f"  无法读取：{failed['file']}：{failed['error']}")
     return "\n".join(lines)
+
+
+def _resent(summary: dict) -> str:
+    """Copies of a base already counted: listed in the master, not counted twice."""
+    extra = summary["bases_listed"] - summary["bases"]
+    if not extra:
+        return ""
+    return (
+        f"另有重复报送 {extra} 份（同一基地报送了不止一次）未计入，"
+        "以填报日期较晚的一份为准，见汇总表“基地”表的“计入汇总”列。"
+    )
 
 
 # ---------------------------------------------------------------------- mask
@@ -415,6 +553,22 @@ def cmd_addin_status(args: argparse.Namespace, rules: Rules) -> int:
 
 # ---------------------------------------------------------------------- entry
 
+# Ctrl+C: every output is written to a temporary file first, so what was there stays intact.
+_INTERRUPTED = {
+    "consolidate": "已中断，原有汇总表未改动",
+    "demo": "已中断，原有汇总表未改动",
+    "mask": "已中断，原有文件未改动",
+    "template": "已中断，原有文件未改动",
+}
+
+
+def _quiet_stdout() -> None:
+    """The reader of our output has gone: send what is still buffered nowhere, so the
+    interpreter's last flush does not complain."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code (also used by the console script)."""
@@ -432,6 +586,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except JinguoError as exc:
         print(f"无法运行：{exc.message}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:  # output piped into a reader that stopped early (head, less)
+        _quiet_stdout()
+        return EXIT_PIPE
     except OSError as exc:  # an output that cannot be written: open in Excel, no permission…
         where = f"“{exc.filename}”" if exc.filename else "文件"
         print(
@@ -440,9 +597,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    except BrokenPipeError:  # output piped into a reader that stopped early (head, less)
-        sys.stderr.close()
-        return EXIT_OK
+    except KeyboardInterrupt:
+        print(_INTERRUPTED.get(args.command, "已中断"), file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":
