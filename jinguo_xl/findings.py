@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from jinguo_xl.messages import FINDINGS
+from jinguo_xl.redact import redact_param
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -46,9 +47,14 @@ def make_finding(
     row: int | None = None,
     **params: object,
 ) -> Finding:
-    """Build a finding; its severity and message come from the code's registry entry."""
+    """Build a finding; its severity and message come from the code's registry entry.
+
+    Every parameter is redacted here, the one place messages are built, so no check can quote
+    a phone (in any spelling) or a home address into a message, the JSON or the master.
+    """
     severity, template = FINDINGS[code]
     fields = {"detail": "", "value": "", "column": column, **params}
+    fields = {k: redact_param(v, column) for k, v in fields.items()}
     return Finding(code, severity, template.format(**fields), file, sheet, cell, column, row)
 
 

@@ -1,0 +1,106 @@
+"""Redaction of cell values quoted into messages, so a findings list can be mailed safely.
+
+Clerks type a phone in every spelling (``138-0013-8800``, ``138 0013 8800``, full-width
+``１３８…``, ``+86 138…``, ``(023)6712-5297``) and in every column, and a message that quotes
+the cell back would carry it to the county, the JSON and the master's 问题清单. So every quoted
+value goes through :func:`redact`: digit runs are joined across the separators people use,
+full-width and other Unicode digits count as digits, and a run of 7 or more digits keeps only
+its ends. Dates (``2020-03-05``) are left alone, because a clerk needs to see them. A home
+address (a village followed by a 组/号/栋…) is cut after its township, like the masked copy
+does, and a value from the 家庭住址 column is never quoted at all.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Separators that people put inside phone numbers. En and em dashes are left out on purpose:
+# the tool writes row ranges as ``1000–1005``, and those must stay readable.
+_SEP = r"[ \t\u00a0\u3000\-\u2010\u2011\u2212\uff0d.\uff0e()（）]"
+_RUN = re.compile(rf"(?:[+＋]\s*)?[(（]?\d(?:{_SEP}*\d)*")
+_DECIMAL = re.compile(r"(\d+)([.．]\d+)")
+_DATE = re.compile(
+    r"(?<!\d)(?:19|20)\d\d\s*[-./年\u2010\u2011\uff0d\uff0e]\s*\d{1,2}\s*[-./月\u2010\u2011\uff0d\uff0e]"
+    r"\s*\d{1,2}(?!\d)日?"
+)
+# A village (or community) followed by a house-level part: 青山村3组, 幸福社区2栋3单元.
+_ADDRESS = re.compile(
+    r"[^\s“”\"'，,；;：:（）()]*?(?:村|社区|居委会?)[^\s“”\"'，,；;]{0,12}?"
+    r"(?:\d+|[一二三四五六七八九十百]+)\s*(?:组|社|号|栋|幢|单元|室|楼|队)[^\s“”\"'，,；;]*"
+)
+_TOWNSHIP = re.compile(r"^(.*?(?:乡|镇|街道))")
+ADDRESS_HIDDEN = "（住址已隐去）"
+MIN_DIGITS = 7
+# Column labels whose values are addresses: never quoted.
+_ADDRESS_LABELS = ("住址", "地址", "住所")
+
+
+def _digits(text: str) -> str:
+    """The decimal digits of ``text`` as ASCII (full-width and other scripts included)."""
+    return "".join(str(int(ch)) for ch in text if ch.isdecimal())
+
+
+def _hide_digits(digits: str) -> str:
+    """``13800138800`` → ``138****8800``; a +86 prefix is shown as such, shorter runs keep 2+2."""
+    prefix = ""
+    if len(digits) >= 13 and digits.startswith("86") and digits[2] in "1":
+        prefix, digits = "+86 ", digits[2:]
+    keep_head, keep_tail = (3, 4) if len(digits) >= 11 else (2, 2)
+    hidden = "*" * (len(digits) - keep_head - keep_tail)
+    return prefix + digits[:keep_head] + hidden + digits[-keep_tail:]
+
+
+def _hide_run(match: re.Match[str]) -> str:
+    run = match.group()
+    if m := _DECIMAL.fullmatch(run):  # an amount such as 500000.5: only its whole part counts
+        whole = m.group(1)
+        return (_hide_digits(_digits(whole)) if len(whole) >= MIN_DIGITS else whole) + m.group(2)
+    digits = _digits(run)
+    if len(digits) < MIN_DIGITS:
+        return run
+    return _hide_digits(digits)
+
+
+def _hide_numbers(text: str) -> str:
+    return _RUN.sub(_hide_run, text)
+
+
+def _hide_address(match: re.Match[str]) -> str:
+    text = match.group()
+    if m := _TOWNSHIP.match(text):
+        return m.group(1) + ADDRESS_HIDDEN
+    return ADDRESS_HIDDEN
+
+
+def redact(value: object) -> str:
+    """``value`` as text fit to quote: phone-like digit runs and home addresses hidden."""
+    text = "" if value is None else str(value)
+    if not text:
+        return text
+    if ("村" in text or "社区" in text or "居委" in text):
+        text = _ADDRESS.sub(_hide_address, text)
+    if not any(ch.isdecimal() for ch in text):
+        return text
+    # Dates stay readable: redact only the pieces between them.
+    out, last = [], 0
+    for m in _DATE.finditer(text):
+        out.append(_hide_numbers(text[last : m.start()]))
+        out.append(m.group())
+        last = m.end()
+    out.append(_hide_numbers(text[last:]))
+    return "".join(out)
+
+
+def is_address_label(label: object) -> bool:
+    """True for a column whose values are home addresses (家庭住址, 地址 …)."""
+    text = "" if label is None else str(label)
+    return any(word in text for word in _ADDRESS_LABELS)
+
+
+def redact_param(value: object, column: object = "") -> object:
+    """A message parameter made safe; numbers the tool computed pass through unchanged."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value if abs(value) < 10 ** (MIN_DIGITS - 1) else redact(value)
+    if is_address_label(column) and any(ch.isalpha() for ch in str(value or "")):
+        return ADDRESS_HIDDEN  # a row range such as 5–12 (no letters) stays
+    return redact(value)
