@@ -14,8 +14,8 @@ from pathlib import Path
 from jinguo_xl.errors import UnreadableWorkbook
 from jinguo_xl.findings import Finding, count_by_severity, make_finding
 from jinguo_xl.labels import strip_parenthetical
-from jinguo_xl.ledger import Ledger
-from jinguo_xl.messages import STATUS_EMPTY
+from jinguo_xl.ledger import Ledger, RawTable
+from jinguo_xl.messages import STATUS_EMPTY, STATUS_UNDECIDED
 from jinguo_xl.reader import WORKBOOK_SUFFIXES, read_workbook
 from jinguo_xl.rules import Rules, load_rules
 from jinguo_xl.targets import TableResult, base_status, evaluate_table
@@ -36,6 +36,8 @@ class FileReport:
     status: str = STATUS_EMPTY
     reason: str = ""
     findings: list[Finding] = field(default_factory=list)
+    # Rows whose typed amount counts in no total, by reason, over all tables (see TableResult).
+    left_out: dict[str, int] = field(default_factory=dict)
 
     @property
     def rows_read(self) -> int:
@@ -93,6 +95,7 @@ class FileReport:
                     "targets": [t.to_json() for t in r.targets],
                     "status": r.status,
                     "reason": r.reason,
+                    "left_out": r.left_out,
                 }
                 for r in self.results
                 if r.rows
@@ -102,6 +105,7 @@ class FileReport:
                 k: float(v) for k, v in self.totals(rules, counted_only=True).items()
             },
             "rows_read": self.rows_read,
+            "left_out": self.left_out,
             "finding_counts": count_by_severity(self.findings),
             "findings": [f.to_dict() for f in self.findings],
         }
@@ -124,15 +128,34 @@ def evaluate_ledger(ledger: Ledger, rules: Rules) -> FileReport:
     )
     report.results = [evaluate_table(t, checked.base, rules) for t in checked.tables]
     report.status, report.reason = base_status(report.results)
-    _flag_households(report)
+    if checked.unnamed:
+        report.status, report.reason = _unnamed_status(checked.unnamed, report.reason)
+    for result in report.results:
+        for why, n in result.left_out.items():
+            report.left_out[why] = report.left_out.get(why, 0) + n
+    _flag_households(report, ledger)
     return report
 
 
-def _flag_households(report: FileReport) -> None:
+def _unnamed_status(unnamed: list[RawTable], reason: str) -> tuple[str, str]:
+    """A filled table of unknown industry cannot be judged, and the base with it neither:
+    calling it 未填报 would hide rows the clerk typed."""
+    parts = []
+    for t in unnamed:
+        maybe = f"（可能是{'或'.join(t.candidates)}）" if t.candidates else ""
+        parts.append(f"工作表“{t.sheet}”中有 {len(t.rows)} 行数据的表无法确定产业{maybe}")
+    text = f"{STATUS_UNDECIDED}：" + "；".join(parts)
+    if reason and not reason.startswith(STATUS_EMPTY):
+        text += f"；其他表：{reason}"
+    return STATUS_UNDECIDED, text
+
+
+def _flag_households(report: FileReport, ledger: Ledger) -> None:
     """Say how 帮扶户数 was settled for per-household targets (declared, derived, understated)."""
     base = report.base
     if base is None:
         return
+    declared = ledger.fields.get("households")  # the cell a clerk corrects
     for result, table in zip(report.results, report.tables, strict=True):
         m = result.metrics
         if m.households is None or not table.rows:
@@ -153,8 +176,8 @@ def _flag_households(report: FileReport) -> None:
                 make_finding(
                     "households-understated",
                     file=report.file,
-                    sheet=table.sheet,
-                    cell=table.rows[0].name_cell,
+                    sheet=declared.sheet if declared else table.sheet,
+                    cell=declared.cell if declared else table.rows[0].name_cell,
                     column="帮扶户数",
                     value=base.households,
                     detail=m.households_found,

@@ -467,6 +467,7 @@ def _resolve_industries(ledger: Ledger, rules: Rules) -> None:
             elif not table.rows:
                 continue  # an empty, unnamed header block says nothing
             else:
+                maybe = "或".join(table.candidates)
                 ledger.findings.append(
                     make_finding(
                         "table-industry-unknown",
@@ -474,6 +475,8 @@ def _resolve_industries(ledger: Ledger, rules: Rules) -> None:
                         sheet=table.sheet,
                         cell=table.header_cell,
                         row=table.header_row + 1,
+                        value=len(table.rows),
+                        detail=f"（可能是{maybe}）" if maybe else "",
                     )
                 )
         kept.append(table)

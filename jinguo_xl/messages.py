@@ -51,6 +51,10 @@ FINDINGS: dict[str, tuple[str, str]] = {
         "基本信息中的帮扶产业为“{detail}”，但填写的是“{value}”表，请核对",
     ),
     "households-invalid": ("error", "帮扶户数“{detail}”不是正整数，请填写户数（如 3）"),
+    "households-implausible": (
+        "error",
+        "帮扶户数超过 {value} 户，不是合理的户数，未采用；请填写实际帮扶的户数（如 3）",
+    ),
     "households-understated": (
         "warning",
         "填报的帮扶户数 {value} 户少于表中贫困妇女的不同家庭住址数 {detail} 户，目标值可能被低估，请核对",
@@ -69,7 +73,8 @@ FINDINGS: dict[str, tuple[str, str]] = {
     # --- tables and headers
     "table-industry-unknown": (
         "error",
-        "无法判断此表属于哪类产业，请在表头上方写明“××带动统计表：”或把工作表命名为产业名",
+        "此表有 {value} 行数据，但无法判断属于哪类产业{detail}，请在表头上方写明“××带动统计表：”，"
+        "或在基本信息中填写“帮扶产业”，或把工作表命名为产业名；在此之前本表不计入目标",
     ),
     "column-missing": ("error", "“{value}”表缺少必填列“{column}”，请按样表补上该列"),
     "column-optional-missing": ("warning", "“{value}”表没有“{column}”列：{detail}"),
@@ -116,8 +121,14 @@ FINDINGS: dict[str, tuple[str, str]] = {
     "money-converted": ("warning", "“{column}”{detail}，请直接填写以万元计的数字"),
     "money-as-text": ("warning", "“{column}”是文本格式的数字，已按数字计入，但 Excel 的合计不会计入它，请改为数字格式后重新输入"),
     "money-suspect-yuan": (
-        "warning",
-        "“{column}”为 {detail} 万元，单行超过 {value} 万元，疑似以元填写，请核对（1万元请填 1）",
+        "error",
+        "“{column}”为 {detail} 万元，单行超过 {value} 万元，疑似以元填写，未计入合计和目标；"
+        "请改为以万元计的金额（1万元请填 1）",
+    ),
+    "money-phone-like": (
+        "error",
+        "“{column}”填的像是电话号码，不是金额，未计入合计和目标；"
+        "请改为以万元计的金额，电话请填在“联系电话”列",
     ),
     "yesno-invalid": ("error", "“{column}”只能填“是”或“否”：{detail}"),
     "yesno-converted": ("warning", "“{column}”{detail}，请直接填写“是”或“否”"),

@@ -29,6 +29,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Generic, ParamSpec, TypeVar
 
 __all__ = [
+    "MONEY_MAX_WAN",
     "MONEY_SUSPECT_WAN",
     "SERIAL_MAX",
     "SERIAL_MIN",
@@ -483,17 +484,37 @@ _UNIT_DIVISOR = {
 }
 
 
+# No single row of a village base earns this many 万元; a larger figure is a slip, not money.
+MONEY_MAX_WAN = Decimal(10) ** 8
+_TOO_LARGE = "数值过大，不是以万元计的金额"
+
+
+def _looks_like_phone(amount: Decimal) -> bool:
+    """A whole number whose digits form a mobile, or a landline that lost its leading 0."""
+    if amount != amount.to_integral_value() or not 9 <= amount.adjusted() + 1 <= 15:
+        return False
+    digits = format(amount.to_integral_value(), "f")
+    return _phone_form(digits) is not None or _phone_form("0" + digits) is not None
+
+
 def _money_result(
     amount: Decimal,
     code: str | None = None,
     detail: str = "",
     suspect_above: Decimal = MONEY_SUSPECT_WAN,
 ) -> Parsed[Decimal]:
+    """The amount and its finding. A phone-like or implausibly large amount has no value, so
+    it can never be counted; a suspect one keeps its value for the message, and the row check
+    leaves it out of every total (spec §7, changed 2026-12-01)."""
     if amount < 0:
         return Parsed(None, "money-negative", "金额是负数")
     if amount == 0:
         amount = abs(amount)  # -0 reads as 0
-    if code is None and amount > suspect_above:
+    if _looks_like_phone(amount):
+        return Parsed(None, "money-phone-like", "")
+    if amount >= MONEY_MAX_WAN:
+        return Parsed(None, "money-invalid", _TOO_LARGE)
+    if amount > suspect_above:  # even 1500万 typed with its unit: no single row is that big
         return Parsed(
             amount,
             "money-suspect-yuan",
@@ -530,6 +551,9 @@ def parse_money(value: object, *, suspect_above: Decimal = MONEY_SUSPECT_WAN) ->
     compact = _WS.sub("", _nfkc(text))
     m = _MONEY.fullmatch(compact)
     if m is None:
+        phone = parse_phone(text)
+        if phone.value is not None and phone.code is None:  # 138-0013-8800, 023-67125297
+            return Parsed(None, "money-phone-like", "")
         return invalid
     try:
         amount = Decimal(m.group("num").replace(",", ""))

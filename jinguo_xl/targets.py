@@ -7,6 +7,8 @@ how it was reached (``未达标：培训人次 45/50，带动就业 12/20``).
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -18,8 +20,8 @@ from jinguo_xl.messages import (
     STATUS_NOT_MET,
     STATUS_UNDECIDED,
 )
-from jinguo_xl.rules import Rules, Target
-from jinguo_xl.validate import BaseInfo, CleanTable
+from jinguo_xl.rules import Rules, TableSpec, Target
+from jinguo_xl.validate import LEFT_OUT, BaseInfo, CleanRow, CleanTable
 
 # Worse statuses sort higher: a base takes the worst over its filled tables.
 _SEVERITY = {STATUS_MET: 0, STATUS_BASIC: 1, STATUS_NOT_MET: 2, STATUS_UNDECIDED: 3}
@@ -78,6 +80,8 @@ class TargetResult:
     in_principle: bool
     or_group: str | None
     why_unknown: str = ""  # why ``actual`` is None
+    undecidable: bool = False  # a required column is missing: the figure cannot be judged
+    note: str = ""  # amounts left out of this figure, shown when the target is missed
 
     def to_json(self) -> dict[str, object]:
         def num(value: object) -> object:
@@ -101,10 +105,11 @@ class TargetResult:
         """``培训人次 45/50`` — actual over required, in the unit the clerk reads."""
         if self.actual is None:
             return f"{self.label} 无法统计（{self.why_unknown}）"
+        note = f"（{self.note}）" if self.note and not self.met else ""
         if self.unit == "%":
-            return f"{self.label} {fmt_percent(self.actual)}/{fmt_percent(self.required)}"
+            return f"{self.label} {fmt_percent(self.actual)}/{fmt_percent(self.required)}{note}"
         unit = f" {self.unit}" if self.unit else ""
-        return f"{self.label} {fmt_number(self.actual)}/{fmt_number(self.required)}{unit}"
+        return f"{self.label} {fmt_number(self.actual)}/{fmt_number(self.required)}{unit}{note}"
 
 
 @dataclass(slots=True)
@@ -116,6 +121,8 @@ class TableResult:
     targets: list[TargetResult] = field(default_factory=list)
     status: str = STATUS_EMPTY
     reason: str = ""
+    # Rows whose typed amount counts in no total, by reason (``金额疑似以元填写`` → 1).
+    left_out: dict[str, int] = field(default_factory=dict)
 
     @property
     def margin(self) -> float | None:
@@ -223,12 +230,59 @@ def _why_unknown(metric: str, rules: Rules, table: CleanTable) -> str:
     return "没有培训记录"
 
 
+def _needs(metric: str, spec: TableSpec) -> tuple[str, ...]:
+    """Columns a metric is counted from: without one of them its figure means nothing."""
+    money = (spec.money,) if spec.money else ()
+    if metric in ("sales_wan", "sales_wan_all"):
+        return money
+    if metric == "employed":
+        return money if spec.employed_by == "money" else ("employed",)
+    return {
+        "training_person_times": ("train_date", "train_content"),
+        "training_sessions": ("train_date", "train_content"),
+        "household_sessions": ("address", "train_date", "train_content"),
+        "pass_rate": ("qualified", "train_date", "train_content"),
+        "employment_rate": ("employed", "train_date", "train_content"),
+        "startups": ("startup",),
+    }.get(metric, ())
+
+
+def _absent(metric: str, rules: Rules, table: CleanTable) -> str:
+    """``缺少“产品收入（万元）”列`` when a required column of the metric is not in the table."""
+    spec = table.spec
+    missing = [
+        f"“{spec.header_of(k, rules.columns)}”"
+        for k in _needs(metric, spec)
+        if k in spec.columns and k not in spec.optional and k not in table.has_columns
+    ]
+    return f"缺少{'、'.join(missing)}列" if missing else ""
+
+
+def left_out_counts(rows: Iterable[CleanRow]) -> dict[str, int]:
+    """Rows whose typed amount counts nowhere, by reason, in the reasons' fixed order."""
+    found = Counter(r.money_left_out for r in rows if r.money_left_out)
+    return {reason: found[reason] for reason in LEFT_OUT.values() if found[reason]}
+
+
+def _left_out_note(metric: str, spec: TableSpec, rows: list[CleanRow]) -> str:
+    """``另有 1 行金额疑似以元填写，未计入`` for a money-based figure with rows left out."""
+    if metric not in ("sales_wan", "sales_wan_all") and not (
+        metric == "employed" and spec.employed_by == "money"
+    ):
+        return ""
+    counts = left_out_counts(r for r in rows if r.counted or metric == "sales_wan_all")
+    if not counts:
+        return ""
+    return "另有 " + "、".join(f"{n} 行{why}" for why, n in counts.items()) + "，未计入"
+
+
 def evaluate_table(table: CleanTable, base: BaseInfo, rules: Rules) -> TableResult:
     """Metrics, target results and status of one filled table of one base."""
     bt = rules.base_type(base.type) if base.type else None
     per_household = bool(bt and bt.per_household)
     metrics = compute_metrics(table, rules, base.households, per_household)
     result = TableResult(table.industry, table.sheet, len(table.rows), metrics)
+    result.left_out = left_out_counts(table.rows)
     if not table.rows:
         result.status, result.reason = STATUS_EMPTY, f"{STATUS_EMPTY}：表中没有数据"
         return result
@@ -245,9 +299,11 @@ def evaluate_table(table: CleanTable, base: BaseInfo, rules: Rules) -> TableResu
         return result
     for target in rules.targets_for(bt.name, table.industry):
         metric = rules.metrics[target.metric]
-        actual = metrics.get(target.metric)
+        absent = _absent(target.metric, rules, table)
+        actual = None if absent else metrics.get(target.metric)
         required = _required(target, metrics.households)
         met = actual is not None and Fraction(actual) >= Fraction(required)
+        why = absent or ("" if actual is not None else _why_unknown(target.metric, rules, table))
         result.targets.append(
             TargetResult(
                 target.metric,
@@ -258,7 +314,9 @@ def evaluate_table(table: CleanTable, base: BaseInfo, rules: Rules) -> TableResu
                 met,
                 target.in_principle,
                 target.or_group,
-                "" if actual is not None else _why_unknown(target.metric, rules, table),
+                why,
+                undecidable=bool(absent),
+                note=_left_out_note(target.metric, table.spec, table.rows),
             )
         )
     result.status, result.reason = _status(result.targets)
@@ -270,18 +328,27 @@ def _status(results: list[TargetResult]) -> tuple[str, str]:
     groups: dict[str, list[TargetResult]] = {}
     hard_missed: list[str] = []
     soft_missed: list[str] = []
+    undecided: list[str] = []  # missed only because a required column is absent
     for r in results:
         if r.or_group:
             groups.setdefault(r.or_group, []).append(r)
+        elif r.undecidable:
+            undecided.append(r.text() + ("（原则上）" if r.in_principle else ""))
         elif not r.met:
             (soft_missed if r.in_principle else hard_missed).append(
                 r.text() + ("（原则上）" if r.in_principle else "")
             )
     for members in groups.values():
         if not any(m.met for m in members):
-            hard_missed.append(" 或 ".join(m.text() for m in members))
+            text = " 或 ".join(m.text() for m in members)
+            (undecided if any(m.undecidable for m in members) else hard_missed).append(text)
     if hard_missed:
-        return STATUS_NOT_MET, f"{STATUS_NOT_MET}：" + "，".join(hard_missed + soft_missed)
+        # Decided by the figures that could be counted; the uncountable ones are still named.
+        return STATUS_NOT_MET, f"{STATUS_NOT_MET}：" + "，".join(
+            hard_missed + soft_missed + undecided
+        )
+    if undecided:
+        return STATUS_UNDECIDED, f"{STATUS_UNDECIDED}：" + "，".join(undecided + soft_missed)
     if soft_missed:
         return STATUS_BASIC, f"{STATUS_BASIC}：" + "，".join(soft_missed)
     shown = []

@@ -44,11 +44,25 @@ class CleanRow:
     note: str
     codes: list[str] = field(default_factory=list)  # codes of this row's findings
     raw: dict[str, object] = field(default_factory=dict)  # cells as typed, rows with findings
+    money_left_out: str | None = None  # why a typed amount is in no total (LEFT_OUT reasons)
 
     @property
     def person(self) -> tuple[str, str]:
         """Identity of a woman: 姓名 + 联系电话 (spec §4)."""
         return (self.name, self.phone or "")
+
+
+# A family workshop helps a handful of households; more than this is a typing slip.
+HOUSEHOLDS_MAX = 10_000
+
+# Codes of an amount that was typed but counts nowhere → the reason the master and the verdict
+# show (spec §7: an implausible value never carries a total or a target).
+LEFT_OUT: dict[str, str] = {
+    "money-suspect-yuan": "金额疑似以元填写",
+    "money-phone-like": "金额像电话号码",
+    "money-invalid": "金额无法识别",
+    "money-negative": "金额为负数",
+}
 
 
 @dataclass(slots=True)
@@ -87,6 +101,7 @@ class Checked:
     base: BaseInfo
     tables: list[CleanTable]
     findings: list[Finding]
+    unnamed: list[RawTable] = field(default_factory=list)  # filled, industry unknown
 
 
 class _Collector:
@@ -181,6 +196,14 @@ def _check_base(ledger: Ledger, rules: Rules, out: _Collector) -> BaseInfo:
                 *where("households"),
                 column=label("households"),
                 detail=_text(fields["households"].raw),
+            )
+        elif parsed.value > HOUSEHOLDS_MAX:
+            # 1E+26 households would scale every per-household target past any figure.
+            out.add(
+                "households-implausible",
+                *where("households"),
+                column=label("households"),
+                value=HOUSEHOLDS_MAX,
             )
         else:
             base.households = parsed.value
@@ -323,6 +346,7 @@ def _check_row(
         flag("training-date-missing", "train_date")
 
     money: Decimal | None = None
+    left_out: str | None = None
     if spec.money and spec.money in raw.cols:
         threshold = _suspect_threshold(rules.money_suspect_wan)
         money_p = parse_money(v.get(spec.money))
@@ -335,6 +359,8 @@ def _check_row(
             )
         else:
             apply(money_p, spec.money)
+        if money_p.code in LEFT_OUT:
+            money, left_out = None, LEFT_OUT[money_p.code]
 
     flags: dict[str, bool | None] = {}
     for key in ("qualified", "employed", "startup"):
@@ -373,6 +399,7 @@ def _check_row(
         # The cells as typed are only needed to show what could not be read; rows without
         # findings drop them, which halves the memory of a municipal batch.
         raw=v if codes else {},
+        money_left_out=left_out,
     )
 
 
@@ -495,9 +522,10 @@ def check_ledger(ledger: Ledger, rules: Rules) -> Checked:
                 detail=base.industry,
                 value=t.industry,
             )
-    if not filled:
+    unnamed = [t for t in ledger.tables if t.industry is None and t.rows]
+    if not filled and not unnamed:
         out.add("no-tables", ledger.sheets[0] if ledger.sheets else "", "A1")
-    return Checked(base, tables, out.items)
+    return Checked(base, tables, out.items, unnamed)
 
 
 def _first_cell(ledger: Ledger, table: CleanTable) -> str:

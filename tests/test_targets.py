@@ -10,7 +10,7 @@ import pytest
 
 from jinguo_xl.engine import check_file
 from jinguo_xl.targets import fmt_number
-from tests.conftest import base_line, people, stacked, woman, write_xlsx
+from tests.conftest import HEADERS, base_line, people, stacked, woman, write_xlsx
 
 
 def check(tmp_path, kind: str, industry: str, rows, *, extra_lines=(), name="test.xlsx"):
@@ -353,3 +353,85 @@ def test_unknown_type_cannot_be_decided(tmp_path):
 )
 def test_fmt_number(value, text):
     assert fmt_number(value) == text
+
+
+# ------------------------------------------------------------------ amounts left out (spec §7)
+
+
+def _one_household(amounts):
+    """One 家庭工坊 household trained 20 times; the first rows carry ``amounts``."""
+    rows = _workshop_rows(1, 20, money=None)
+    for row, amount in zip(rows, amounts, strict=False):
+        row[6] = amount
+    return rows
+
+
+def test_amount_typed_in_yuan_is_left_out_and_named_in_the_reason(tmp_path):
+    report = check(tmp_path, "巾帼扶贫家庭工坊", "手工制作", _one_household([0.4, 15000]))
+    result = table(report)
+    assert result.metrics.sales_wan == result.metrics.sales_wan_all == Decimal("0.4")
+    assert report.reason == "未达标：销售/收入 0.4/1 万元（另有 1 行金额疑似以元填写，未计入）"
+    assert result.left_out == report.left_out == {"金额疑似以元填写": 1}
+    assert report.totals(__import__("jinguo_xl.rules").rules.load_rules()) == {
+        "产品收入": Decimal("0.4"),
+        "代销产品": Decimal(0),
+        "发展产业收入": Decimal(0),
+    }
+    (f,) = [f for f in report.findings if f.code == "money-suspect-yuan"]
+    assert (f.severity, f.cell) == ("error", "G10")  # below the caption, header and legend
+    assert "15000" in f.message and "未计入" in f.message
+
+
+def test_a_met_target_does_not_mention_the_rows_left_out(tmp_path):
+    report = check(tmp_path, "巾帼扶贫家庭工坊", "手工制作", _one_household([1, 15000]))
+    assert report.reason == "达标：培训次数（按户累计） 20/20，销售/收入 1/1 万元"
+    assert report.left_out == {"金额疑似以元填写": 1}
+
+
+def test_phone_in_a_money_cell_counts_nowhere_and_is_never_quoted(tmp_path):
+    rows = people(20, sessions=3, extra=[0.5])
+    rows[0][6] = "138 0013 8802"
+    rows[1][6] = 13800138803
+    rows[2][6] = "很多"
+    report = check(tmp_path, "巾帼扶贫车间", "手工制作", rows)
+    result = table(report)
+    assert result.metrics.sales_wan == Decimal("28.5")  # 57 rows × 0.5
+    assert result.left_out == {"金额像电话号码": 2, "金额无法识别": 1}
+    assert targets(result)["employed"] == (20, 20, True)  # each woman has other paid rows
+    assert all("8802" not in f.message and "8803" not in f.message for f in report.findings)
+    assert [f.severity for f in report.findings if f.code == "money-phone-like"] == ["error"] * 2
+
+
+def test_employment_by_income_names_the_rows_left_out(tmp_path):
+    rows = people(20, sessions=3, extra=[0.5])
+    rows[0][6] = 15000  # 张一一's only paid row is now left out
+    rows[20][6] = rows[40][6] = None
+    report = check(tmp_path, "巾帼扶贫车间", "手工制作", rows)
+    assert report.reason == "未达标：带动就业 19/20（另有 1 行金额疑似以元填写，未计入）"
+
+
+def _renamed_money_header(industry: str) -> list[str]:
+    return [("收入(万元)" if "万元" in h else h) for h in HEADERS[industry]]
+
+
+def test_missing_money_column_cannot_be_judged_rather_than_zero(tmp_path):
+    rows = _one_household([1])
+    grid = [[base_line(kind="巾帼扶贫家庭工坊")], ["手工制作带动统计表："]]
+    grid += [_renamed_money_header("手工制作"), *rows]
+    report = check_file(write_xlsx(tmp_path / "城口县" / "x.xlsx", {"s": grid}))
+    assert report.status == "无法判定"
+    assert report.reason == (
+        "无法判定：销售/收入 无法统计（缺少“产品收入（万元）”列）"
+    )
+    sales = next(t for t in table(report).targets if t.metric == "sales_wan")
+    assert (sales.actual, sales.met, sales.undecidable) == (None, False, True)
+    assert ("s", "A3", "column-missing") in {(f.sheet, f.cell, f.code) for f in report.findings}
+
+
+def test_missing_money_column_is_named_beside_a_target_missed_on_its_own(tmp_path):
+    grid = [[base_line()], ["手工制作带动统计表："], _renamed_money_header("手工制作")]
+    grid += people(10, extra=[1])
+    report = check_file(write_xlsx(tmp_path / "城口县" / "x.xlsx", {"s": grid}))
+    assert report.reason == (
+        "未达标：培训人次 10/50，带动就业 无法统计（缺少“产品收入（万元）”列）"
+    )

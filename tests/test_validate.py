@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from jinguo_xl.engine import check_file
-from tests.conftest import HEADERS, base_line, woman, write_xlsx
+from tests.conftest import HEADERS, base_line, people, woman, write_xlsx
 
 
 def findings_of(
@@ -62,7 +62,13 @@ def test_a_clean_row_has_no_findings(tmp_path):
         (woman("张玉兰", "13800130001", extra=[-1]), "G4", "money-negative", "error"),
         (woman("张玉兰", "13800130001", extra=["15000元"]), "G4", "money-converted", "warning"),
     (woman("张玉兰", "13800130001", extra=["0.5"]), "G4", "money-as-text", "warning"),
-        (woman("张玉兰", "13800130001", extra=[15000]), "G4", "money-suspect-yuan", "warning"),
+        (woman("张玉兰", "13800130001", extra=[15000]), "G4", "money-suspect-yuan", "error"),
+        (
+            woman("张玉兰", "13800130001", extra=["138 0013 8802"]),
+            "G4",
+            "money-phone-like",
+            "error",
+        ),
         (woman("张玉兰", "13800130001", kind="", extra=[1]), "H4", "women-type-missing", "error"),
         (
             woman("张玉兰", "13800130001", kind="贫困户", extra=[1]),
@@ -226,3 +232,50 @@ def test_missing_required_column_is_an_error_on_the_header(tmp_path):
     report = check_file(write_xlsx(tmp_path / "x.xlsx", {"s": grid}))
     (f,) = [f for f in report.findings if f.code == "column-missing"]
     assert (f.cell, f.column, f.severity) == ("A3", "家庭住址", "error")
+
+
+def test_households_understated_points_at_the_declared_count(tmp_path):
+    info = [
+        ["带动基地名称", "示例工坊"],
+        ["创建基地类型", "巾帼扶贫家庭工坊"],
+        ["基地负责人姓名", "王经理"],
+        ["所属区县", "城口县"],
+        ["所在乡镇（街道）", "鸡鸣乡"],
+        ["帮扶产业", "手工制作"],
+        ["帮扶户数", 1],
+    ]
+    rows = [
+        woman("张玉兰", "13800130001", address="青山村1组", extra=[1]),
+        woman("李秀英", "13800130002", address="青山村2组", extra=[1]),
+    ]
+    sheets = {"基本信息": info, "手工制作": [HEADERS["手工制作"], *rows]}
+    report = check_file(write_xlsx(tmp_path / "城口县" / "x.xlsx", sheets))
+    (f,) = [f for f in report.findings if f.code == "households-understated"]
+    assert (f.sheet, f.cell) == ("基本信息", "B7")
+
+
+def test_implausible_household_count_is_an_error_not_a_target(tmp_path):
+    report, found = findings_of(
+        tmp_path,
+        [woman("张玉兰", "13800130001", extra=[1])],
+        kind="巾帼扶贫家庭工坊",
+        lines=["帮扶户数：100000000000000000000000000"],
+    )
+    assert ("A2", "households-implausible") in found
+    assert report.base.households is None
+    assert report.reason == "未达标：培训次数（按户累计） 1/20"  # one derived household
+
+
+def test_unnamed_filled_table_is_reported_and_cannot_be_judged(tmp_path):
+    info = [["带动基地名称", "示例车间"], ["创建基地类型", "巾帼扶贫车间"], ["帮扶产业", None]]
+    sheets = {"基本信息": info, "Sheet1": [HEADERS["加工制造"], *people(24, extra=[0.5])]}
+    report = check_file(write_xlsx(tmp_path / "城口县" / "x.xlsx", sheets))
+    codes = {(f.sheet, f.cell, f.code) for f in report.findings}
+    assert ("Sheet1", "A1", "table-industry-unknown") in codes
+    assert not any(c == "no-tables" for *_, c in codes)
+    (f,) = [f for f in report.findings if f.code == "table-industry-unknown"]
+    assert "24 行" in f.message and "手工制作或加工制造" in f.message
+    assert report.status == "无法判定"
+    assert report.reason == (
+        "无法判定：工作表“Sheet1”中有 24 行数据的表无法确定产业（可能是手工制作或加工制造）"
+    )
