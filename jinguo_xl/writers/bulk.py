@@ -75,8 +75,9 @@ class BulkRows:
     def __init__(
         self, folder: Path, prefix: str, *, date_format: Any, money_format: Any
     ) -> None:
-        # Temporary files are named like the master's own temporary file (".汇总.*.xlsx"), so
-        # a run killed outright leaves nothing the next write of that master does not remove.
+        # ``prefix`` is the master's own temporary prefix (".汇总.~<pid>."; writers.atomic), so a
+        # run killed outright leaves nothing the next write of that master does not remove, and
+        # a run writing the same master at the same time leaves these files alone.
         self.folder = folder
         self.prefix = prefix
         self.date_xf = date_format._get_xf_index()

@@ -30,7 +30,7 @@ from jinguo_xl.mask import mask_address, mask_name, mask_phone
 from jinguo_xl.messages import SEVERITY_LABEL, STATUS_UNDECIDED
 from jinguo_xl.rules import Rules
 from jinguo_xl.validate import CleanRow
-from jinguo_xl.writers.atomic import atomic_path
+from jinguo_xl.writers.atomic import atomic_path, temp_prefix
 from jinguo_xl.writers.bulk import BulkRows, finite
 
 MARKER_SHEET = "_jinguo_master"
@@ -160,7 +160,7 @@ class _Book:
         self.note = f({"italic": True, "font_color": "#7F6000"})
         self.bulk = BulkRows(
             Path(path).parent,
-            f".{Path(final or path).stem}.",
+            temp_prefix(final or path),
             date_format=self.date,
             money_format=self.wan,
         )
@@ -674,18 +674,37 @@ def write_master(
     *,
     mask: bool = False,
     now: Callable[[], dt.datetime] = dt.datetime.now,
+    progress: Callable[[int, int], None] | None = None,
 ) -> int:
-    """Write the master atomically; returns the number of rows in 妇女明细."""
+    """Write the master atomically; returns the number of rows in 妇女明细.
+
+    ``progress(done, total)`` is called after each sheet and after each packaging step."""
+    step = _Steps(progress, len(SHEETS) + 3)
     written = 0
     with atomic_path(Path(path)) as tmp:
         book = _Book(tmp, Path(path))
         try:
-            written = _write_sheets(book, result, rules, mask, now)
+            written = _write_sheets(book, result, rules, mask, now, step)
             book.wb.close()
+            step()
             book.bulk.splice(tmp)
+            step()
         finally:
             book.bulk.cleanup()
+    step()
     return written
+
+
+class _Steps:
+    """Counts the write's steps for a progress callback (a no-op without one)."""
+
+    def __init__(self, progress: Callable[[int, int], None] | None, total: int) -> None:
+        self.progress, self.total, self.done = progress, total, 0
+
+    def __call__(self) -> None:
+        self.done = min(self.done + 1, self.total)
+        if self.progress:
+            self.progress(self.done, self.total)
 
 
 def _write_sheets(
@@ -694,16 +713,25 @@ def _write_sheets(
     rules: Rules,
     mask: bool,
     now: Callable[[], dt.datetime],
+    step: Callable[[], None],
 ) -> int:
     """Every sheet, in the order the office reads them; returns the rows in 妇女明细."""
     _summary(book, result, rules)
+    step()
     _bases(book, result, rules)
+    step()
     written = _women(book, result, mask)
+    step()
     _duplicates(book, result, mask)
+    step()
     _townships(book, result, rules)
+    step()
     _findings(book, result)
+    step()
     _ranking(book, result)
+    step()
     _readme(book, result, rules, written, now(), mask)
+    step()
     marker = book.wb.add_worksheet(MARKER_SHEET)
     for i, (k, v) in enumerate(
         [
