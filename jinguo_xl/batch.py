@@ -25,6 +25,21 @@ PARALLEL_FROM = 16  # below this many files one guarded worker is enough
 Loaded = tuple[InputFile, list[FileReport]]
 
 
+def printable_name(name: str) -> str:
+    """A file name as text every output can hold: bytes that are not UTF-8 (a GBK name from a
+    Windows share, kept by Python as surrogate escapes) shown as ``\\xb3\\xc7``."""
+    try:
+        raw = name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", "backslashreplace")
+
+
+def _jobs(files: Sequence[tuple[Path, str]], rules_year: int) -> list[tuple[str, str, int]]:
+    """Worker jobs: the real path to open, the name to show (always printable)."""
+    return [(os.fspath(p), printable_name(shown), rules_year) for p, shown in files]
+
+
 def load_one(path: str, shown: str, rules_year: int) -> Loaded:
     """One input → its description and the base reports it holds (never raises)."""
     p = Path(path)
@@ -71,7 +86,7 @@ def load_all(
     workers: int | None = None,
 ) -> list[Loaded]:
     """Load every input, in input order, each in a guarded worker; in parallel when many."""
-    jobs = [(str(p), shown, rules_year) for p, shown in files]
+    jobs = _jobs(files, rules_year)
     return run_guarded(
         load_one, jobs, _not_loaded, workers=_workers(len(jobs), workers), progress=progress
     )
@@ -95,7 +110,7 @@ def check_all(
     workers: int | None = None,
 ) -> list[FileReport]:
     """Check every workbook, in input order, each in a guarded worker."""
-    jobs = [(str(p), shown, rules_year) for p, shown in files]
+    jobs = _jobs(files, rules_year)
     return run_guarded(
         check_one, jobs, _not_checked, workers=_workers(len(jobs), workers), progress=progress
     )
@@ -135,13 +150,16 @@ def consolidate_to(
     result.extra["rows_in_master"] = write_master(
         output, result, rules, mask=mask, progress=write_progress
     )
-    return result, summary_json(result, rules, display_path(output))
+    return result, summary_json(result, rules, printable_name(display_path(output)))
 
 
 def terminal_progress(
-    stream=sys.stderr, label: str = "读取中"
+    stream=None, label: str = "读取中"
 ) -> Callable[[int, int], None] | None:
-    """A one-line progress bar on a terminal; None when output goes to a file or pipe."""
+    """A one-line progress bar on a terminal; None when output goes to a file or pipe.
+
+    ``stream`` defaults to the ``sys.stderr`` of the moment of the call, not of the import."""
+    stream = sys.stderr if stream is None else stream
     if not stream.isatty():
         return None
 

@@ -41,6 +41,7 @@ MAX_ENTRIES = 10_000
 RATIO_FROM = 50 * 1024 * 1024
 MAX_RATIO = 200
 _CHUNK = 256 * 1024
+_PIECE = 16 * 1024
 
 STRICT_MAIN = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
 TRANSITIONAL_MAIN = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -71,6 +72,9 @@ _ASCII_SAFE = re.compile(
     r"gb18030|big5|shift_jis|euc-(?:jp|kr))$",
     re.IGNORECASE,
 )
+
+# The only ``<!`` constructs a spreadsheet part may hold, and where each one ends.
+_ALLOWED = {"<!--": "-->", "<![CDATA[": "]]>"}
 
 CORRUPT = "文件已损坏（压缩包不完整，可能没有下载或复制完），请重新保存后提交"
 
@@ -129,6 +133,8 @@ class _Part:
         self.head = b""  # the first bytes, until the encoding is known
         self.tail = b""  # the end of what was scanned, so a split ``<!`` is still seen
         self.scanned = 0  # offset in the part of the first byte of ``tail``
+        self.skip = b""  # the end of the comment or CDATA section being read through
+        self.codec = "latin-1"
         self.consumed = 0  # compressed bytes read so far
 
     def feed(self, data: bytes) -> None:
@@ -174,24 +180,44 @@ class _Part:
             encoding += "-be" if big else "-le"
             self.encoding = encoding
         self.unit = 4 if encoding.startswith("utf-32") else 2 if wide else 1
-        self.needle = "<!".encode(encoding) if wide else b"<!"
+        self.codec = encoding if wide else "latin-1"
+        self.needle = "<!".encode(self.codec)
+
+    def _find(self, text: bytes, needle: bytes, start: int) -> int:
+        """Where ``needle`` starts in ``text`` on a code-unit boundary of the part, or -1."""
+        at = text.find(needle, start)
+        while at >= 0 and (self.scanned + at) % self.unit:
+            at = text.find(needle, at + 1)
+        return at
 
     def _scan(self, data: bytes) -> None:
-        keep = len(self.needle) * 12
+        """Look through comments and CDATA sections for any other ``<!`` (a declaration)."""
         text = self.tail + data
-        base = self.scanned
-        codec = self.encoding if self.unit > 1 else "latin-1"
-        at = text.find(self.needle)
-        while at >= 0:
-            if (base + at) % self.unit == 0:
-                window = text[at : at + self.unit * 10].decode(codec, "ignore")
-                if not window.startswith(("<!--", "<![CDATA[")):
-                    cut = at + self.unit * 10 > len(text)
-                    if not (cut and ("<!--".startswith(window) or "<![CDATA[".startswith(window))):
-                        raise _declaration(self.name)
-            at = text.find(self.needle, at + 1)
-        self.tail = text[-keep:]
-        self.scanned = base + len(text) - len(self.tail)
+        unit = self.unit
+        pos = 0
+        while True:
+            if self.skip:  # inside a comment or CDATA section: only its end matters
+                end = self._find(text, self.skip, pos)
+                if end < 0:
+                    break
+                pos, self.skip = end + len(self.skip), b""
+                continue
+            at = self._find(text, self.needle, pos)
+            if at < 0:
+                break
+            window = text[at : at + unit * 9].decode(self.codec, "ignore")
+            opener = next((o for o in _ALLOWED if window.startswith(o)), None)
+            if opener:
+                self.skip = _ALLOWED[opener].encode(self.codec)
+                pos = at + unit * len(opener)
+                continue
+            if at + unit * 9 > len(text) and any(o.startswith(window) for o in _ALLOWED):
+                pos = at  # cut at the end of this chunk: judged whole with the next one
+                break
+            raise _declaration(self.name)
+        keep = max(pos, len(text) - unit * 12)
+        self.tail = text[keep:]
+        self.scanned += keep
 
     def text(self) -> bytes:
         raw = b"".join(self.chunks)
@@ -231,11 +257,13 @@ def _inflate(data: memoryview, info: zipfile.ZipInfo, part: _Part) -> None:
         if not pending:
             if at >= len(data):
                 raise UnreadableWorkbook(CORRUPT)
-            pending = bytes(data[at : at + _CHUNK])
-            at += _CHUNK
-        part.consumed = at - start
-        part.feed(inflater.decompress(pending, _CHUNK))
+            # Small input pieces keep the count of compressed bytes used close to the truth.
+            pending = bytes(data[at : at + _PIECE])
+            at += _PIECE
+        out = inflater.decompress(pending, _CHUNK)
         pending = inflater.unconsumed_tail
+        part.consumed = at - start
+        part.feed(out)
 
 
 def _find(names: dict[str, str], wanted: str) -> str | None:

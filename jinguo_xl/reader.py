@@ -88,10 +88,22 @@ def _check_ole(data: bytes) -> None:
         raise UnreadableWorkbook("工作簿设有打开密码，请去掉密码后重新提交")
 
 
+def _folder_text(name: str) -> str:
+    """A folder name as text: one copied from a Windows share may arrive as GBK bytes that are
+    not UTF-8 (surrogate escapes in Python); those are read as GB18030, so ``城口县`` still
+    names its county."""
+    if not any("\udc80" <= ch <= "\udcff" for ch in name):
+        return name
+    try:
+        return name.encode("utf-8", "surrogateescape").decode("gb18030")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return name
+
+
 def folder_county(path: Path, rules: Rules) -> str | None:
     """County named by the nearest parent folder (``城口县/``, ``酉阳/``), else None."""
     for parent in path.parents:
-        name = parent.name.strip()
+        name = _folder_text(parent.name).strip()
         if not name:
             continue
         official = rules.resolve_county(name)

@@ -264,3 +264,91 @@ def test_a_page_wide_layout_merge_is_not_spread_over_its_cells():
     assert MAX_MERGE_CELLS < 26_000
     assert cells == {(5, 4): (4, 4, 6), (6, 4): (4, 4, 6)}
     assert _merged_cells(None) == {}
+
+
+# ---------------------------------------------------------------- Strict OOXML, odd names
+
+
+def _strict_twin(path, name: str):
+    """The same package with the ISO/IEC 29500 Strict namespaces Excel writes on request."""
+    from jinguo_xl.package import STRICT_MAIN, STRICT_REL, TRANSITIONAL_MAIN, TRANSITIONAL_REL
+
+    twin = path.with_name(name)
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(twin, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item)
+            if item.filename.endswith((".xml", ".rels")):
+                data = data.replace(TRANSITIONAL_MAIN, STRICT_MAIN).replace(
+                    TRANSITIONAL_REL, STRICT_REL
+                )
+            zout.writestr(item.filename, data)
+    return twin
+
+
+def _verdict(path):
+    from jinguo_xl.engine import check_file
+
+    report = check_file(path, display="同一个文件")
+    return (
+        report.ok,
+        report.status,
+        report.reason,
+        report.rows_read,
+        sorted((f.code, f.sheet, f.cell) for f in report.findings),
+    )
+
+
+def test_a_strict_file_gets_the_verdict_of_its_transitional_twin(tmp_path):
+    """Uncached formulas and a far-away value are seen in the Strict spelling too."""
+    import openpyxl
+
+    from tests.conftest import woman
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "手工制作"
+    ws.append([base_line()])
+    ws.append(HEADERS["手工制作"])
+    ws.append(woman("张三", "13800130001", extra=["=0.5*2"]))
+    for i in range(2, 30):
+        ws.append(woman(f"妇女{i}", f"138001300{i:02d}", extra=[0.5]))
+    ws.cell(row=1_000_000, column=20, value="备注")
+    path = tmp_path / "过渡.xlsx"
+    wb.save(path)
+    strict = _strict_twin(path, "严格.xlsx")
+    with zipfile.ZipFile(strict) as zf:
+        assert b"purl.oclc.org/ooxml/spreadsheetml/main" in zf.read("xl/workbook.xml")
+    transitional = _verdict(path)
+    assert ("formula-no-value", "手工制作", "G3") in transitional[4]
+    assert transitional[3] == 29
+    assert _verdict(strict) == transitional
+
+
+def test_a_native_panic_while_reading_is_an_unreadable_file(tmp_path, sample_xlsx, monkeypatch):
+    """pyo3's PanicException derives from BaseException; it must not escape as a traceback."""
+    import jinguo_xl.reader as reader
+    from jinguo_xl.errors import READ_CRASHED
+
+    class PanicException(BaseException):
+        pass
+
+    class Exploding:
+        @staticmethod
+        def from_filelike(_):
+            raise PanicException("index out of bounds")
+
+    monkeypatch.setattr(reader, "CalamineWorkbook", Exploding)
+    with pytest.raises(UnreadableWorkbook) as err:
+        read_workbook(sample_xlsx)
+    assert err.value.message == READ_CRASHED
+
+
+def test_a_workbook_in_a_folder_named_in_gbk_is_read_with_its_county(tmp_path, rules):
+    import os
+
+    folder = tmp_path / os.fsdecode("城口县".encode("gbk"))
+    grid = stacked(base_line(), {"手工制作": people(3)})
+    path = write_xlsx(folder / "正常.xlsx", {"统计表": grid})
+    ledger = read_workbook(path, rules=rules)
+    assert folder_county(path, rules) == "城口县"
+    assert ledger.folder_county == "城口县"
