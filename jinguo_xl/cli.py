@@ -450,18 +450,20 @@ def _resent(summary: dict) -> str:
 
 
 def cmd_mask(args: argparse.Namespace, rules: Rules) -> int:
-    from jinguo_xl.writers.masked import write_masked_copy
+    from jinguo_xl.writers.masked import mask_workbook
 
     source = Path(args.source)
     if not source.is_file():
         print(f"找不到：{source}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        n = write_masked_copy(source, Path(args.output), rules)
+        masked = mask_workbook(source, Path(args.output), rules)
     except JinguoError as exc:
         print(f"无法生成脱敏副本：{exc.message}", file=sys.stderr)
         return EXIT_DATA
-    print(f"已生成脱敏副本：{args.output}（脱敏 {n} 个单元格）")
+    print(f"已生成脱敏副本：{args.output}（脱敏 {masked.cells} 个单元格）")
+    for column in masked.columns:
+        print(f"  {column.describe()}")
     return EXIT_OK
 
 

@@ -7,7 +7,10 @@ addresses are cut after the township. Counting always happens before masking.
 
 from __future__ import annotations
 
+import math
 import re
+
+from jinguo_xl.redact import hide_address, hide_numbers
 
 _MOBILE = re.compile(r"^(\d{3})\d{4}(\d{4})$")
 _TOWNSHIP = re.compile(r"^(.*?(?:乡|镇|街道))")
@@ -54,3 +57,96 @@ def mask_address(address: object) -> str:
     if m := _COUNTY.match(text):
         return m.group(1)
     return "（已隐去）"
+
+
+# ---------------------------------------------------------------------- numbers in any cell
+
+KIND_PHONE = "电话号码"
+KIND_ID = "身份证号"
+KIND_CARD = "银行卡号"
+KIND_NUMBER = "长数字"
+KIND_NAME = "姓名"
+KIND_ADDRESS = "住址"
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+_MOBILE_ANY = re.compile(r"^(?:86)?1[3-9]\d{9}$")
+
+
+def is_id_number(text: str) -> bool:
+    """An 18-character 身份证号 whose check digit is right, or an old 15-digit one."""
+    if len(text) == 15:
+        return text.isdigit() and text[0] != "0"
+    if len(text) != 18 or not text[:17].isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(text[:17], _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11] == text[17].upper()
+
+
+def is_bank_card(digits: str) -> bool:
+    """16–19 digits passing the Luhn check, as every bank card number does."""
+    if not (16 <= len(digits) <= 19 and digits.isdigit()):
+        return False
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch) * (2 if i % 2 else 1)
+        total += d - 9 if d > 9 else d
+    return total % 10 == 0
+
+
+def number_kind(digits: str) -> str:
+    """What a long run of digits most likely is, for the list of what a mask hid."""
+    if is_id_number(digits):
+        return KIND_ID
+    if is_bank_card(digits):
+        return KIND_CARD
+    if _MOBILE_ANY.match(digits) or (digits.startswith("0") and 10 <= len(digits) <= 12):
+        return KIND_PHONE
+    return KIND_NUMBER
+
+
+def mask_text(text: str) -> tuple[str, list[str]]:
+    """``text`` with every phone, 身份证号, bank card or other 7+-digit run hidden.
+
+    Returns the masked text and the kind of each run hidden (empty when nothing was)."""
+    kinds: list[str] = []
+    masked = hide_numbers(text, lambda digits: kinds.append(number_kind(digits)))
+    return masked, kinds
+
+
+def number_digits(value: object) -> str | None:
+    """The digits of a whole number typed as a number (13800138000 or 1.38e10), else None."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if isinstance(value, float) and not (math.isfinite(value) and value.is_integer()):
+        return None
+    if abs(value) >= 1e20:
+        return None
+    return str(abs(int(value)))
+
+
+def phone_like_number(value: object, *, money: bool) -> str | None:
+    """The kind of a numeric cell that is personal data, or None.
+
+    In a money column only a mobile number or an ID/card-length number counts (a large
+    amount typed in 元 is a counting problem, not personal data); elsewhere any whole number
+    of 7 or more digits does, since no 样表 column other than money holds such numbers."""
+    digits = number_digits(value)
+    if digits is None or len(digits) < 7:
+        return None
+    kind = number_kind(digits)
+    if money and kind == KIND_NUMBER and len(digits) < 15:
+        return None
+    return kind
+
+
+def mask_cell(value: object, *, money: bool = False) -> object:
+    """Any cell value with its phones, ID and card numbers and home addresses hidden.
+
+    Used by ``consolidate --mask`` on every column it copies (备注, 妇女类型, amounts …), so a
+    phone typed in the wrong column does not survive the mask."""
+    if isinstance(value, str):
+        return hide_address(mask_text(value)[0])
+    if phone_like_number(value, money=money) is None:
+        return value
+    digits = number_digits(value)
+    return hide_numbers(digits) if digits else value

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import re
+import unicodedata
 
 import openpyxl
 import pytest
 
 from jinguo_xl.cli import main
-from tests.conftest import base_line, stacked, woman, write_xlsx
+from tests.conftest import HEADERS, base_line, stacked, woman, write_xlsx
 
 
 @pytest.fixture
@@ -53,3 +56,111 @@ def test_mask_refuses_to_overwrite_the_source_and_old_xls(workbook, tmp_path, ca
     xls.write_bytes(b"x")
     assert main(["mask", str(xls), "-o", str(tmp_path / "o.xlsx")]) == 1
     assert "另存为 .xlsx" in capsys.readouterr().err
+
+
+# Personal numbers a clerk typed where the 样表 has no room for them; each must be hidden.
+SECRETS = {
+    "id": "11010519491231002X",
+    "card": "6228480402564890018",
+    "dashes": "138-0013-8801",
+    "full-width": "１３８００１３８８０２",
+    "spaces": "138 0013 8803",
+    "plus86": "+86 138 0013 8804",
+    "base-phone": "13800138805",
+}
+
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if ch.isdigit())
+
+
+def _leaked(values: list[object]) -> list[str]:
+    """Secrets of which 7 consecutive digits survive anywhere in ``values``."""
+    runs = [
+        _digits(r)
+        for v in values
+        for r in re.findall(r"\d(?:[ \-.+]*\d)*", unicodedata.normalize("NFKC", str(v)))
+    ]
+    found = []
+    for label, secret in {**SECRETS, "as-number": "13800138806"}.items():
+        d = _digits(secret)
+        if any(d[i : i + 7] in run for i in range(len(d) - 6) for run in runs):
+            found.append(label)
+    return found
+
+
+@pytest.fixture
+def personal_everywhere(tmp_path):
+    """A base whose clerk added 身份证号 and 银行卡号 columns, typed phones in 备注, 妇女类型 and
+    the amount, put the leader's phone in the base line and kept a 人员名单 sheet of her own."""
+    header = [*HEADERS["手工制作"], "身份证号", "银行卡号", None]
+    rows = [
+        [*woman("张玉兰", "13812345678", extra=[1.5], note=f"本人电话 {SECRETS['dashes']}"),
+         SECRETS["id"], SECRETS["card"], SECRETS["spaces"]],
+        [*woman("李秀英", "13812345679", extra=[13800138806], kind=SECRETS["full-width"]),
+         "110105491231002", 4111111111111111, None],
+        [*woman("王小梅", "13812345670", extra=[SECRETS["plus86"]]), None, None, None],
+        [*woman("赵小红", "13812345671", extra=[15000000], date=dt.date(2020, 5, 6)),
+         None, None, None],
+    ]
+    grid = [
+        ["重庆市妇联2020年就业帮扶巾帼示范基地帮扶贫困妇女情况统计表（样表）"],
+        [base_line() + f"    联系电话：{SECRETS['base-phone']}"],
+        ["手工制作带动统计表："],
+        header,
+        *rows,
+    ]
+    roster = [["姓名", "身份证号码", "手机"], ["孙大妹", "500229199001011238", "13912345678"]]
+    return write_xlsx(tmp_path / "原件.xlsx", {"统计表": grid, "人员名单": roster})
+
+
+def test_mask_hides_personal_numbers_in_every_column_and_lists_them(
+    personal_everywhere, tmp_path, capsys
+):
+    before = personal_everywhere.read_bytes()
+    out = tmp_path / "脱敏.xlsx"
+    assert main(["mask", str(personal_everywhere), "-o", str(out)]) == 0
+    said = capsys.readouterr().out
+    wb = openpyxl.load_workbook(out)
+    values = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value]
+    assert _leaked(values) == []
+    ws = wb["统计表"]
+    # The added columns are masked whatever they hold; amounts and dates stay as typed.
+    assert ws["J5"].value == "110**********1002X" and ws["K6"].value == "411*********1111"
+    assert ws["G5"].value == 1.5 and ws["G8"].value == 15000000
+    assert ws["E8"].value == dt.datetime(2020, 5, 6)
+    assert ws["G6"].value == "138****8806"  # a phone typed as an amount is no amount
+    roster = wb["人员名单"]
+    assert [c.value for c in roster[2]] == ["孙*妹", "500***********1238", "139****5678"]
+    # The clerk is told what was masked, by sheet, column and kind.
+    for line in (
+        "工作表“统计表” 身份证号（J列）：身份证号 2 格",
+        "工作表“统计表” 银行卡号（K列）：银行卡号 2 格",
+        "工作表“统计表” 备注（I列）：电话号码 1 格",
+        "工作表“统计表” 妇女类型（H列）：电话号码 1 格",
+        "工作表“统计表” 产品收入（万元）（G列）：电话号码 2 格",
+        "工作表“统计表” L列：电话号码 1 格",
+        "工作表“统计表” A列：电话号码 1 格",
+        "工作表“人员名单” 身份证号码（B列）：身份证号 1 格",
+    ):
+        assert line in said, said
+    assert wb.custom_doc_props["jinguo-xl"].value == "masked-copy"
+    assert personal_everywhere.read_bytes() == before
+
+
+def test_consolidate_mask_hides_phones_typed_in_any_column(personal_everywhere, tmp_path):
+    plain, masked = tmp_path / "汇总.xlsx", tmp_path / "汇总脱敏.xlsx"
+    assert main(["consolidate", str(personal_everywhere), "-o", str(plain)]) in (0, 1)
+    assert main(["consolidate", str(personal_everywhere), "-o", str(masked), "--mask"]) in (0, 1)
+    def women(path):
+        sheet = openpyxl.load_workbook(path, read_only=True)["妇女明细"]
+        return [v for row in sheet.iter_rows(values_only=True) for v in row if v]
+
+    assert {"dashes", "full-width", "spaces", "plus86", "as-number"} <= set(_leaked(women(plain)))
+    assert _leaked(women(masked)) == []
+    # Statistics are computed before masking: the masked master counts exactly the same.
+    def bases(path):
+        sheet = openpyxl.load_workbook(path, read_only=True)["基地"]
+        return list(sheet.iter_rows(values_only=True))
+
+    assert bases(masked) == bases(plain)

@@ -1,29 +1,252 @@
 """A masked copy of a workbook: the same file, formatting kept, personal data cut.
 
-Used before a workbook leaves the office (publicity material, reports upward): in every table
-the reader finds, 姓名 becomes 张*/张*明, 联系电话 138****5678 and 家庭住址 is cut after the
-township. Cells are located by the same reader that counts, so a retyped 样表 is masked as
-reliably as the template. The input file is never touched.
+Used before a workbook leaves the office (publicity material, reports upward). Clerks put
+personal data wherever there is room, so masking is not limited to the 样表's three columns:
+
+* in every table the reader finds, 姓名 becomes 张*/张*明, 联系电话 138****5678 and 家庭住址
+  is cut after the township (cells located by the same reader that counts);
+* columns added beside the 样表 whose header names personal data (身份证号, 银行卡号, 账号,
+  手机, 电话, 姓名, 住址 …) are masked whatever their cells hold, and so are such columns in
+  sheets without a table;
+* every other text cell in every sheet (备注, 妇女类型, base information …) has each run of 7 or
+  more digits hidden — a phone in any spelling, a 身份证号 (check digit verified) or a bank
+  card (Luhn) — and each home address cut; a number cell is masked when it is a phone, ID or
+  card number (outside money columns: any whole number of 7 or more digits).
+
+The copy carries a document property saying it is masked, and its data shows it too
+(:mod:`jinguo_xl.kinds` looks at both), so it is never counted again. The input is never
+touched; what was masked is returned per sheet and column for the clerk to see.
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
+from openpyxl.packaging.custom import StringProperty
 
 from jinguo_xl.errors import UnreadableWorkbook
 from jinguo_xl.findings import column_letter
-from jinguo_xl.mask import mask_address, mask_name, mask_phone
+from jinguo_xl.labels import norm_label
+from jinguo_xl.ledger import Ledger
+from jinguo_xl.mask import (
+    KIND_ADDRESS,
+    KIND_CARD,
+    KIND_ID,
+    KIND_NAME,
+    KIND_PHONE,
+    mask_address,
+    mask_name,
+    mask_phone,
+    mask_text,
+    number_digits,
+    phone_like_number,
+)
 from jinguo_xl.reader import read_workbook
+from jinguo_xl.redact import hide_address, hide_numbers
 from jinguo_xl.rules import Rules
 from jinguo_xl.writers.atomic import save_atomic
 
-_MASKERS = {"name": mask_name, "phone": mask_phone, "address": mask_address}
+MASKED_PROPERTY = "jinguo-xl"
+MASKED_VALUE = "masked-copy"
+
+_ROW_MASKERS: dict[str, tuple[str, Callable[[object], str]]] = {
+    "name": (KIND_NAME, mask_name),
+    "phone": (KIND_PHONE, mask_phone),
+    "address": (KIND_ADDRESS, mask_address),
+}
+# Words in a header that name personal data, and what the column holds. Checked in order.
+_HEADER_WORDS: tuple[tuple[str, str], ...] = (
+    ("身份证", KIND_ID),
+    ("证件号", KIND_ID),
+    ("银行卡", KIND_CARD),
+    ("卡号", KIND_CARD),
+    ("账号", KIND_CARD),
+    ("帐号", KIND_CARD),
+    ("手机", KIND_PHONE),
+    ("电话", KIND_PHONE),
+    ("联系方式", KIND_PHONE),
+    ("姓名", KIND_NAME),
+    ("住址", KIND_ADDRESS),
+    ("地址", KIND_ADDRESS),
+)
+_HEADER_MAX = 12
+_LABELLED = re.compile("[：:]")
 
 
-def write_masked_copy(source: Path, target: Path, rules: Rules) -> int:
-    """Write a masked copy of ``source`` to ``target``; returns the number of cells masked."""
+@dataclass(frozen=True, slots=True)
+class MaskedColumn:
+    """How many cells of one column of one sheet were masked, and as what."""
+
+    sheet: str
+    column: str  # the header as typed, or ``F列`` when the column has none
+    kind: str
+    cells: int
+
+    def describe(self) -> str:
+        return f"工作表“{self.sheet}” {self.column}：{self.kind} {self.cells} 格"
+
+
+@dataclass(slots=True)
+class MaskResult:
+    columns: list[MaskedColumn]
+
+    @property
+    def cells(self) -> int:
+        return sum(c.cells for c in self.columns)
+
+
+def header_kind(text: object) -> str | None:
+    """The kind of personal data a header names (``身份证号码`` → 身份证号), else None."""
+    if not isinstance(text, str):
+        return None
+    label = norm_label(text)
+    if not label or len(label) > _HEADER_MAX or any(ch.isdigit() for ch in label):
+        return None
+    if "基地" in label or "负责人" in label or "单位" in label:
+        return None  # base information, not a person helped
+    return next((kind for word, kind in _HEADER_WORDS if word in label), None)
+
+
+def _mask_as(kind: str, value: object) -> tuple[str, str]:
+    """Mask ``value`` from a column known to hold ``kind``; returns (masked, kind reported)."""
+    if kind == KIND_NAME:
+        return mask_name(value), kind
+    if kind == KIND_ADDRESS:
+        return mask_address(value), kind
+    if not isinstance(value, str):
+        digits = number_digits(value)
+        if digits is not None and len(digits) >= 7:
+            return hide_numbers(digits), kind
+        return "****", kind
+    masked, kinds = mask_text(value)
+    return (masked if kinds else "****"), kind  # a short number is still personal: cut
+
+
+class _Masker:
+    """Masks one openpyxl workbook in place and counts what it masked."""
+
+    def __init__(self, wb: openpyxl.Workbook) -> None:
+        self.wb = wb
+        self.done: set[tuple[str, int, int]] = set()  # (sheet, row 1-based, col 1-based)
+        self.counts: Counter[tuple[str, str, str]] = Counter()
+        # Per sheet: (first row, last row, column → header) of each table or headed block.
+        self.spans: dict[str, list[tuple[int, int, dict[int, str]]]] = {}
+        self.money: dict[str, set[int]] = {}
+        self.header_rows: dict[str, set[int]] = {}
+
+    def label(self, sheet: str, row: int, col: int) -> str:
+        letter = column_letter(col - 1)
+        header = next(
+            (h[col] for lo, hi, h in self.spans.get(sheet, ()) if lo <= row <= hi and col in h),
+            None,
+        )
+        return f"{header}（{letter}列）" if header else f"{letter}列"
+
+    def put(self, sheet: str, row: int, col: int, value: str, kind: str) -> None:
+        cell = self.wb[sheet].cell(row=row, column=col)
+        cell.value = value
+        cell.data_type = "s"
+        self.done.add((sheet, row, col))
+        self.counts[(sheet, self.label(sheet, row, col), kind)] += 1
+
+    def tables(self, ledger: Ledger, rules: Rules) -> None:
+        for table in ledger.tables:
+            sheet = table.sheet
+            if sheet not in self.wb.sheetnames:
+                continue
+            ws = self.wb[sheet]
+            hrow = table.header_row + 1
+            self.header_rows.setdefault(sheet, set()).add(hrow)
+            labels = {c + 1: norm_label(table.headers.get(k, "")) for k, c in table.cols.items()}
+            last = max((r.excel_row for r in table.rows), default=hrow)
+            self.spans.setdefault(sheet, []).append((hrow + 1, last, labels))
+            spec = rules.tables.get(table.industry or "")
+            if spec and spec.money and spec.money in table.cols:
+                self.money.setdefault(sheet, set()).add(table.cols[spec.money] + 1)
+            extra: dict[int, str] = {}
+            known = {c + 1 for c in table.cols.values()}
+            for cell in ws[hrow] if hrow <= ws.max_row else ():
+                kind = header_kind(cell.value)
+                if kind and cell.column not in known:
+                    extra[cell.column] = kind
+                    labels[cell.column] = norm_label(cell.value)
+            for row in table.rows:
+                r = row.excel_row
+                for key, (kind, mask) in _ROW_MASKERS.items():
+                    col = row.cols.get(key)
+                    if col is None:
+                        continue
+                    value = ws.cell(row=r, column=col + 1).value
+                    if value not in (None, ""):
+                        self.put(sheet, r, col + 1, mask(value), kind)
+                for col, kind in extra.items():
+                    value = ws.cell(row=r, column=col).value
+                    if value not in (None, ""):
+                        self.put(sheet, r, col, *_mask_as(kind, value))
+
+    def headed_columns(self) -> None:
+        """Personal-data columns in sheets (or parts of sheets) where no table was found."""
+        for ws in self.wb.worksheets:
+            sheet = ws.title
+            stops = sorted(self.header_rows.get(sheet, ()))
+            for row in ws.iter_rows():
+                found = [(c.row, c.column, header_kind(c.value)) for c in row]
+                found = [f for f in found if f[2] and (sheet, f[0], f[1]) not in self.done]
+                if not found or found[0][0] in stops:
+                    continue
+                if any(isinstance(c.value, str) and _LABELLED.search(c.value) for c in row):
+                    continue  # a base-information line, whose values sit beside the labels
+                for r0, col, kind in found:
+                    end = next((s for s in stops if s > r0), ws.max_row + 1)
+                    label = {col: norm_label(ws.cell(r0, col).value)}
+                    self.spans.setdefault(sheet, []).append((r0 + 1, end - 1, label))
+                    for r in range(r0 + 1, end):
+                        if (sheet, r, col) in self.done:
+                            continue
+                        value = ws.cell(row=r, column=col).value
+                        if value in (None, "") or header_kind(value):
+                            continue
+                        if kind == KIND_NAME and not (isinstance(value, str) and len(value) <= 6):
+                            continue
+                        self.put(sheet, r, col, *_mask_as(kind, value))
+
+    def every_cell(self) -> None:
+        """Digits and addresses in any other cell of any sheet."""
+        for ws in self.wb.worksheets:
+            sheet = ws.title
+            money = self.money.get(sheet, set())
+            for row in ws.iter_rows():
+                for cell in row:
+                    value = cell.value
+                    if value is None or (sheet, cell.row, cell.column) in self.done:
+                        continue
+                    if isinstance(value, str):
+                        if cell.data_type == "f" or not value.strip():
+                            continue
+                        masked, kinds = mask_text(value)
+                        cut = hide_address(masked)
+                        if cut != masked:
+                            kinds.append(KIND_ADDRESS)
+                        for kind in dict.fromkeys(kinds):
+                            self.put(sheet, cell.row, cell.column, cut, kind)
+                    elif (kind := phone_like_number(value, money=cell.column in money)) is not None:
+                        digits = str(abs(int(value)))
+                        self.put(sheet, cell.row, cell.column, hide_numbers(digits), kind)
+
+    def result(self) -> MaskResult:
+        order = {name: i for i, name in enumerate(self.wb.sheetnames)}
+        cols = [MaskedColumn(s, c, k, n) for (s, c, k), n in self.counts.items()]
+        cols.sort(key=lambda m: (order.get(m.sheet, 0), m.column, m.kind))
+        return MaskResult(cols)
+
+
+def mask_workbook(source: Path, target: Path, rules: Rules) -> MaskResult:
+    """Write a masked copy of ``source`` to ``target``; returns what was masked, by column."""
     source, target = Path(source), Path(target)
     if source.suffix.lower() not in (".xlsx", ".xlsm"):
         raise UnreadableWorkbook("只能为 .xlsx 或 .xlsm 工作簿生成脱敏副本，请先另存为 .xlsx")
@@ -36,18 +259,18 @@ def write_masked_copy(source: Path, target: Path, rules: Rules) -> int:
         raise UnreadableWorkbook(
             f"无法打开工作簿生成脱敏副本（{exc.__class__.__name__}）"
         ) from None
-    masked = 0
-    for table in ledger.tables:
-        ws = wb[table.sheet]
-        for row in table.rows:
-            for key, mask in _MASKERS.items():
-                col = row.cols.get(key)
-                if col is None:
-                    continue
-                cell = ws[f"{column_letter(col)}{row.excel_row}"]
-                if cell.value not in (None, ""):
-                    cell.value = mask(cell.value)
-                    cell.data_type = "s"
-                    masked += 1
+    masker = _Masker(wb)
+    masker.tables(ledger, rules)
+    masker.headed_columns()
+    masker.every_cell()
+    props = wb.custom_doc_props
+    for prop in [p for p in props.props if p.name == MASKED_PROPERTY]:
+        props.props.remove(prop)
+    props.append(StringProperty(name=MASKED_PROPERTY, value=MASKED_VALUE))
     save_atomic(target, lambda tmp: wb.save(tmp))
-    return masked
+    return masker.result()
+
+
+def write_masked_copy(source: Path, target: Path, rules: Rules) -> int:
+    """Write a masked copy of ``source`` to ``target``; returns the number of cells masked."""
+    return mask_workbook(source, target, rules).cells

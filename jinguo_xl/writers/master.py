@@ -26,7 +26,7 @@ from jinguo_xl.consolidate import (
     by_county,
     county_of,
 )
-from jinguo_xl.mask import mask_address, mask_name, mask_phone
+from jinguo_xl.mask import mask_address, mask_cell, mask_name, mask_phone
 from jinguo_xl.messages import SEVERITY_LABEL, STATUS_UNDECIDED
 from jinguo_xl.rules import Rules
 from jinguo_xl.validate import CleanRow
@@ -445,7 +445,7 @@ def _row_values(row: CleanRow, mask: bool) -> list[object]:
     if mask:
         name, phone, address = mask_name(name), mask_phone(phone), mask_address(address)
     money = row.money if row.money is not None else _first_money(raw)
-    return [
+    values = [
         row.seq,
         name,
         address,
@@ -459,6 +459,12 @@ def _row_values(row: CleanRow, mask: bool) -> list[object]:
         row.women_type or raw.get("women_type"),
         row.note,
     ]
+    if mask:  # a phone typed in 备注, 妇女类型 or an amount must not survive the mask
+        values = [mask_cell(v, money=i == _MONEY_AT) for i, v in enumerate(values)]
+    return values
+
+
+_MONEY_AT = 6  # index of the amount in _row_values
 
 
 def _first_money(raw: dict[str, object]) -> object:
