@@ -13,11 +13,13 @@ does, and a value from the 家庭住址 column is never quoted at all.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 # Separators that people put inside phone numbers. En and em dashes are left out on purpose:
 # the tool writes row ranges as ``1000–1005``, and those must stay readable.
 _SEP = r"[ \t\u00a0\u3000\-\u2010\u2011\u2212\uff0d.\uff0e()（）]"
-_RUN = re.compile(rf"(?:[+＋]\s*)?[(（]?\d(?:{_SEP}*\d)*")
+# A run may end in the X of an 18-digit 身份证号.
+_RUN = re.compile(rf"(?:[+＋]\s*)?[(（]?\d(?:{_SEP}*\d)*(?:(?<=\d)[xX](?![A-Za-z]))?")
 _DECIMAL = re.compile(r"(\d+)([.．]\d+)")
 _DATE = re.compile(
     r"(?<!\d)(?:19|20)\d\d\s*[-./年\u2010\u2011\uff0d\uff0e]\s*\d{1,2}\s*[-./月\u2010\u2011\uff0d\uff0e]"
@@ -50,19 +52,46 @@ def _hide_digits(digits: str) -> str:
     return prefix + digits[:keep_head] + hidden + digits[-keep_tail:]
 
 
-def _hide_run(match: re.Match[str]) -> str:
-    run = match.group()
+Seen = Callable[[str], None]
+
+
+def _hide_run(run: str, seen: Seen | None) -> str:
     if m := _DECIMAL.fullmatch(run):  # an amount such as 500000.5: only its whole part counts
         whole = m.group(1)
-        return (_hide_digits(_digits(whole)) if len(whole) >= MIN_DIGITS else whole) + m.group(2)
+        if len(whole) < MIN_DIGITS:
+            return run
+        if seen:
+            seen(_digits(whole))
+        return _hide_digits(_digits(whole)) + m.group(2)
     digits = _digits(run)
     if len(digits) < MIN_DIGITS:
         return run
-    return _hide_digits(digits)
+    check = run[-1] if run[-1] in "xX" else ""
+    if seen:
+        seen(digits + check.upper())
+    return _hide_digits(digits) + check
 
 
-def _hide_numbers(text: str) -> str:
-    return _RUN.sub(_hide_run, text)
+def hide_numbers(text: str, seen: Seen | None = None) -> str:
+    """``text`` with every run of 7+ digits (across separators) hidden; dates kept.
+
+    ``seen`` is told the digits of each hidden run, so a caller can say what it hid."""
+    if not any(ch.isdecimal() for ch in text):
+        return text
+    out, last = [], 0
+    for m in _DATE.finditer(text):
+        out.append(_RUN.sub(lambda r: _hide_run(r.group(), seen), text[last : m.start()]))
+        out.append(m.group())
+        last = m.end()
+    out.append(_RUN.sub(lambda r: _hide_run(r.group(), seen), text[last:]))
+    return "".join(out)
+
+
+def hide_address(text: str) -> str:
+    """``text`` with every home address (village and house part) cut after its township."""
+    if "村" in text or "社区" in text or "居委" in text:
+        return _ADDRESS.sub(_hide_address, text)
+    return text
 
 
 def _hide_address(match: re.Match[str]) -> str:
@@ -75,20 +104,7 @@ def _hide_address(match: re.Match[str]) -> str:
 def redact(value: object) -> str:
     """``value`` as text fit to quote: phone-like digit runs and home addresses hidden."""
     text = "" if value is None else str(value)
-    if not text:
-        return text
-    if ("村" in text or "社区" in text or "居委" in text):
-        text = _ADDRESS.sub(_hide_address, text)
-    if not any(ch.isdecimal() for ch in text):
-        return text
-    # Dates stay readable: redact only the pieces between them.
-    out, last = [], 0
-    for m in _DATE.finditer(text):
-        out.append(_hide_numbers(text[last : m.start()]))
-        out.append(m.group())
-        last = m.end()
-    out.append(_hide_numbers(text[last:]))
-    return "".join(out)
+    return hide_numbers(hide_address(text)) if text else text
 
 
 def is_address_label(label: object) -> bool:
