@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
+import signal
+import subprocess
+import sys
+from decimal import Decimal
 
 import pytest
 
@@ -171,3 +176,189 @@ def test_an_output_that_cannot_be_written_is_a_clear_error(county_folder, tmp_pa
     code = main(["consolidate", str(county_folder), "-o", str(blocker / "汇总.xlsx")])
     err = capsys.readouterr().err
     assert code == 2 and "无法写入" in err and "Traceback" not in err
+
+
+# ---------------------------------------------------------------------- one language
+
+# Words of argparse's own English (usage, help, errors): none may reach a clerk.
+_ARGPARSE_ENGLISH = re.compile(
+    r"\b(usage|positional|optional|options|arguments?|required|show|this|help|message|exit|"
+    r"invalid|choice|choose|from|unrecognized|expected|one|the|following|program's|version|"
+    r"number|ambiguous|could|match|not|allowed|with|ignored|explicit|value)\b",
+    re.IGNORECASE,
+)
+
+
+def _english(text: str) -> list[str]:
+    """argparse words left in ``text`` once the program name and option names are taken out."""
+    return _ARGPARSE_ENGLISH.findall(re.sub(r"jinguo-xl|-{1,2}[A-Za-z][\w-]*", "", text))
+
+
+def _all_parsers():
+    from jinguo_xl.cli import build_parser
+
+    parser = build_parser()
+    found = [((), parser)]
+    for prefix, p in found:
+        for action in p._actions:
+            if action.choices and isinstance(action.choices, dict):
+                found.extend(((*prefix, name), sub) for name, sub in action.choices.items())
+    return found
+
+
+def test_every_help_and_usage_is_chinese(capsys):
+    parsers = _all_parsers()
+    assert len(parsers) >= 11  # the program, 6 commands, the add-in actions
+    for prefix, _ in parsers:
+        with pytest.raises(SystemExit) as exc:
+            main([*prefix, "-h"])
+        assert exc.value.code == 0
+        out = capsys.readouterr().out
+        assert out.startswith("用法：jinguo-xl"), prefix
+        assert "参数" in out or "选项" in out
+        assert "显示本说明后退出" in out
+        assert not _english(out), (prefix, out)
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["check"], "缺少必填的参数：路径"),
+        (["consolidate", "甲"], "缺少必填的参数：-o/--output"),
+        (["frobnicate"], "命令 不能是 “frobnicate”，只能是 “check”、“consolidate”"),
+        (["check", "甲", "--bogus"], "无法识别的参数：--bogus"),
+        (["consolidate", "甲", "-o"], "-o/--output 后面要写一个值"),
+        (["--rules-year", "二〇二〇", "check", "甲"], "--rules-year 应为整数，不能是 “二〇二〇”"),
+        (["addin", "polish"], "操作 不能是 “polish”"),
+    ],
+)
+def test_usage_errors_are_chinese_and_exit_two(argv, expected, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("用法：jinguo-xl") and expected in err, err
+    assert not _english(err), err
+
+
+def test_an_unforeseen_argparse_message_is_not_shown_in_english():
+    from jinguo_xl.cli import zh_usage_error
+
+    assert zh_usage_error("some future wording of argparse") == "命令行参数有误"
+
+
+# ---------------------------------------------------------------------- why the exit code
+
+
+def test_check_says_why_it_exits_one(county_folder, capsys):
+    assert main(["check", "城口县"]) == 1
+    out = capsys.readouterr().out.rstrip().splitlines()
+    assert out[-1].startswith("退出码 1：1 个错误，1 个文件无法读取；"), out[-1]
+    assert main(["check", "城口县", "--json"]) == 1
+    captured = capsys.readouterr()
+    json.loads(captured.out)  # the JSON stays pure; the reason goes to stderr
+    assert captured.err.startswith("退出码 1：1 个错误，1 个文件无法读取")
+
+
+def test_consolidate_says_why_and_counts_resent_bases(county_folder, tmp_path, capsys):
+    resent = tmp_path / "重报" / "城口县"
+    resent.mkdir(parents=True)
+    (resent / "甲合作社.xlsx").write_bytes((county_folder / "甲合作社.xlsx").read_bytes())
+    code = main(["consolidate", "城口县", "重报", "-o", str(tmp_path / "汇总.xlsx")])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "基地 2 个：" in out and "另有重复报送 1 份" in out and "未计入" in out
+    assert out.rstrip().splitlines()[-1].startswith("退出码 1：1 个错误，1 个文件无法读取；详见")
+
+
+# ---------------------------------------------------------------------- environment
+
+
+def _subprocess_cli(*args: str, **kw) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "jinguo_xl", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **kw,
+    )
+
+
+def test_ctrl_c_while_writing_prints_one_line_and_keeps_the_old_master(county_folder, tmp_path):
+    out = tmp_path / "汇总.xlsx"
+    assert main(["consolidate", "城口县", "-o", str(out), "--json"]) == 1
+    before = out.read_bytes()
+    script = (
+        "import time\n"
+        "import jinguo_xl.writers.master as m\n"
+        "def hang(*a, **k):\n"
+        "    print('writing', flush=True); time.sleep(60)\n"
+        "m._ranking = hang\n"
+        "from jinguo_xl.cli import main\n"
+        f"raise SystemExit(main(['consolidate', '城口县', '-o', {str(out)!r}]))\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert proc.stdout.readline().strip() == "writing"
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert err == "已中断，原有汇总表未改动\n"
+    assert out.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["汇总.xlsx", "城口县"])
+
+
+def test_output_into_a_closed_pipe_ends_quietly(county_folder, tmp_path):
+    proc = _subprocess_cli("check", "城口县", "--all-findings", cwd=tmp_path)
+    proc.stdout.close()  # like `| head -1` that has already gone
+    err = proc.stderr.read()
+    proc.wait(timeout=120)
+    assert proc.returncode in (0, 141), err
+    assert err == "", err
+
+
+def test_json_is_valid_and_text_survives_non_finite_and_huge_numbers(tmp_path, capsys):
+    from jinguo_xl.cli import json_safe, print_json
+
+    data = {"a": float("inf"), "b": [float("nan"), Decimal("1E+400"), Decimal("sNaN")]}
+    assert json_safe(data) == {"a": None, "b": [None, None, None]}
+    print_json({"x": Decimal("1E+26"), "y": -float("inf")})
+    assert json.loads(capsys.readouterr().out) == {"x": 1e26, "y": None}
+
+    grid = stacked(
+        base_line("丁合作社"), {"手工制作": [woman("张玉兰", "13800130001", extra=[1e26])]}
+    )
+    write_xlsx(tmp_path / "丁合作社.xlsx", {"统计表": grid})
+    assert main(["check", str(tmp_path / "丁合作社.xlsx")]) == 1
+    captured = capsys.readouterr()
+    assert "结论：" in captured.out and "Traceback" not in captured.err
+    assert main(["check", str(tmp_path / "丁合作社.xlsx"), "--json"]) == 1
+    (report,) = json.loads(capsys.readouterr().out)["files"]
+    assert any(f["code"].startswith("money-") for f in report["findings"])
+
+
+def test_the_master_write_reports_progress(county_folder, tmp_path, rules):
+    import io
+
+    from jinguo_xl.batch import consolidate_to, terminal_progress
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    seen: list[tuple[int, int]] = []
+    files = [(p, p.name) for p in sorted(county_folder.glob("[甲乙]*.xlsx"))]
+    consolidate_to(
+        files, tmp_path / "汇总.xlsx", rules.year, write_progress=lambda d, t: seen.append((d, t))
+    )
+    assert [d for d, _ in seen] == list(range(1, len(seen) + 1)) and len(seen) >= 9
+    assert {t for _, t in seen} == {len(seen)}
+    screen = Tty()
+    show = terminal_progress(screen, label="写出汇总表")
+    show(3, 11)
+    assert screen.getvalue() == "\r写出汇总表 [########......................] 3/11"
