@@ -232,6 +232,23 @@ def _add_addin_parser(sub: argparse._SubParsersAction) -> None:
                 "--file", metavar="文件", help="加载项文件（默认 addin/jinguo_xl.xlam）"
             )
         action.set_defaults(func=func)
+    bundle = actions.add_parser(
+        "bundle",
+        help="制作 Windows 离线安装包（zip，需联网下载一次）",
+        description="下载本项目及全部依赖的 Windows 安装包，连同加载项、模板和“安装.bat”"
+        "打成一个 zip；办公电脑解压后双击“安装.bat”即可离线安装。",
+    )
+    bundle.add_argument("-o", "--output", metavar="文件", required=True, help="zip 写到哪里")
+    bundle.add_argument(
+        "--python",
+        metavar="版本",
+        action="append",
+        help="支持的 Python 版本，可重复（默认 3.11 至 3.15，均为 64 位）",
+    )
+    bundle.add_argument(
+        "--wheels", metavar="文件夹", help="使用已下载好的安装包文件夹，不再联网下载"
+    )
+    bundle.set_defaults(func=cmd_addin_bundle)
     addin.set_defaults(func=lambda args, rules: _addin_usage(addin))
 
 
@@ -551,6 +568,22 @@ def cmd_addin_status(args: argparse.Namespace, rules: Rules) -> int:
     state = status(_profile(args), _addin_file(args))
     print("\n".join(state.lines()))
     return EXIT_OK if state.installed and state.interpreter else EXIT_DATA
+
+
+def cmd_addin_bundle(args: argparse.Namespace, rules: Rules) -> int:
+    from jinguo_xl.xlam.bundle import PYTHONS, make_bundle
+
+    output = Path(args.output)
+    if output.suffix.lower() != ".zip":
+        print("离线安装包只能保存为 .zip 文件", file=sys.stderr)
+        return EXIT_USAGE
+    pythons = tuple(args.python) if args.python else PYTHONS
+    print(f"正在准备 Python {'、'.join(pythons)}（64 位）的离线安装包……")
+    names = make_bundle(output, pythons, Path(args.wheels) if args.wheels else None)
+    wheels = sum(n.startswith("wheels/") for n in names)
+    size = output.stat().st_size / 1e6
+    print(f"已写出离线安装包：{output}（{size:.0f} MB，{wheels} 个安装包，已离线核对可安装）")
+    return EXIT_OK
 
 
 # ---------------------------------------------------------------------- entry
