@@ -9,7 +9,12 @@ placeholder block 138 0013 xxxx, and every row's 备注 says 示例数据.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
+import re
+import shlex
+import shutil
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -452,13 +457,23 @@ def corpus_plans(files: int, rows: int, rules: Rules) -> list[Plan]:
     return plans
 
 
+INPUTS = "样例工作簿"  # the sample workbooks, apart from what the demo writes from them
+MASTER = "全市汇总.xlsx"
+TEMPLATE = "统计表模板.xlsx"
+
+
 def run_demo(folder: Path, rules: Rules) -> int:
-    """Write the samples, check them, and say where everything is."""
+    """Write the samples, check them, consolidate them, and say where everything is.
+
+    The samples go to ``folder/样例工作簿/<区县>/``; the master and the blank template are
+    written beside that folder, so checking or consolidating the samples again reads only
+    samples. The closing hints are commands that can be pasted as they are."""
     from jinguo_xl.cli import render_summary
     from jinguo_xl.engine import check_file, display_path
 
-    files = write_demo(folder, rules)
-    print(f"已在 {display_path(folder)} 写入 {len(files)} 个示例工作簿（人员均为虚构）：")
+    inputs = folder / INPUTS
+    files = write_demo(inputs, rules)
+    print(f"已在 {display_path(inputs)} 写入 {len(files)} 个示例工作簿（人员均为虚构）：")
     reports = [check_file(f, rules=rules, display=display_path(f)) for f in files]
     for r in reports:
         errors = r.error_count
@@ -469,14 +484,46 @@ def run_demo(folder: Path, rules: Rules) -> int:
     from jinguo_xl.batch import consolidate_to
     from jinguo_xl.writers.template import write_template
 
-    counties = sorted({f.parent for f in files})
-    master = folder / "全市汇总.xlsx"
+    master = folder / MASTER
     _, summary = consolidate_to([(f, display_path(f)) for f in files], master, rules.year)
-    template = write_template(folder / "统计表模板.xlsx", rules)
-    print(f"\n汇总表：{display_path(master)}（{summary['bases']} 个基地，"
-          f"{summary['rows_in_master']} 行，跨基地重复人员 {summary['cross_base_duplicates']} 人）")
+    template = write_template(folder / TEMPLATE, rules)
+    resent = summary["bases_listed"] - summary["bases"]  # type: ignore[operator]
+    print(
+        f"\n汇总表：{display_path(master)}（{summary['bases']} 个基地，"
+        f"{summary['rows_in_master']} 行，跨基地重复人员 {summary['cross_base_duplicates']} 人"
+        + (f"，重复报送 {resent} 份未计入" if resent else "")
+        + "）"
+    )
     print(f"空白模板：{display_path(template)}")
-    print(f"\n查看某个基地的全部问题：jinguo-xl check {display_path(files[-3])}")
-    print(f"重新汇总：jinguo-xl consolidate {' '.join(display_path(c) for c in counties[:2])} …"
-          f" -o 汇总.xlsx")
+    command = cli_command()
+    worst = max(reports, key=lambda r: r.error_count)
+    print(f"\n查看某个基地的全部问题：\n  {command} check {shell_quote(display_path(worst.path))}")
+    print(
+        f"重新校验、汇总全部示例：\n  {command} check {shell_quote(display_path(inputs))}"
+        f"\n  {command} consolidate {shell_quote(display_path(inputs))}"
+        f" -o {shell_quote(display_path(master))}"
+    )
     return 0
+
+
+def cli_command() -> str:
+    """How to run this very program again from the same shell, even with the virtual
+    environment not activated: the full path of the ``jinguo-xl`` that is running, else the
+    one on PATH, else this Python with ``-m jinguo_xl``."""
+    running = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
+    if running is not None and running.name.lower() in ("jinguo-xl", "jinguo-xl.exe"):
+        return shell_quote(str(running.absolute()))
+    found = shutil.which("jinguo-xl")
+    if found:
+        return shell_quote(found)
+    return f"{shell_quote(sys.executable)} -m jinguo_xl"
+
+
+def shell_quote(text: str) -> str:
+    """``text`` as one shell word: bare when it is plain, else quoted for this system's
+    shell (double quotes for cmd.exe, single quotes for POSIX shells)."""
+    if re.fullmatch(r"[\w@%+=:,./\\-]+", text):
+        return text
+    if os.name == "nt":
+        return f'"{text}"'
+    return shlex.quote(text)
