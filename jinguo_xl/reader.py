@@ -216,10 +216,14 @@ def _stream_grid(
     book = openpyxl.load_workbook(source, read_only=True, data_only=True)
     try:
         grid: list[Sequence[object]] = []
+        blank: object = None  # openpyxl yields one shared tuple for every missing row
         for row in book[name].iter_rows(max_col=width, values_only=True):
-            if any(v is not None for v in row):
+            if row is blank:
+                grid.append(())
+            elif any(v is not None for v in row):
                 grid.append([_as_calamine(v) for v in row])
             else:
+                blank = row
                 grid.append(())
         return grid
     finally:

@@ -10,7 +10,10 @@ import datetime as dt
 import hashlib
 import io
 import json
+import os
+import struct
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,8 +22,8 @@ import pytest
 import xlwt
 from msoffcrypto.format.ooxml import OOXMLFile
 
+from jinguo_xl.batch import check_all
 from jinguo_xl.cli import main
-from jinguo_xl.engine import check_file
 from tests.conftest import HEADERS, base_line, people, stacked, woman, write_xlsx
 
 Case = tuple[str, Callable[[Path], Path], str]
@@ -160,6 +163,168 @@ def _split_and_twice(folder: Path) -> Path:
     return write_xlsx(folder / "分段.xlsx", {"统计表": grid}, start="C3")
 
 
+def _raw_zip(path: Path, entries: list[tuple[str, bytes, int, int, int]]) -> Path:
+    """A zip written by hand from (name, raw deflate bytes, crc, real size, size the headers
+    claim): the same compressed part can be repeated, and headers can lie."""
+    local, central = io.BytesIO(), io.BytesIO()
+    for name, comp, crc, _, claimed in entries:
+        offset = local.tell()
+        raw = name.encode()
+        local.write(struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0, 8, 0, 33, crc,
+                                len(comp), claimed, len(raw), 0) + raw + comp)
+        central.write(struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, 0, 8, 0, 33,
+                                  crc, len(comp), claimed, len(raw), 0, 0, 0, 0, 0, offset) + raw)
+    end = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, len(entries), len(entries),
+                      central.tell(), local.tell(), 0)
+    path.write_bytes(local.getvalue() + central.getvalue() + end)
+    return path
+
+
+def _deflated(data: bytes) -> tuple[bytes, int, int]:
+    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return packer.compress(data) + packer.flush(), zlib.crc32(data), len(data)
+
+
+def _spaces(mib: int) -> tuple[bytes, int, int]:
+    """``mib`` MiB of spaces deflated piece by piece, never held whole in memory."""
+    packer, crc, block = zlib.compressobj(6, zlib.DEFLATED, -15), 0, b" " * (1 << 20)
+    out = []
+    for _ in range(mib):
+        out.append(packer.compress(block))
+        crc = zlib.crc32(block, crc)
+    return b"".join(out) + packer.flush(), crc, mib << 20
+
+
+def _good_parts(folder: Path, name: str) -> list[tuple[str, bytes, int, int, int]]:
+    src = _good(folder, name)
+    with zipfile.ZipFile(src) as zf:
+        parts = [(i.filename, *_deflated(zf.read(i))) for i in zf.infolist()]
+    src.unlink()
+    return [(n, comp, crc, size, size) for n, comp, crc, size in parts]
+
+
+def _lying_headers(folder: Path) -> Path:
+    """7 MB on disk, 1.9 GB inside, and both headers claim 1 000 bytes."""
+    comp, crc, size = _spaces(300)
+    entries = [*_good_parts(folder, "源.xlsx"), ("xl/media/image1.xml", comp, crc, size, 1000)]
+    return _raw_zip(folder / "谎报大小.xlsx", entries)
+
+
+def _forty_honest_sheets(folder: Path) -> Path:
+    """40 parts of 49 MiB each: every one below the per-part limits, 1.9 GB together."""
+    comp, crc, size = _spaces(49)
+    extra = [(f"xl/worksheets/big{i}.xml", comp, crc, size, size) for i in range(40)]
+    return _raw_zip(folder / "四十个大表.xlsx", [*_good_parts(folder, "源.xlsx"), *extra])
+
+
+def _rewrite(name: str, part: str, edit: Callable[[bytes], bytes]) -> Callable[[Path], Path]:
+    """A good workbook with one part rewritten (the rest copied as is)."""
+
+    def make(folder: Path) -> Path:
+        src = _good(folder, "源.xlsx")
+        path = folder / name
+        with zipfile.ZipFile(src) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+            for item in zin.infolist():
+                data = zin.read(item)
+                target = item.filename
+                if item.filename == part:
+                    data = edit(data)
+                    target = part if not name.startswith("大写") else part.upper()
+                out.writestr(target, data)
+        src.unlink()
+        return path
+
+    return make
+
+
+_EVIL = b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+
+
+def _after_long_comment(xml: bytes) -> bytes:
+    head, _, body = xml.partition(b"?>")
+    return head + b"?><!--" + b"c" * 300_000 + b"-->" + _EVIL + body
+
+
+def _utf16(xml: bytes) -> bytes:
+    _, _, body = xml.partition(b"?>")
+    text = '<?xml version="1.0" encoding="UTF-16"?>' + (_EVIL + body).decode()
+    return text.encode("utf-16")
+
+
+def _far_prefixed_value(xml: bytes) -> bytes:
+    stray = b'<x:row r="1048576"><x:c r="XFD1048576" t="inlineStr"><x:is><x:t>x</x:t></x:is>'
+    stray += b"</x:c></x:row>"
+    xml = xml.replace(b"<worksheet ", b'<worksheet xmlns:x="http://schemas.openxmlformats.org/'
+                      b'spreadsheetml/2006/main" ', 1)
+    return xml.replace(b"</sheetData>", stray + b"</sheetData>")
+
+
+def _strict_uncached(folder: Path) -> Path:
+    """A Strict OOXML file (ISO/IEC 29500 namespaces) whose money formula was never calculated."""
+    src = _good(folder, "源.xlsx")
+    wb = openpyxl.load_workbook(src)
+    wb["统计表"]["G9"] = "=0.5*2"
+    wb.save(src)
+    path = folder / "严格格式.xlsx"
+    strict = {
+        b"http://schemas.openxmlformats.org/spreadsheetml/2006/main":
+            b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships":
+            b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+    }
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in zin.infolist():
+            data = zin.read(item)
+            for old, new in strict.items():
+                data = data.replace(old, new)
+            out.writestr(item.filename, data)
+    src.unlink()
+    return path
+
+
+def _legacy_xls(folder: Path, name: str) -> bytes:
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("手工制作")
+    for r in range(50):
+        for c in range(5):
+            ws.write(r, c, f"x{r}-{c}")
+    path = folder / name
+    wb.save(str(path))
+    return path.read_bytes()
+
+
+def _panicking_xls(folder: Path) -> Path:
+    """A string in the shared-string table claims 121 characters where 5 are left: the Rust
+    reader panics (pyo3's PanicException, a BaseException)."""
+    data = bytearray(_legacy_xls(folder, "崩溃.xls"))
+    at = data.find(b"\x05\x00\x00x46-4")
+    data[at] = 121
+    path = folder / "崩溃.xls"
+    path.write_bytes(bytes(data))
+    return path
+
+
+def _looping_chain_xls(folder: Path) -> Path:
+    """The directory's sector chain points back to itself: the reader allocates until the
+    memory runs out and the process aborts."""
+    data = bytearray(_legacy_xls(folder, "成环.xls"))
+    shift, = struct.unpack_from("<H", data, 30)
+    directory, = struct.unpack_from("<I", data, 48)
+    fat_sector, = struct.unpack_from("<I", data, 76)
+    fat = 512 + (fat_sector << shift)
+    struct.pack_into("<I", data, fat + 4 * directory, directory)
+    path = folder / "成环.xls"
+    path.write_bytes(bytes(data))
+    return path
+
+
+def _gbk_folder(folder: Path) -> Path:
+    """A good workbook in a folder whose name is GBK bytes, as copied from a Windows share."""
+    sub = folder / os.fsdecode("城口县".encode("gbk"))
+    sub.mkdir()
+    return _good(sub, os.fsdecode("合作社".encode("gbk") + b".xlsx"))
+
+
 CASES: list[Case] = [
     ("空文件", _bytes("空.xlsx", b""), "error:文件是空的"),
     ("没有任何行的工作簿", _bytes("空表.xlsx", b""), "skip"),
@@ -182,6 +347,28 @@ CASES: list[Case] = [
     ("标题、表名和数据中的合并单元格", _edit("合并.xlsx", _merged), "ok:3:merged-filled"),
     ("表格被空行分段、同一张表出现两次、表头右移", _split_and_twice, "ok:4:table-duplicate"),
     ("控制字符、表情、超长文字、公式样文字", _weird_text, "ok:3:name-invalid"),
+    ("解析库 panic 的 .xls", _panicking_xls, "error:读取时程序异常退出"),
+    ("扇区链成环的 .xls（内存耗尽）", _looping_chain_xls, "error:读取时程序异常退出"),
+    ("头部谎报大小（7 MB → 1.9 GB）", _lying_headers, "error:疑似恶意文件"),
+    ("40 个 49 MiB 的部件", _forty_honest_sheets, "error:疑似恶意文件"),
+    (
+        "长注释之后的 DOCTYPE",
+        _rewrite("注释.xlsx", "xl/worksheets/sheet1.xml", _after_long_comment),
+        "error:DOCTYPE",
+    ),
+    ("UTF-16 部件中的 DOCTYPE", _rewrite("宽字符.xlsx", "xl/styles.xml", _utf16), "error:DOCTYPE"),
+    (
+        "大写部件名（.XML）中的 DOCTYPE",
+        _rewrite("大写.xlsx", "xl/theme/theme1.xml", lambda x: _EVIL + x.partition(b"?>")[2]),
+        "error:DOCTYPE",
+    ),
+    (
+        "命名空间前缀的远处值 <x:c r=\"XFD1048576\">",
+        _rewrite("前缀.xlsx", "xl/worksheets/sheet1.xml", _far_prefixed_value),
+        "ok:3",
+    ),
+    ("Strict 格式、公式没有计算结果", _strict_uncached, "ok:3:formula-no-value"),
+    ("文件夹和文件名不是 UTF-8（GBK）", _gbk_folder, "ok:3"),
 ]
 
 
@@ -195,12 +382,16 @@ def _zero_rows(folder: Path) -> Path:
 CASES[1] = ("没有任何行的工作簿", _zero_rows, "ok:0")
 
 
-def _observe(path: Path) -> str:
-    report = check_file(path, display=path.name)
-    if not report.ok:
-        return f"error:{report.error}"
-    codes = {f.code for f in report.findings}
-    return f"ok:{report.rows_read}:" + ",".join(sorted(codes))
+def _observe(paths: list[Path]) -> list[str]:
+    """What ``check`` says of each file: read in guarded workers, as the CLI does."""
+    observed = []
+    for report in check_all([(p, p.name) for p in paths], 2020, workers=2):
+        if not report.ok:
+            observed.append(f"error:{report.error}")
+        else:
+            codes = {f.code for f in report.findings}
+            observed.append(f"ok:{report.rows_read}:" + ",".join(sorted(codes)))
+    return observed
 
 
 def _matches(expected: str, observed: str) -> bool:
@@ -226,8 +417,8 @@ def corpus(tmp_path_factory) -> tuple[Path, list[tuple[str, Path, str]]]:
 def test_every_bad_input_behaves_as_expected(corpus, capsys):
     _, built = corpus
     rows = []
-    for label, path, expected in built:
-        observed = _observe(path)
+    observed_all = _observe([p for _, p, _ in built])
+    for (label, _, expected), observed in zip(built, observed_all, strict=True):
         rows.append((label, expected, observed, _matches(expected, observed)))
     with capsys.disabled():
         print("\n可靠性一览（check）")
