@@ -1,250 +1,345 @@
-"""Ribbon entry points: ``run(control_id)`` → read the open book → plain logic → block edits.
+"""Ribbon entry points: ``run(control_id)`` → one quiet transaction → the button's work.
 
-Everything the buttons decide lives in :mod:`jinguo_xl.excel.logic`; this module only moves
-values between Excel and that logic, in whole blocks (one read per sheet, one write per block,
-colours applied to unions of addresses), because every COM call costs a round trip.
+What each button changes, and only that:
+
+- 校验本表 undoes its previous marks, records every cell it is about to touch (previous fill
+  and note) in the hidden sheet ``_jinguo_marks`` *before* touching it, then colours the cells,
+  adds its text to their notes (beside the clerk's own) and writes the 问题清单 sheet.
+- 清除标记 puts back exactly what the record says, only where our mark is still there.
+- 计算达标 never touches the template's self-judging sheets; other workbooks get a dated result
+  sheet of their own.
+
+All Excel access goes through :class:`jinguo_xl.excel.com.ComBook`; the decisions live in
+:mod:`jinguo_xl.excel.logic` and :mod:`jinguo_xl.excel.marks`. The imports that can fail
+(xlwings, the rules, the engine) happen inside ``run``'s ``try``, so every failure reaches the
+clerk as one Chinese sentence.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import xlwings as xw
+from jinguo_xl.excel import location, marks, session
+from jinguo_xl.excel.com import MAX_READ_CELLS, ComBook
+from jinguo_xl.excel.session import Refusal
+from jinguo_xl.excel.texts import TEXT, TITLE
 
-from jinguo_xl.excel import logic
-from jinguo_xl.rules import Rules, load_rules
+if TYPE_CHECKING:
+    from jinguo_xl.excel.logic import Grid, Mark
+    from jinguo_xl.rules import Rules
 
-_CELL = re.compile(r"^([A-Z]{1,3})([0-9]+)$")
+PROBLEMS_SHEET = "问题清单"
+RESULT_SHEET = "达标计算结果"
+TEMPLATE_STATUS_SHEET = "达标情况"
+TEMPLATE_NAMES = ("基地结论",)  # defined names only the template has
+OUR_SHEETS = frozenset({PROBLEMS_SHEET, marks.RECORD_SHEET, RESULT_SHEET})
+NEEDS_BOOK = frozenset({"check_workbook", "clear_marks", "compute_status", "export_masked"})
 
 
-def runs(cells: Iterable[str]) -> list[str]:
-    """Cells → column runs (``D11``, ``D12``, ``D13`` → ``D11:D13``): one call per run.
+@dataclass
+class Press:
+    """One button press: the calling Excel, its workbook (None for buttons that need none)."""
 
-    Marks cluster in columns (a column of phone numbers typed the same wrong way), so runs
-    cut the number of calls; unlike multi-area addresses they work on every xlwings engine.
+    app: Any  # an xlwings App: ``.api`` is Excel's Application, ``.alert`` a message box
+    book: ComBook | None
+    rules: Rules
+    now: dt.datetime = field(default_factory=dt.datetime.now)
+
+    @property
+    def workbook(self) -> ComBook:
+        if self.book is None:
+            raise Refusal(TEXT["no-book"])
+        return self.book
+
+
+# ---------------------------------------------------------------------- reading
+
+
+def _data_sheets(book: ComBook) -> list[str]:
+    return [n for n in book.sheet_names() if n not in OUR_SHEETS]
+
+
+def read_sheets(book: ComBook, names: Sequence[str]) -> tuple[list[tuple[str, Grid]], list[str]]:
+    """Each sheet's values from A1 to its last filled cell, and a sentence per sheet cut short.
+
+    A sheet too large to read in one block (a stray value far below the table) is read down to
+    ``MAX_READ_CELLS`` cells and the clerk is told which rows were left out.
     """
-    by_col: dict[str, list[int]] = {}
-    for cell in cells:
-        m = _CELL.match(cell)
-        if m:
-            by_col.setdefault(m.group(1), []).append(int(m.group(2)))
+    out, cut = [], []
+    for name in names:
+        rows, cols = book.extent(name)
+        keep = rows if rows * cols <= MAX_READ_CELLS else max(1, MAX_READ_CELLS // cols)
+        if keep < rows:
+            cut.append(TEXT["read-cut"].format(sheet=name, rows=keep, last=rows))
+        out.append((name, book.read(name, keep, cols)))
+    return out, cut
+
+
+def _source(book: ComBook) -> tuple[str, str]:
+    """The file name and the path whose folder names the county (OneDrive books included)."""
+    fullname = book.fullname
+    return Path(location.folder_source(fullname)).name, location.folder_source(fullname)
+
+
+def _refuse_protected(book: ComBook, names: Sequence[str], *, structure: bool = True) -> None:
+    """Stop before the first change when Excel would refuse one of them."""
+    if structure and book.structure_protected:
+        raise Refusal(TEXT["structure-protected"])
+    locked = [n for n in names if book.protected(n)]
+    if locked:
+        raise Refusal(TEXT["sheets-protected"].format(sheets="".join(f"“{n}”" for n in locked)))
+
+
+def _ours(book: ComBook, name: str, first: str) -> bool:
+    """Whether sheet ``name`` is one we wrote (its A1 reads ``first``) or left empty."""
+    return book.read(name, 1, 1) == [[first]] or book.extent(name) == (0, 0)
+
+
+# ---------------------------------------------------------------------- marks
+
+
+def _undo_marks(book: ComBook) -> tuple[int, int]:
+    """Put back what the record says; (cells restored, cells the clerk changed since, kept)."""
+    names = book.sheet_names()
+    if PROBLEMS_SHEET in names and _ours(book, PROBLEMS_SHEET, "级别"):
+        book.delete_sheet(PROBLEMS_SHEET)
+    if marks.RECORD_SHEET not in names:
+        return 0, 0
+    touched = marks.read_record(book.read(marks.RECORD_SHEET, *book.extent(marks.RECORD_SHEET)))
+    present = set(names)
+    by_sheet: dict[str, list[marks.Touched]] = {}
+    for t in touched:
+        if t.sheet in present:
+            by_sheet.setdefault(t.sheet, []).append(t)
+    kept = 0
+    for sheet, items in by_sheet.items():
+        current = book.fills(sheet, [t.cell for t in items])
+        restore: dict[str | None, list[str]] = {}
+        for t in items:
+            if marks.restore_fill(current.get(t.cell), t):
+                restore.setdefault(t.fill, []).append(t.cell)
+            else:
+                kept += 1
+        for fill, cells in restore.items():
+            book.paint(sheet, cells, fill)
+        for t in items:
+            book.revise_note(sheet, t.cell, lambda current, t=t: marks.without_ours(current, t))
+    book.delete_sheet(marks.RECORD_SHEET)
+    return len(touched), kept
+
+
+def _touch_list(book: ComBook, plan_marks: Sequence[Mark], colours: dict[str, str]
+                ) -> list[marks.Touched]:
+    """The cells about to be marked with their fill and note as they are now."""
+    by_sheet: dict[str, list[Mark]] = {}
+    for m in plan_marks:
+        by_sheet.setdefault(m.sheet, []).append(m)
     out = []
-    for col in sorted(by_col, key=lambda c: (len(c), c)):
-        rows = sorted(set(by_col[col]))
-        start = prev = rows[0]
-        for row in [*rows[1:], None]:
-            if row is not None and row == prev + 1:
-                prev = row
-                continue
-            out.append(f"{col}{start}" if start == prev else f"{col}{start}:{col}{prev}")
-            if row is not None:
-                start = prev = row
+    for sheet, items in by_sheet.items():
+        fills = book.fills(sheet, [m.cell for m in items])
+        notes = book.notes(sheet)
+        for m in items:
+            out.append(marks.Touched(sheet, m.cell, fills.get(m.cell), notes.get(m.cell),
+                                     colours[m.severity], m.note))
     return out
 
 
-class BookAdapter:
-    """The few operations the macros need on an xlwings Book, each done in bulk."""
-
-    def __init__(self, book: Any) -> None:
-        self.book = book
-
-    # ------------------------------------------------------------------ reading
-    def sheet_names(self) -> list[str]:
-        return [s.name for s in self.book.sheets]
-
-    def read_sheets(self) -> list[tuple[str, logic.Grid]]:
-        """Every sheet's used range as a grid anchored at A1 (one read per sheet)."""
-        out = []
-        for sheet in self.book.sheets:
-            if sheet.name in (logic.PROBLEMS_SHEET, logic.MARKS_SHEET):
-                continue
-            rng = sheet.used_range
-            values = rng.options(ndim=2).value or []
-            pad_cols = [None] * (rng.column - 1)
-            grid = [[None] * (len(pad_cols) + rng.shape[1]) for _ in range(rng.row - 1)]
-            grid.extend(pad_cols + list(row) for row in values)
-            out.append((sheet.name, grid))
-        return out
-
-    def read_values(self, name: str) -> logic.Grid | None:
-        if name not in self.sheet_names():
-            return None
-        return self.book.sheets[name].used_range.options(ndim=2).value
-
-    @property
-    def fullname(self) -> str:
+def _apply(book: ComBook, touched: Sequence[marks.Touched]) -> int:
+    """Colour and annotate the recorded cells; returns notes that Excel would not take."""
+    groups: dict[tuple[str, str | None], list[str]] = {}
+    for t in touched:
+        groups.setdefault((t.sheet, t.painted), []).append(t.cell)
+    for (sheet, fill), cells in groups.items():
+        book.paint(sheet, cells, fill)
+    skipped = 0
+    for t in touched:
+        if t.added is None:
+            continue
+        if t.note is None:
+            book.add_note(t.sheet, t.cell, t.added)
+            continue
         try:
-            return str(self.book.fullname)
-        except Exception:  # an unsaved book has no path on some engines
-            return ""
-
-    # ------------------------------------------------------------------ writing
-    def replace_sheet(self, name: str, rows: logic.Grid, *, visible: bool = True) -> None:
-        """Write ``rows`` to a fresh sheet ``name`` (an old one is removed) in one block."""
-        if name in self.sheet_names():
-            self.book.sheets[name].delete()
-        sheet = self.book.sheets.add(name, after=self.book.sheets[len(self.book.sheets) - 1])
-        if rows:
-            sheet["A1"].value = rows
-            sheet["A1"].expand("right").font.bold = True
-        if not visible:
-            sheet.visible = False
-
-    def colour(self, sheet: str, cells: Iterable[str], color: str | None) -> None:
-        ws = self.book.sheets[sheet]
-        for address in runs(cells):
-            ws.range(address).color = color
-
-    def annotate(self, sheet: str, cell: str, text: str) -> None:
-        rng = self.book.sheets[sheet].range(cell)
-        note = rng.note
-        if note is not None:
-            note.delete()
-        rng.add_note(text)
-
-    def remove_note(self, sheet: str, cell: str) -> None:
-        note = self.book.sheets[sheet].range(cell).note
-        if note is not None and str(note.text).startswith(logic.NOTE_PREFIX):
-            note.delete()
-
-    def alert(self, text: str) -> None:
-        self.book.app.alert(text, title="巾帼统计")
+            book.set_note(t.sheet, t.cell, marks.with_ours(t.note, t.added))
+        except Exception:  # a threaded comment's note cannot be edited; the colour stays
+            skipped += 1
+    return skipped
 
 
 # ---------------------------------------------------------------------- buttons
 
 
-def _clear(adapter: BookAdapter) -> int:
-    cells = logic.plan_clear(adapter.read_values(logic.MARKS_SHEET))
-    present = set(adapter.sheet_names())
-    by_sheet: dict[str, list[str]] = {}
-    for sheet, cell in cells:
-        if sheet in present:
-            by_sheet.setdefault(sheet, []).append(cell)
-    for sheet, addresses in by_sheet.items():
-        adapter.colour(sheet, addresses, None)
-        for cell in addresses:
-            adapter.remove_note(sheet, cell)
-    for name in (logic.PROBLEMS_SHEET, logic.MARKS_SHEET):
-        if name in adapter.sheet_names():
-            adapter.book.sheets[name].delete()
-    return len(cells)
-
-
-def check_workbook(adapter: BookAdapter, rules: Rules) -> logic.CheckPlan:
+def check_workbook(press: Press) -> str:
     """校验本表."""
-    _clear(adapter)
-    plan = logic.plan_check(
-        adapter.read_sheets(), rules, file=Path(adapter.fullname).name, fullname=adapter.fullname
-    )
-    by_sheet: dict[tuple[str, str], list[str]] = {}
-    for mark in plan.marks:
-        by_sheet.setdefault((mark.sheet, mark.severity), []).append(mark.cell)
-    for (sheet, severity), cells in by_sheet.items():
-        adapter.colour(sheet, cells, logic.COLORS[severity])
-    for mark in plan.marks:
-        adapter.annotate(mark.sheet, mark.cell, mark.note)
-    adapter.replace_sheet(logic.PROBLEMS_SHEET, plan.problems)
-    adapter.replace_sheet(logic.MARKS_SHEET, logic.marks_to_record(plan.marks), visible=False)
-    adapter.alert(plan.summary)
-    return plan
+    from jinguo_xl.excel import logic
+
+    book = press.workbook
+    names = _data_sheets(book)
+    _refuse_protected(book, [*names, *(n for n in OUR_SHEETS if n in book.sheets())])
+    _undo_marks(book)
+    sheets, cut = read_sheets(book, [n for n in names if n not in logic.OWN_SHEETS])
+    file, source = _source(book)
+    plan = logic.plan_check(sheets, press.rules, file=file, fullname=source)
+    touched = _touch_list(book, plan.marks, logic.COLORS)
+    book.write(marks.RECORD_SHEET, marks.record_rows(touched), hidden=True)  # before any mark
+    skipped = _apply(book, touched)
+    if PROBLEMS_SHEET in book.sheets():
+        if not _ours(book, PROBLEMS_SHEET, "级别"):
+            raise Refusal(TEXT["sheet-not-ours"].format(sheet=PROBLEMS_SHEET))
+        book.clear_sheet(PROBLEMS_SHEET)
+    book.write(PROBLEMS_SHEET, plan.problems)
+    lines = [plan.summary, *cut]
+    if skipped:
+        lines.append(TEXT["notes-skipped"].format(n=skipped, sheet=PROBLEMS_SHEET))
+    return "\n".join(lines)
 
 
-def clear_marks(adapter: BookAdapter, rules: Rules) -> None:
+def clear_marks(press: Press) -> str:
     """清除标记."""
-    n = _clear(adapter)
-    adapter.alert(f"已清除 {n} 个单元格的标记。")
+    book = press.workbook
+    if marks.RECORD_SHEET not in book.sheets():
+        _undo_marks(book)  # a 问题清单 left without its record
+        return TEXT["cleared-none"]
+    touched = marks.read_record(book.read(marks.RECORD_SHEET, *book.extent(marks.RECORD_SHEET)))
+    _refuse_protected(book, sorted({t.sheet for t in touched} & set(book.sheets())))
+    n, kept = _undo_marks(book)
+    text = TEXT["cleared"].format(n=n)
+    return text + ("\n" + TEXT["cleared-kept"].format(n=kept) if kept else "")
 
 
-def compute_status(adapter: BookAdapter, rules: Rules) -> None:
-    """计算达标."""
-    report = logic.evaluate_open_book(
-        adapter.read_sheets(), rules, file=Path(adapter.fullname).name, fullname=adapter.fullname
-    )
-    adapter.replace_sheet(logic.STATUS_SHEET, logic.plan_status(report, rules))
-    adapter.alert(report.reason)
+def is_template(book: ComBook) -> bool:
+    """Whether the workbook judges itself with formulas (the official template)."""
+    if any(book.has_name(n) for n in TEMPLATE_NAMES):
+        return True
+    names = book.sheet_names()
+    return TEMPLATE_STATUS_SHEET in names and book.has_formulas(TEMPLATE_STATUS_SHEET)
 
 
-def new_ledger(adapter: BookAdapter, rules: Rules, target: Path | None = None) -> Path | None:
+def compute_status(press: Press) -> str:
+    """计算达标: the template is only recalculated; other books get a dated sheet of ours."""
+    from jinguo_xl.excel import logic
+
+    book = press.workbook
+    template = is_template(book)
+    names = [n for n in _data_sheets(book) if n not in logic.OWN_SHEETS]
+    sheets, cut = read_sheets(book, names)
+    file, source = _source(book)
+    report = logic.evaluate_open_book(sheets, press.rules, file=file, fullname=source)
+    if template:
+        press.app.api.Calculate()
+        return "\n".join([TEXT["template-status"].format(reason=report.reason), *cut])
+    exists = RESULT_SHEET in book.sheets()
+    _refuse_protected(book, [RESULT_SHEET] if exists else [], structure=not exists)
+    title = TEXT["status-title"]
+    if exists:
+        if not _ours(book, RESULT_SHEET, title):
+            raise Refusal(TEXT["sheet-not-ours"].format(sheet=RESULT_SHEET))
+        book.clear_sheet(RESULT_SHEET)
+    when = f"{press.now:%Y-%m-%d %H:%M}"
+    rows: list[list[object]] = [[title], [TEXT["status-stamp"].format(when=when)], []]
+    rows.extend(logic.plan_status(report, press.rules))
+    book.write(RESULT_SHEET, rows)
+    done = TEXT["status-written"].format(reason=report.reason, sheet=RESULT_SHEET, when=when)
+    return "\n".join([done, *cut])
+
+
+def _open(press: Press, path: Path) -> None:
+    """Open ``path`` in the Excel the button was pressed in (not in some other window)."""
+    press.app.api.Workbooks.Open(str(path))
+
+
+def new_ledger(press: Press, target: Path | None = None) -> Path | None:
     """新建台账: the official template saved where the clerk chooses, then opened."""
     from jinguo_xl.writers.template import write_template
 
     if target is None:
-        chosen = adapter.book.app.api.GetSaveAsFilename(
-            InitialFileName=f"统计表_{dt.date.today():%Y%m%d}.xlsx",
+        chosen = press.app.api.GetSaveAsFilename(
+            InitialFileName=f"统计表_{press.now:%Y%m%d}.xlsx",
             FileFilter="Excel 工作簿 (*.xlsx), *.xlsx",
         )
         if not chosen:
             return None
         target = Path(str(chosen))
-    write_template(target, rules)
-    xw.Book(str(target))
+    write_template(target, press.rules)
+    _open(press, target)
     return target
 
 
-def _choose_folder(adapter: BookAdapter) -> Path | None:
+def _choose_folder(press: Press) -> Path | None:
     """Excel's own folder picker (msoFileDialogFolderPicker = 4)."""
-    dialog = adapter.book.app.api.FileDialog(4)
+    dialog = press.app.api.FileDialog(4)
     dialog.Title = "选择要汇总的文件夹（含各区县或各基地的统计表）"
     if dialog.Show() != -1:
         return None
     return Path(str(dialog.SelectedItems(1)))
 
 
+def unsaved_books_in(press: Press, folder: Path) -> list[str]:
+    """Workbooks open in this Excel, inside ``folder``, with edits not yet saved."""
+    out = []
+    for wb in press.app.api.Workbooks:
+        local = location.local_path(str(wb.FullName))
+        if local is not None and folder in local.parents and not wb.Saved:
+            out.append(str(wb.Name))
+    return out
+
+
 def consolidate_folder(
-    adapter: BookAdapter, rules: Rules, folder: Path | None = None, *, open_master: bool = True
-) -> Path | None:
+    press: Press, folder: Path | None = None, *, open_master: bool = True
+) -> str | None:
     """汇总区县工作簿: every workbook under a folder → a master beside it, then opened."""
     from jinguo_xl.batch import consolidate_to
     from jinguo_xl.engine import iter_workbooks
 
-    folder = folder or _choose_folder(adapter)
+    folder = folder or _choose_folder(press)
     if folder is None:
         return None
+    unsaved = unsaved_books_in(press, folder)
+    if unsaved:
+        raise Refusal(TEXT["unsaved-in-folder"].format(books="".join(f"“{n}”" for n in unsaved)))
     files = [(p, p.relative_to(folder).as_posix()) for p, _ in iter_workbooks([folder])]
     if not files:
-        adapter.alert(f"文件夹“{folder.name}”中没有找到统计表工作簿。")
-        return None
-    target = folder.parent / f"{folder.name}_汇总_{dt.date.today():%Y%m%d}.xlsx"
-    result, summary = consolidate_to(files, target, rules.year)
-    rows = summary["rows_in_master"]
+        return TEXT["folder-empty"].format(folder=folder.name)
+    target = folder.parent / f"{folder.name}_汇总_{press.now:%Y%m%d}.xlsx"
+    result, summary = consolidate_to(files, target, press.rules.year)
     failed = [i for i in result.inputs if i.kind == "unreadable"]
-    text = (
-        f"已汇总 {len(files) - len(failed)} 个文件、{len(result.counted)} 个基地、"
-        f"{rows} 行，汇总表：{target.name}"
+    text = TEXT["consolidated"].format(
+        files=len(files) - len(failed), bases=len(result.counted),
+        rows=summary["rows_in_master"], name=target.name,
     )
     if failed:
-        text += f"\n无法读取 {len(failed)} 个文件，原因见汇总表“说明”表。"
-    adapter.alert(text)
+        text += TEXT["consolidated-failed"].format(n=len(failed))
     if open_master:
-        xw.Book(str(target))
-    return target
+        _open(press, target)
+    return text
 
 
-def export_masked(adapter: BookAdapter, rules: Rules) -> Path | None:
+def export_masked(press: Press) -> str:
     """导出脱敏副本: the saved workbook, masked, written beside it."""
     from jinguo_xl.writers.masked import write_masked_copy
 
-    source = Path(adapter.fullname)
-    if not source.is_file():
-        adapter.alert("请先保存本工作簿，再导出脱敏副本。")
-        return None
+    book = press.workbook
+    source = location.local_path(book.fullname)
+    if source is None:
+        raise Refusal(location.where_message(book.fullname))
+    if not book.saved:
+        raise Refusal(TEXT["unsaved"].format(button="导出脱敏副本"))
     target = source.with_name(f"{source.stem}_脱敏{source.suffix}")
-    n = write_masked_copy(source, target, rules)
-    adapter.alert(f"已导出脱敏副本：{target.name}（按已保存的内容，脱敏 {n} 个单元格）。")
-    return target
+    n = write_masked_copy(source, target, press.rules)
+    return TEXT["masked-written"].format(name=target.name, n=n)
 
 
-def show_help(adapter: BookAdapter, rules: Rules) -> None:
+def show_help(press: Press) -> str:
     """帮助."""
-    adapter.alert(logic.HELP_TEXT)
+    from jinguo_xl.excel import logic
+
+    return logic.HELP_TEXT
 
 
-HANDLERS: dict[str, Callable[..., object]] = {
+HANDLERS: dict[str, Callable[[Press], object]] = {
     "check_workbook": check_workbook,
     "clear_marks": clear_marks,
     "compute_status": compute_status,
@@ -255,17 +350,66 @@ HANDLERS: dict[str, Callable[..., object]] = {
 }
 
 
-def run(control_id: str, book: Any = None) -> None:
-    """The one entry the ribbon calls: ``RunPython "…; m.run('check_workbook')"``."""
-    book = book if book is not None else xw.Book.caller()
-    adapter = BookAdapter(book)
-    handler = HANDLERS.get(control_id)
-    if handler is None:
-        adapter.alert(f"未知的按钮：{control_id}。请更新巾帼统计加载项。")
-        return
+# ---------------------------------------------------------------------- the entry
+
+
+def _caller() -> tuple[Any, Any]:
+    """The book the button was pressed in and its Excel; (None, app) when there is no book."""
+    import xlwings as xw
+
     try:
-        handler(adapter, load_rules())
+        book = xw.Book.caller()
+        return book, book.app
+    except Exception:
+        pass
+    try:
+        app = xw.apps.active
+    except Exception:
+        app = None
+    if app is None:
+        raise Refusal(TEXT["no-excel"])
+    return None, app
+
+
+def _no_book(app: Any) -> Refusal:
+    """Why there is no workbook to work on: none open, or one still in Protected View."""
+    try:
+        in_protected_view = app.api.ActiveProtectedViewWindow is not None
+    except Exception:
+        in_protected_view = False
+    return Refusal(TEXT["protected-view" if in_protected_view else "no-book"])
+
+
+def run(control_id: str, book: Any = None, *, app: Any = None, now: dt.datetime | None = None
+        ) -> None:
+    """The one entry the ribbon calls: ``RunPython "…; m.run('check_workbook')"``.
+
+    ``book`` and ``app`` are xlwings objects (or stand-ins with ``.api``); by default the
+    calling workbook and its Excel. Whatever happens, the clerk sees exactly one message.
+    """
+    alert: Callable[[str], object] | None = None
+    try:
+        if book is None and app is None:
+            book, app = _caller()
+        elif app is None:
+            app = book.app
+        alert = lambda text: app.alert(text, title=TITLE)  # noqa: E731
+        handler = HANDLERS.get(control_id)
+        if handler is None:
+            raise Refusal(TEXT["unknown-button"].format(id=control_id))
+        if book is None and control_id in NEEDS_BOOK:
+            raise _no_book(app)
+        from jinguo_xl.rules import load_rules
+
+        session.bound_busy_retries()
+        session.wait_ready(app.api)
+        press = Press(app, None if book is None else ComBook(book.api), load_rules())
+        if now is not None:
+            press.now = now
+        with session.quiet(app.api):
+            outcome = handler(press)
+        text = outcome if isinstance(outcome, str) else None
     except Exception as exc:  # the ribbon's boundary: a clerk sees a sentence, not a traceback
-        adapter.alert(
-            f"操作没有完成：{exc}\n请保存工作簿后重试；如仍失败，请用 jinguo-xl check 检查文件。"
-        )
+        text = session.describe(exc)
+    if text:
+        session.show(text, alert)
