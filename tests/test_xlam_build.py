@@ -70,6 +70,23 @@ def test_the_xlwings_module_is_the_installed_version_named_for_this_project(fres
     assert f"xlwings64-{xlwings.__version__}.dll" in text
 
 
+def test_excel_loads_the_dll_of_its_own_bitness(freshly_built):
+    text = _modules(freshly_built)["xlwings"]
+    assert build._dll_for_win64(text, xlwings.__version__) == (64, 32)
+    swapped = text.replace("#If Win64 Then", "#If Win32 Then")
+    assert build._dll_for_win64(swapped, xlwings.__version__) is None
+
+
+def test_a_writer_deviation_left_in_place_stops_the_build(tmp_path, monkeypatch):
+    monkeypatch.setattr(build.conform, "conform", lambda vba_bin, name: vba_bin)
+    out = tmp_path / "out.xlam"
+    with pytest.raises(vba.VBAError, match="dir 流在终止记录") as raised:
+        build.build(out)
+    assert "VBA 工程名为“MyAddin”" in str(raised.value)
+    assert "[Workspace] 中不能有空行" in str(raised.value)
+    assert not out.exists()
+
+
 def test_olevba_sees_the_three_modules_and_a_wrapper_for_every_udf(freshly_built):
     parser = VBA_Parser(str(freshly_built))
     macros = {f: code for (_, _, f, code) in parser.extract_macros()}

@@ -148,6 +148,18 @@ def test_the_command_refuses_an_unsupported_python(tmp_path, capsys):
     assert "不支持的 Python 版本：2.7" in capsys.readouterr().err
 
 
+def test_an_xlwings_wheel_without_the_32_bit_dll_is_refused(tmp_path):
+    folder = tmp_path / "wheels"
+    folder.mkdir()
+    wheel = _wheel(folder, "xlwings", "0.37.8", tag="cp313-cp313-win_amd64")
+    with zipfile.ZipFile(wheel, "a") as z:
+        z.writestr("xlwings-0.37.8.data/data/xlwings64-0.37.8.dll", b"MZ")
+    assert bundle.missing_dlls(folder, "3.13") == ["xlwings32-0.37.8.dll"]
+    with zipfile.ZipFile(wheel, "a") as z:
+        z.writestr("xlwings-0.37.8.data/data/xlwings32-0.37.8.dll", b"MZ")
+    assert bundle.missing_dlls(folder, "3.13") == []
+
+
 @pytest.mark.skipif(not os.environ.get("JINGUO_BUNDLE"), reason="set JINGUO_BUNDLE to a built zip")
 def test_a_built_bundle_resolves_offline_for_every_python_it_names(tmp_path):
     with zipfile.ZipFile(os.environ["JINGUO_BUNDLE"]) as z:

@@ -16,6 +16,7 @@ of the spec (:mod:`~jinguo_xl.xlam.ovba`): the build fails on any deviation.
 
 from __future__ import annotations
 
+import re
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -52,7 +53,11 @@ def xlwings_module() -> str:
     source = (Path(xlwings.__file__).parent / "xlwings_custom_addin.bas").read_text("utf-8")
     version_line = f'Public Const XLWINGS_VERSION As String = "{xlwings.__version__}"'
     name_line = 'Public Const PROJECT_NAME As String = "myaddin"'
-    if version_line not in source or source.count(name_line) != 1:
+    if (
+        version_line not in source
+        or source.count(name_line) != 1
+        or _dll_for_win64(source, xlwings.__version__) != (64, 32)
+    ):
         raise vba.VBAError(
             f"xlwings {xlwings.__version__} 自带的加载项模块与预期不符，无法构建；"
             "请安装 pyproject.toml 中固定的 xlwings 版本"
@@ -60,6 +65,21 @@ def xlwings_module() -> str:
     return vba.to_crlf(
         source.replace(name_line, f'Public Const PROJECT_NAME As String = "{PROJECT_NAME}"')
     )
+
+
+def _dll_for_win64(source: str, version: str) -> tuple[int, int] | None:
+    """(bits named under ``#If Win64``, bits named under its ``#Else``): the DLL the add-in
+    loads follows Excel's bitness, so 32-bit Office must get ``xlwings32-<ver>.dll``."""
+    block = re.search(r"#If Win64 Then(.*?)#Else(.*?)#End If", source, re.DOTALL)
+    if block is None:
+        return None
+    named = []
+    for part in block.groups():
+        bits = set(re.findall(rf"xlwings(32|64)-{re.escape(version)}\.dll", part))
+        if len(bits) != 1:
+            return None
+        named.append(int(bits.pop()))
+    return named[0], named[1]
 
 
 def collect(source_dir: Path = SOURCE_DIR) -> AddinSources:

@@ -206,6 +206,20 @@ def download(folder: Path, pythons: Iterable[str], project_root: Path = PROJECT_
                 break
 
 
+def missing_dlls(folder: Path, python: str) -> list[str]:
+    """The xlwings DLLs (32- and 64-bit Excel) absent from the xlwings wheel ``python`` gets:
+    the add-in loads one of them from the environment's root, where the wheel's data goes."""
+    supported = _supported_tags(python)
+    wheels = [w for w in _wheels(folder) if w.name == "xlwings" and w.tags & supported]
+    if not wheels:
+        return []  # reported as a missing package
+    best = max(wheels, key=lambda w: w.version)
+    with zipfile.ZipFile(best.path) as z:
+        names = {Path(n).name for n in z.namelist() if ".data/data/" in n}
+    wanted = [f"xlwings{bits}-{best.version}.dll" for bits in (64, 32)]
+    return [name for name in wanted if name not in names]
+
+
 def verify(folder: Path, pythons: Iterable[str]) -> list[str]:
     """Every way an offline install from ``folder`` would fail, per Python; empty when none."""
     found = []
@@ -213,6 +227,9 @@ def verify(folder: Path, pythons: Iterable[str]) -> list[str]:
         missing = missing_for_windows(folder, python)
         if missing:
             found.append(f"Python {python}：缺少 {'、'.join(missing)} 的 Windows 安装包")
+        dlls = missing_dlls(folder, python)
+        if dlls:
+            found.append(f"Python {python}：xlwings 的安装包中没有 {'、'.join(dlls)}")
         said = pip_resolution_problems(folder, python)
         if said:
             found.append(f"Python {python}：pip 无法离线解析：{said}")

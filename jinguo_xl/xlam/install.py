@@ -21,6 +21,7 @@ from pathlib import Path
 
 from jinguo_xl.errors import JinguoError
 from jinguo_xl.writers.atomic import atomic_path
+from jinguo_xl.xlam.office import Office
 
 ADDIN_NAME = "jinguo_xl.xlam"
 CONFIG_KEY = "INTERPRETER_WIN"
@@ -226,6 +227,8 @@ class Status:
     interpreter: str | None
     interpreter_exists: bool | None
     dll_found: bool | None
+    office: Office | None = None
+    dlls: tuple[str, ...] = ()
 
     def lines(self) -> list[str]:
         out = [
@@ -238,21 +241,50 @@ class Status:
         else:
             state = {True: "存在", False: "不存在，请重新安装", None: "未检查"}
             out.append(f"Python：{self.interpreter}（{state[self.interpreter_exists]}）")
-        if self.dll_found is False:
-            out.append("找不到 xlwings 的 DLL：请在该 Python 环境中重新安装本软件")
+        if self.office is None:
+            out.append("Office：未找到 Excel，无法判断是 32 位还是 64 位")
+        else:
+            out.append(f"Office：{self.office.bits} 位（依据：{self.office.source}）")
+        names = "、".join(self.dlls)
+        if self.dll_found is True:
+            out.append(f"Excel 所需的 {names}：已在 Python 环境中找到")
+        elif self.dll_found is False:
+            out.append(
+                f"找不到 Excel 所需的 {names}：请在该 Python 环境中重新安装本软件"
+                "（双击离线安装包中的“安装.bat”）"
+            )
         return out
 
 
-def _dll_present(interpreter: Path) -> bool:
+def needed_dlls(office: Office | None) -> tuple[str, ...]:
+    """The xlwings DLL the add-in's ``#If Win64`` branch will load; both when Office is unknown."""
     import xlwings
 
-    bits = "64" if sys.maxsize > 2**32 else "32"
-    dll = f"xlwings{bits}-{xlwings.__version__}.dll"
-    return any((d / dll).exists() for d in (interpreter.parent, interpreter.parent.parent))
+    if office is None:
+        return tuple(f"xlwings{bits}-{xlwings.__version__}.dll" for bits in (64, 32))
+    return (office.dll(xlwings.__version__),)
 
 
-def status(profile: Profile, built: Path | None = None) -> Status:
-    """Installed or not, same bytes as ``built`` or not, and which Python the add-in will run."""
+def _dlls_present(interpreter: Path, names: tuple[str, ...]) -> bool:
+    """Where the add-in's ``XLPyLoadDLL`` looks: beside the interpreter, then its parent (a
+    venv's root, where xlwings' wheel puts both DLLs)."""
+    folders = (interpreter.parent, interpreter.parent.parent)
+    return all(any((d / name).exists() for d in folders) for name in names)
+
+
+def _office_here() -> Office | None:
+    from jinguo_xl.xlam.office import detect, windows_registry
+
+    return detect(windows_registry) if sys.platform == "win32" else None
+
+
+def status(
+    profile: Profile,
+    built: Path | None = None,
+    office: Office | Callable[[], Office | None] | None = _office_here,
+) -> Status:
+    """Installed or not, same bytes as ``built`` or not, which Python the add-in will run,
+    which Office bitness was found and whether the DLL it needs is there."""
     installed = profile.addin.is_file()
     same = None
     if installed and built is not None and built.is_file():
@@ -262,6 +294,8 @@ def status(profile: Profile, built: Path | None = None) -> Status:
         key, value = _key_and_value(line)
         if key == CONFIG_KEY:
             interpreter = value
+    found_office = office() if callable(office) else office
+    dlls = needed_dlls(found_office)
     exists = dll = None
     if interpreter is not None:
         resolved = interpreter
@@ -269,5 +303,5 @@ def status(profile: Profile, built: Path | None = None) -> Status:
             resolved = resolved.replace(f"%{var}%", str(path))
         resolved_path = Path(resolved.replace("\\", os.sep))
         exists = resolved_path.exists()
-        dll = _dll_present(resolved_path) if sys.platform == "win32" and exists else None
-    return Status(installed, profile.addin, same, interpreter, exists, dll)
+        dll = _dlls_present(resolved_path, dlls) if exists else None
+    return Status(installed, profile.addin, same, interpreter, exists, dll, found_office, dlls)
