@@ -5,7 +5,10 @@ after ``jinguo-xl addin install`` and with Excel closed:
 
     python addin\\windows_check.py
 
-It starts Excel, confirms the add-in loaded, fills a copy of the template, lets Excel
+It starts Excel, confirms the add-in loaded, opens a copy of it to see that Excel neither
+refuses nor repairs it, compiles its VBA project (where the Trust Center allows access to the
+VBA project), registers the function wizard's help and asks you to look at it, fills a copy of
+the template, lets Excel
 recalculate the JINGUO_* cells through the UDF server, compares them with the command line's
 verdict on the same saved file, runs two ribbon macros through the add-in's own ``RunPython``,
 and prints one line per step: 通过 or 失败 with what was seen. Nothing is written outside a
@@ -39,6 +42,81 @@ def step(name: str, ok: bool, seen: object) -> None:
     print(f"{'通过' if ok else '失败'}  {name}：{seen}")
 
 
+# Excel's own numbers: the VBE's Debug > Compile button, the function wizard dialog.
+COMPILE_CONTROL_ID = 578
+XL_DIALOG_FUNCTION_WIZARD = 450
+# Caption marks Excel adds to a workbook it had to repair (English and Chinese Office).
+REPAIRED_MARKS = ("[Repaired]", "[已修复]", "[修复]")
+
+
+def check_opens_without_repair(app: xw.App, addin: Path, folder: Path) -> None:
+    """Open a copy of the add-in as a workbook: Excel must neither refuse it nor repair it.
+
+    With alerts off, a file Excel wants to repair fails to open (the prompt's default is not to
+    repair) or opens with "[Repaired]" in its window caption; both are reported."""
+    copy = folder / "jinguo_repair_check.xlam"
+    copy.write_bytes(addin.read_bytes())
+    app.api.DisplayAlerts = False
+    try:
+        wb = app.api.Workbooks.Open(str(copy), 0, True)  # UpdateLinks=0, ReadOnly=True
+    except Exception as exc:
+        step("加载项打开时不提示修复", False, f"Excel 拒绝打开或要求修复（{exc}）")
+        return
+    finally:
+        app.api.DisplayAlerts = True
+    try:
+        wb.IsAddin = False  # an add-in has no window whose caption could be read
+        caption = str(wb.Windows(1).Caption)
+        repaired = any(mark in caption for mark in REPAIRED_MARKS)
+        step("加载项打开时不提示修复", not repaired, caption)
+    finally:
+        wb.Close(False)
+
+
+def check_vba_compiles(app: xw.App, addin_name: str) -> None:
+    """Debug > Compile on the add-in's project, through the VBE's own menu button.
+
+    Needs "Trust access to the VBA project object model" (Trust Center > Macro Settings); when
+    it is off the step says so instead of failing. A compile error shows Excel's own dialog:
+    note its text and click OK, and the step then fails because the project stayed uncompiled
+    (the Compile button stays enabled)."""
+    try:
+        project = app.api.Workbooks(addin_name).VBProject
+        vbe = app.api.VBE
+    except Exception:
+        print("未检查  VBA 编译：请在 Excel 信任中心勾选“信任对 VBA 工程对象模型的访问”后重跑")
+        return
+    print("正在编译 VBA 工程；如果弹出“编译错误”，请记下内容后点“确定”。")
+    vbe.ActiveVBProject = project
+    control = vbe.CommandBars.FindControl(Id=COMPILE_CONTROL_ID)
+    if control is None:
+        step("VBA 工程编译通过", False, "找不到 VBA 编辑器的“编译”按钮")
+        return
+    if control.Enabled:
+        control.Execute()
+    step("VBA 工程编译通过", not control.Enabled, f"工程 {project.Name}")
+    step("VBA 工程名为 jinguo_xl", project.Name == "jinguo_xl", project.Name)
+
+
+def check_function_help(app: xw.App, addin_name: str) -> None:
+    """The function wizard's Chinese help: registered by the add-in, confirmed by eye.
+
+    Excel offers no way to read ``MacroOptions`` back, so the script runs the add-in's own
+    ``RegisterUdfHelp`` (what the first ribbon click does), reports any error, then opens the
+    function wizard for the person running the check to look at category 巾帼统计."""
+    try:
+        app.api.Run(f"'{addin_name}'!JinguoUdfHelp.RegisterUdfHelp")
+    except Exception as exc:
+        step("函数向导说明已登记（RegisterUdfHelp）", False, exc)
+        return
+    step("函数向导说明已登记（RegisterUdfHelp）", True, "没有报错")
+    print("即将打开“插入函数”对话框：请在类别中选“巾帼统计”，选中 JINGUO_STATUS，")
+    print("看说明和“函数参数”中是否为中文，然后关闭对话框。")
+    app.api.Dialogs(XL_DIALOG_FUNCTION_WIZARD).Show()
+    seen = input("函数向导中显示中文说明了吗？（是/否）：").strip()
+    step("函数向导显示中文说明", seen.startswith(("是", "y", "Y")), seen or "未回答")
+
+
 def main() -> int:
     rules = load_rules()
     folder = Path(tempfile.mkdtemp(prefix="jinguo_check_"))
@@ -52,6 +130,10 @@ def main() -> int:
         except Exception as exc:
             loaded = f"未加载（{exc}）"
         step("加载项随 Excel 启动", str(loaded).endswith("jinguo_xl.xlam"), loaded)
+        if str(loaded).endswith("jinguo_xl.xlam"):
+            check_opens_without_repair(app, Path(loaded), folder)
+            check_vba_compiles(app, "jinguo_xl.xlam")
+            check_function_help(app, "jinguo_xl.xlam")
 
         book = app.books.open(str(book_path))
         info = book.sheets["基本信息"]
