@@ -1,16 +1,19 @@
 """The official 统计表 as an Excel template: what clerks fill in, with checks in the cells.
 
-Everything that must work without the add-in is native Excel (dropdowns, number formats, SUM
-totals over all rows and over counted women), so a copy opened in WPS or LibreOffice still shows
-correct totals. What needs the engine (row checks, target status) is a ``JINGUO_*`` formula
-wrapped in ``IFERROR``, so without the add-in the cell shows a short hint instead of ``#NAME?``.
-The reader finds this layout like any other: caption line, header by label, base fields as label
-cell + input cell.
+The template judges itself with the spreadsheet's own functions (:mod:`jinguo_xl.writers.native`):
+every metric, target, table verdict and the base verdict, in Excel without the add-in, in WPS and
+in LibreOffice. Where the add-in is loaded its full check (``JINGUO_*``) shows beside the native
+verdict and a disagreement is spelled out; only ``#NAME?`` (the add-in is not loaded) is turned
+into a hint, every other error shows as itself. The reader finds this layout like any other:
+caption line, header by label, base fields as label cell + input cell.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
+import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -23,6 +26,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
 from jinguo_xl.rules import Rules
+from jinguo_xl.writers import native
 from jinguo_xl.writers.atomic import save_atomic
 
 DATA_ROWS = 1000  # pre-formatted rows per industry sheet: room for a large base
@@ -32,7 +36,9 @@ LAST_DATA_ROW = HEADER_ROW + DATA_ROWS
 INFO_SHEET = "基本信息"
 STATUS_SHEET = "达标情况"
 CHECK_HEADER = "校验结果"
-NO_ADDIN = "未加载巾帼统计加载项（合计仍有效；达标判定请用加载项或 jinguo-xl check）"
+NO_ADDIN = "未加载巾帼统计加载项（达标判定由表格公式完成；逐行问题请用加载项或 jinguo-xl check）"
+SAME_AS_ADDIN = "加载项结论相同"
+ADDIN_DIFFERS = "与加载项结论不同，请用 jinguo-xl check 核对："
 # Fixed document times, so that the committed template is reproducible.
 _STAMP = dt.datetime(2020, 3, 1)
 
@@ -131,34 +137,101 @@ def _info_sheet(wb: Workbook, rules: Rules) -> Worksheet:
     return ws
 
 
-def _col_range(col: int) -> str:
+def _col_range(col: int, last_row: int = LAST_DATA_ROW) -> str:
     letter = get_column_letter(col)
-    return f"${letter}${FIRST_DATA_ROW}:${letter}${LAST_DATA_ROW}"
+    return f"${letter}${FIRST_DATA_ROW}:${letter}${last_row}"
 
 
-def table_ref(rules: Rules, industry: str) -> str:
+def table_ref(rules: Rules, industry: str, last_row: int = LAST_DATA_ROW) -> str:
     """The table range (header row and data rows) of ``industry``'s sheet, for formulas."""
     last = get_column_letter(len(rules.tables[industry].columns))
-    return f"{quote_sheetname(industry)}!$A${HEADER_ROW}:${last}${LAST_DATA_ROW}"
+    return f"{quote_sheetname(industry)}!$A${HEADER_ROW}:${last}${last_row}"
 
 
-def _industry_sheet(wb: Workbook, rules: Rules, industry: str) -> Worksheet:
+def _not_loaded(call: str) -> str:
+    """``call`` as is, except ``#NAME?`` (the add-in is not loaded) which becomes the hint.
+
+    Every other error (a real failure of the add-in) shows as itself, never hidden."""
+    return f'IF(ISERROR({call}),IF(ERROR.TYPE({call})=5,"{NO_ADDIN}",{call}),{call})'
+
+
+STATUS_COLUMNS = ("产业", "已填行数", "结论（表格公式）")
+# Figures shown per industry on the 达标情况 sheet: (key in metric_formulas, header, format).
+_FIGURES: tuple[tuple[str, str, str], ...] = (
+    ("training_person_times", "培训人次", "0"),
+    ("training_sessions", "培训场次", "0"),
+    ("household_sessions", "培训次数（按户累计）", "0"),
+    ("employed", "带动就业", "0"),
+    ("sales_wan", "销售/收入（万元）", "0.00"),
+    ("sales_wan_all", "销售/收入（全部人员，万元）", "0.00"),
+    ("pass_rate", "培训合格率", "0.00%"),
+    ("employment_rate", "转移就业率", "0.00%"),
+    ("startups", "带动创业", "0"),
+    ("households", "按户计算的户数", "0"),
+    ("households_found", "贫困妇女不同住址数", "0"),
+    ("trained", "填写了培训的行数", "0"),
+    ("qualified", "其中合格行数", "0"),
+    ("employed_rows", "其中就业行数", "0"),
+    *((f"left_out_{i}", f"贫困妇女{why}（未计入）的行数", "0")
+      for i, why in enumerate(native.LEFT_OUT, start=1)),
+    ("last_row", "最后一行数据所在行", "0"),
+)
+ADDIN_HEADER = "加载项结论（完整校验）"
+COMPARE_HEADER = "两者是否一致"
+_STATUS_HEAD_ROW = 6
+
+
+@dataclass(frozen=True, slots=True)
+class StatusLayout:
+    """Where each industry's row sits on the 达标情况 sheet."""
+
+    rows: dict[str, int]
+    columns: dict[str, int]  # figure key → column
+
+    def ref(self, industry: str, key: str) -> str:
+        col = get_column_letter(self.columns[key])
+        return f"{quote_sheetname(STATUS_SHEET)}!${col}${self.rows[industry]}"
+
+    def local(self, industry: str, key: str) -> str:
+        return f"${get_column_letter(self.columns[key])}${self.rows[industry]}"
+
+
+def status_layout(rules: Rules) -> StatusLayout:
+    keys = ["industry", "rows", "verdict", *(k for k, _, _ in _FIGURES), "addin", "compare"]
+    columns = {k: i for i, k in enumerate(keys, start=1)}
+    rows = {ind: _STATUS_HEAD_ROW + 1 + i for i, ind in enumerate(rules.industries)}
+    return StatusLayout(rows, columns)
+
+
+def _industry_sheet(
+    wb: Workbook, rules: Rules, industry: str, layout: StatusLayout, last_row: int
+) -> Worksheet:
     spec = rules.tables[industry]
     ws = wb.create_sheet(industry)
     keys = list(spec.columns)
     ncols = len(keys)
     check_col = ncols + 1
+    check_letter = get_column_letter(check_col)
     ws.cell(row=1, column=1, value=spec.caption).font = _TITLE
-    local = f"$A${HEADER_ROW}:${get_column_letter(ncols)}${LAST_DATA_ROW}"
+    local = f"$A${HEADER_ROW}:${get_column_letter(ncols)}${last_row}"
     ws.cell(row=2, column=1, value="达标情况：").font = _BOLD
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=2)
-    status = f'=IFERROR(JINGUO_STATUS(基地类型,"{industry}",{local},帮扶户数),"{NO_ADDIN}")'
-    ws.cell(row=2, column=3, value=status).font = _BOLD
+    verdict = ws.cell(row=2, column=3, value=f"={native.verdict_name(industry)}")
+    verdict.font = _BOLD
+    verdict.alignment = Alignment(wrap_text=True, vertical="top")
     ws.merge_cells(start_row=2, start_column=3, end_row=2, end_column=ncols)
+    ws.row_dimensions[2].height = 30
+    addin = layout.ref(industry, "addin")
+    compare = (
+        f'=IF(ISERROR({addin}),{addin},IF({addin}="","",IF({addin}="{NO_ADDIN}",{addin},'
+        f'IF({addin}=C2,"{SAME_AS_ADDIN}","{ADDIN_DIFFERS}"&{addin}))))'
+    )
+    cell = ws.cell(row=2, column=check_col, value=compare)
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
     wt = keys.index("women_type") + 1
     if spec.money:
         money = keys.index(spec.money) + 1
-        m_rng, w_rng = _col_range(money), _col_range(wt)
+        m_rng, w_rng = _col_range(money, last_row), _col_range(wt, last_row)
         ws.cell(row=3, column=1, value="合计（万元）：").font = _BOLD
         ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=2)
         ws.cell(row=3, column=3, value=f"=SUM({m_rng})").number_format = "0.00"
@@ -176,7 +249,7 @@ def _industry_sheet(wb: Workbook, rules: Rules, industry: str) -> Worksheet:
         kind = rules.columns[key].kind
         ws.column_dimensions[letter].width = _WIDTHS.get(key, 14 if kind != "money" else 12)
         fmt = {"money": "0.00", "date": "yyyy-mm-dd", "phone": "@"}.get(kind)
-        for row in range(FIRST_DATA_ROW, LAST_DATA_ROW + 1):
+        for row in range(FIRST_DATA_ROW, last_row + 1):
             c = ws.cell(row=row, column=col)
             c.border = _BORDER
             if fmt:
@@ -184,24 +257,26 @@ def _industry_sheet(wb: Workbook, rules: Rules, industry: str) -> Worksheet:
         if kind == "yesno":
             dv = _list_validation(["是", "否"])
             ws.add_data_validation(dv)
-            dv.add(_col_range(col).replace("$", ""))
+            dv.add(_col_range(col, last_row).replace("$", ""))
         elif kind == "women_type":
             dv = _list_validation(list(rules.women_types))
             ws.add_data_validation(dv)
-            dv.add(_col_range(col).replace("$", ""))
+            dv.add(_col_range(col, last_row).replace("$", ""))
     name_letter = get_column_letter(keys.index("name") + 1)
-    for row in range(FIRST_DATA_ROW, LAST_DATA_ROW + 1):
+    for row in range(FIRST_DATA_ROW, last_row + 1):
         ws.cell(row=row, column=1, value=f'=IF({name_letter}{row}="","",ROW()-{HEADER_ROW})')
     head = ws.cell(row=HEADER_ROW, column=check_col, value=CHECK_HEADER)
     head.font, head.fill, head.border = _BOLD, _HEAD_FILL, _BORDER
     head.alignment = Alignment(horizontal="center", vertical="center")
-    check_letter = get_column_letter(check_col)
     ws.column_dimensions[check_letter].width = 60
-    span = f"{check_letter}{FIRST_DATA_ROW}:{check_letter}{LAST_DATA_ROW}"
+    span = f"{check_letter}{FIRST_DATA_ROW}:{check_letter}{last_row}"
+    call = f'JINGUO_CHECK({local},"{industry}")'
+    # Without the add-in (#NAME?) the column stays blank and row 2 says why; any other error
+    # of the add-in shows in every cell, never an all-clear blank.
     ws[f"{check_letter}{FIRST_DATA_ROW}"] = ArrayFormula(
-        span, f'=IFERROR(JINGUO_CHECK({local},"{industry}"),"")'
+        span, f'=IF(ISERROR({call}),IF(ERROR.TYPE({call})=5,"",{call}),{call})'
     )
-    whole = f"A{FIRST_DATA_ROW}:{check_letter}{LAST_DATA_ROW}"
+    whole = f"A{FIRST_DATA_ROW}:{check_letter}{last_row}"
     first_check = f"${check_letter}{FIRST_DATA_ROW}"
     ws.conditional_formatting.add(
         whole,
@@ -214,75 +289,160 @@ def _industry_sheet(wb: Workbook, rules: Rules, industry: str) -> Worksheet:
     ws.freeze_panes = f"C{FIRST_DATA_ROW}"
     ws.row_dimensions[HEADER_ROW].height = 45
     _print_setup(ws, f"{HEADER_ROW}:{HEADER_ROW}")
-    ws.print_area = f"A1:{check_letter}{LAST_DATA_ROW}"
+    # Print only down to the last filled row (at least the header and one row): the print area
+    # follows the data through INDEX, which is not volatile.
+    sheet = quote_sheetname(industry)
+    last = layout.ref(industry, "last_row")
+    ws.defined_names["Print_Area"] = DefinedName(
+        "Print_Area",
+        attr_text=(
+            f"{sheet}!$A$1:INDEX({sheet}!${check_letter}:${check_letter},"
+            f"MAX({FIRST_DATA_ROW},{last}))"
+        ),
+    )
     return ws
 
 
-STATUS_COLUMNS = ("产业", "已填行数", "达标情况")
+def _helper_sheet(wb: Workbook, blocks: list[native.Block], *, all_rows: bool) -> Worksheet:
+    """The hidden, protected sheet of per-row helper formulas (see :mod:`native`).
+
+    Without ``all_rows`` only the first formula row is written; :func:`write_template` shares
+    it down the sheet in the saved file."""
+    ws = wb.create_sheet(native.HELPER_SHEET)
+    ws["A1"] = "表格公式的计算列（自动计算，请勿修改；每行对应各产业表的同一行）"
+    for b in blocks:
+        first = b.cols[next(iter(b.cols))]
+        ws.cell(row=2, column=first, value=b.industry).font = _BOLD
+        for key, col in b.cols.items():
+            ws.cell(row=HEADER_ROW, column=col, value=b.titles[key])
+            template = b.formulas[key]
+            last = b.last_row if all_rows else b.first_row
+            for row in range(b.first_row, last + 1):
+                ws.cell(row=row, column=col, value=native.row_formula(template, row))
+    ws.sheet_state = "hidden"
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    return ws
 
 
-def _status_sheet(wb: Workbook, rules: Rules) -> Worksheet:
-    """Per industry: rows filled, status, and each metric actual / required."""
+def _status_sheet(
+    wb: Workbook, rules: Rules, layout: StatusLayout, blocks: list[native.Block], last_row: int
+) -> Worksheet:
+    """Per industry: rows filled, the native verdict, every figure, and the add-in's verdict."""
     ws = wb.create_sheet(STATUS_SHEET)
-    ws["A1"] = "达标情况（由加载项计算；未加载时请用 jinguo-xl check）"
+    ws["A1"] = "达标情况（由表格公式自动计算，Excel、WPS、LibreOffice 中均有效）"
     ws["A1"].font = _TITLE
-    metric_keys = [m for m in rules.metrics if m != "sales_wan_all"]
-    header = [*STATUS_COLUMNS, *(rules.metrics[m].label for m in metric_keys)]
-    for col, text in enumerate(header, start=1):
-        c = ws.cell(row=3, column=col, value=text)
+    ws["A2"] = (
+        "逐行问题（电话无效、日期无法识别、金额疑似以元填写等）请用加载项的“校验本表”"
+        "或命令 jinguo-xl check 查看；两者的结论不同时以 jinguo-xl check 为准。"
+    )
+    ws["A3"], ws["A4"] = "基地结论", "识别的基地类型"
+    ws["A3"].font = ws["A4"].font = _BOLD
+    type_cell = "$C$4"
+    ws[type_cell.replace("$", "")] = "=" + native.type_formula(rules, "基地类型")
+    wb.defined_names[native.TYPE_CELL] = DefinedName(
+        native.TYPE_CELL, attr_text=f"{quote_sheetname(STATUS_SHEET)}!{type_cell}"
+    )
+    headers = {
+        "industry": STATUS_COLUMNS[0],
+        "rows": STATUS_COLUMNS[1],
+        "verdict": STATUS_COLUMNS[2],
+        **{k: label for k, label, _ in _FIGURES},
+        "addin": ADDIN_HEADER,
+        "compare": COMPARE_HEADER,
+    }
+    for key, col in layout.columns.items():
+        c = ws.cell(row=_STATUS_HEAD_ROW, column=col, value=headers[key])
         c.font, c.fill, c.border = _BOLD, _HEAD_FILL, _BORDER
-        c.alignment = Alignment(wrap_text=True, horizontal="center")
-        ws.column_dimensions[get_column_letter(col)].width = 12
-    ws.column_dimensions["C"].width = 50
-    for r, industry in enumerate(rules.industries, start=4):
-        ref = table_ref(rules, industry)
-        name_col = get_column_letter(rules.tables[industry].columns.index("name") + 1)
-        names = (
-            f"{quote_sheetname(industry)}!${name_col}${FIRST_DATA_ROW}:${name_col}${LAST_DATA_ROW}"
+        c.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+        ws.column_dimensions[get_column_letter(col)].width = 11
+    ws.row_dimensions[_STATUS_HEAD_ROW].height = 60
+    for key, width in (("verdict", 60), ("addin", 50), ("compare", 14)):
+        ws.column_dimensions[get_column_letter(layout.columns[key])].width = width
+    rows: dict[str, str] = {}
+    verdicts: dict[str, str] = {}
+    for b in blocks:
+        industry, r = b.industry, layout.rows[b.industry]
+        figures = native.metric_formulas(b, rules)
+        figures["last_row"] = f"SUMPRODUCT(MAX({b.span('d')}*ROW({b.span('d')})))"
+        cells = {k: layout.local(industry, k) for k in layout.columns}
+        found = cells["households_found"]
+        figures["households"] = native.households_formula("帮扶户数", found, type_cell, rules)
+        trained = cells["trained"]
+        qualified = cells["qualified"] if "qualified" in figures else "0"
+        employed_rows = cells["employed_rows"] if "employed_rows" in figures else "0"
+        figures["pass_rate"] = f'IF({trained}=0,"",{qualified}/{trained})'
+        figures["employment_rate"] = f'IF({trained}=0,"",{employed_rows}/{trained})'
+        ws.cell(row=r, column=layout.columns["industry"], value=industry)
+        ws.cell(row=r, column=layout.columns["rows"], value="=" + figures["rows"])
+        for key, _, fmt in _FIGURES:
+            value = figures.get(key, '""')
+            c = ws.cell(row=r, column=layout.columns[key], value="=" + value)
+            c.number_format = fmt
+        refs = dict(cells)
+        refs["pass_rate_num"], refs["employment_rate_num"] = qualified, employed_rows
+        spec = rules.tables[industry]
+        if spec.money:
+            money_metrics = ["sales_wan", "sales_wan_all"]
+            if spec.employed_by == "money":
+                money_metrics.append("employed")
+            refs["money_metrics"] = ",".join(money_metrics)
+        verdict = ws.cell(
+            row=r,
+            column=layout.columns["verdict"],
+            value="=" + native.table_verdict(industry, rules, refs, type_cell),
         )
-        ws.cell(row=r, column=1, value=industry).border = _BORDER
-        ws.cell(row=r, column=2, value=f"=COUNTA({names})").border = _BORDER
+        verdict.alignment = Alignment(wrap_text=True, vertical="top")
+        wb.defined_names[native.verdict_name(industry)] = DefinedName(
+            native.verdict_name(industry), attr_text=layout.ref(industry, "verdict")
+        )
+        rows[industry], verdicts[industry] = cells["rows"], cells["verdict"]
+        call = (
+            f'JINGUO_STATUS(基地类型,"{industry}",{table_ref(rules, industry, last_row)},帮扶户数)'
+        )
+        addin = layout.local(industry, "addin")
+        ws.cell(row=r, column=layout.columns["addin"], value=f'=IF({cells["rows"]}=0,"",'
+                f"{_not_loaded(call)})").alignment = Alignment(wrap_text=True, vertical="top")
         ws.cell(
             row=r,
-            column=3,
+            column=layout.columns["compare"],
             value=(
-                f'=IF(B{r}=0,"未填报",IFERROR(JINGUO_STATUS(基地类型,"{industry}",{ref},帮扶户数),'
-                f'"{NO_ADDIN}"))'
+                f'=IF(ISERROR({addin}),"加载项出错",IF(OR({addin}="",{addin}="{NO_ADDIN}"),"",'
+                f'IF({addin}={cells["verdict"]},"一致","不一致")))'
             ),
-        ).border = _BORDER
-        for col, key in enumerate(metric_keys, start=4):
-            cell = ws.cell(
-                row=r,
-                column=col,
-                value=(
-                    f'=IF(B{r}=0,"",IFERROR(JINGUO_METRIC(基地类型,"{industry}",{ref},"{key}",'
-                    f'帮扶户数),""))'
-                ),
-            )
-            cell.border = _BORDER
-            cell.number_format = "0.00" if rules.metrics[key].kind != "count" else "0"
-    last = 3 + len(rules.industries)
-    statuses = f"C4:C{last}"
-    overall = (
-        f'=IF(COUNTIF({statuses},"无法判定*")>0,"无法判定",'
-        f'IF(COUNTIF({statuses},"未达标*")>0,"未达标",'
-        f'IF(COUNTIF({statuses},"基本达标*")>0,"基本达标",'
-        f'IF(COUNTIF({statuses},"达标*")>0,"达标","未填报"))))'
+        )
+        for col in layout.columns.values():
+            ws.cell(row=r, column=col).border = _BORDER
+    base = ws["C3"]
+    base.value = "=" + native.base_verdict(list(rules.industries), rows, verdicts)
+    base.font = _BOLD
+    base.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells(start_row=3, start_column=3, end_row=3, end_column=8)
+    ws.row_dimensions[3].height = 45
+    wb.defined_names[native.BASE_VERDICT] = DefinedName(
+        native.BASE_VERDICT, attr_text=f"{quote_sheetname(STATUS_SHEET)}!$C$3"
     )
-    ws.cell(row=last + 2, column=1, value="基地结论").font = _BOLD
-    ws.cell(row=last + 2, column=3, value=overall).font = _BOLD
-    ws.freeze_panes = "B4"
-    _print_setup(ws, "3:3")
+    ws.freeze_panes = f"B{_STATUS_HEAD_ROW + 1}"
+    _print_setup(ws, f"{_STATUS_HEAD_ROW}:{_STATUS_HEAD_ROW}")
     return ws
 
 
-def build_template(rules: Rules) -> Workbook:
-    """The template workbook in memory (used by ``write_template`` and the 新建台账 button)."""
+def build_template(
+    rules: Rules, data_rows: int = DATA_ROWS, *, all_helper_rows: bool = True
+) -> Workbook:
+    """The template workbook in memory (used by ``write_template`` and the 新建台账 button).
+
+    ``data_rows`` is the number of pre-formatted rows per industry sheet; tests use a small
+    number to keep a spreadsheet engine's recalculation short."""
+    last_row = HEADER_ROW + data_rows
     wb = Workbook()
     _info_sheet(wb, rules)
+    layout = status_layout(rules)
     for industry in rules.industries:
-        _industry_sheet(wb, rules, industry)
-    _status_sheet(wb, rules)
+        _industry_sheet(wb, rules, industry, layout, last_row)
+    blocks = native.build_blocks(rules, FIRST_DATA_ROW, last_row)
+    _status_sheet(wb, rules, layout, blocks, last_row)
+    _helper_sheet(wb, blocks, all_rows=all_helper_rows)
     wb.properties.creator = "jinguo_xl"
     wb.properties.title = rules.title
     wb.properties.created = wb.properties.modified = _STAMP
@@ -290,7 +450,23 @@ def build_template(rules: Rules) -> Workbook:
     return wb
 
 
-def write_template(path: Path, rules: Rules) -> Path:
-    """Write the template to ``path`` atomically."""
-    wb = build_template(rules)
-    return save_atomic(Path(path), lambda tmp: wb.save(tmp))
+def write_template(path: Path, rules: Rules, data_rows: int = DATA_ROWS) -> Path:
+    """Write the template to ``path`` atomically, the helper formulas stored as shared ones."""
+    wb = build_template(rules, data_rows, all_helper_rows=False)
+    helper = f"xl/worksheets/sheet{wb.sheetnames.index(native.HELPER_SHEET) + 1}.xml"
+    last_row = HEADER_ROW + data_rows
+
+    def write(tmp: Path) -> None:
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(
+            tmp, "w", zipfile.ZIP_DEFLATED
+        ) as dst:
+            for info in src.infolist():
+                data = src.read(info.filename)
+                if info.filename == helper:
+                    text = native.share_formulas(data.decode("utf-8"), FIRST_DATA_ROW, last_row)
+                    data = text.encode("utf-8")
+                dst.writestr(info, data)
+
+    return save_atomic(Path(path), write)
