@@ -101,6 +101,7 @@ FINDINGS: dict[str, tuple[str, str]] = {
     "formula-no-value": ("error", "此格是公式但没有计算结果，请在 Excel 中打开、保存后再提交，或直接填写数值"),
     # --- row checks (spec §7)
     "name-missing": ("error", "缺少带动妇女姓名，请补填"),
+    "value-missing": ("error", "缺少“{column}”，请补填"),
     "name-invalid": ("error", "带动妇女姓名不符合要求：{detail}"),
     "address-missing": ("error", "缺少家庭住址，请补填（写到村、组）"),
     "phone-missing": ("error", "缺少联系电话，请补填11位手机号或带区号的座机号"),

@@ -20,53 +20,14 @@ from jinguo_xl.messages import (
     STATUS_NOT_MET,
     STATUS_UNDECIDED,
 )
-from jinguo_xl.rules import Rules, TableSpec, Target
-from jinguo_xl.validate import LEFT_OUT, BaseInfo, CleanRow, CleanTable
+from jinguo_xl.metrics import METRICS, Context, Metrics, compute
+from jinguo_xl.rules import Rules, Target
+from jinguo_xl.validate import LEFT_OUT, BaseInfo, CleanTable
+
+__all__ = ["Metrics", "TableResult", "TargetResult", "base_status", "evaluate_table"]
 
 # Worse statuses sort higher: a base takes the worst over its filled tables.
 _SEVERITY = {STATUS_MET: 0, STATUS_BASIC: 1, STATUS_NOT_MET: 2, STATUS_UNDECIDED: 3}
-
-
-@dataclass(slots=True)
-class Metrics:
-    training_person_times: int = 0
-    training_sessions: int = 0
-    household_sessions: int = 0
-    employed: int | None = 0  # None: the table cannot tell (no 是否就业 column)
-    sales_wan: Decimal = Decimal(0)
-    sales_wan_all: Decimal = Decimal(0)
-    pass_rate: Fraction | None = None
-    employment_rate: Fraction | None = None
-    startups: int = 0
-    households: int | None = None
-    households_found: int = 0  # distinct addresses of counted women
-    priority_share: Fraction | None = None  # 未脱贫妇女 among counted women trained
-
-    def get(self, key: str) -> int | Decimal | Fraction | None:
-        return getattr(self, key)
-
-    def to_json(self) -> dict[str, object]:
-        def conv(value: object) -> object:
-            if isinstance(value, Decimal):
-                return float(value)
-            if isinstance(value, Fraction):
-                return float(value)
-            return value
-
-        keys = (
-            "training_person_times",
-            "training_sessions",
-            "household_sessions",
-            "employed",
-            "sales_wan",
-            "sales_wan_all",
-            "pass_rate",
-            "employment_rate",
-            "startups",
-            "households",
-            "priority_share",
-        )
-        return {k: conv(getattr(self, k)) for k in keys}
 
 
 @dataclass(slots=True)
@@ -157,62 +118,8 @@ def fmt_percent(value: object) -> str:
 def compute_metrics(
     table: CleanTable, rules: Rules, declared_households: int | None, per_household: bool
 ) -> Metrics:
-    """Count spec §4's metrics over one table's rows."""
-    m = Metrics()
-    rows = table.rows
-    sessions: set[tuple[object, str]] = set()
-    household_sessions: set[tuple[str, object, str]] = set()
-    employed: set[tuple[str, str]] = set()
-    startups: set[tuple[str, str]] = set()
-    addresses: set[str] = set()
-    trained_all = qualified = employed_rows = priority = 0
-    for row in rows:
-        has_session = row.train_date is not None and bool(row.train_content)
-        if row.train_filled:
-            trained_all += 1
-            if row.qualified:
-                qualified += 1
-            if row.employed:
-                employed_rows += 1
-        if has_session:
-            sessions.add((row.train_date, row.train_content))
-        if row.money is not None:
-            m.sales_wan_all += row.money
-        if row.startup:
-            startups.add(row.person)
-        if not row.counted:
-            continue
-        if row.train_filled:
-            m.training_person_times += 1
-            if row.women_type == rules.priority_women:
-                priority += 1
-        if row.address:
-            addresses.add(row.address)
-            if has_session:
-                household_sessions.add((row.address, row.train_date, row.train_content))
-        if row.money is not None:
-            m.sales_wan += row.money
-        if table.spec.employed_by == "money":
-            if row.money is not None and row.money > 0:
-                employed.add(row.person)
-        elif row.employed:
-            employed.add(row.person)
-    m.training_sessions = len(sessions)
-    m.household_sessions = len(household_sessions)
-    m.employed = len(employed)
-    if table.spec.employed_by == "yes" and "employed" not in table.has_columns:
-        m.employed = None
-    m.startups = len(startups)
-    if "pass_rate" in table.spec.rates and trained_all:
-        m.pass_rate = Fraction(qualified, trained_all)
-    if "employment_rate" in table.spec.rates and trained_all:
-        m.employment_rate = Fraction(employed_rows, trained_all)
-    if m.training_person_times:
-        m.priority_share = Fraction(priority, m.training_person_times)
-    m.households_found = len(addresses)
-    if per_household:
-        m.households = declared_households or max(1, len(addresses))
-    return m
+    """Count the rules' metrics (spec §4) over one table's columns."""
+    return compute(table, Context(rules, declared_households, per_household))
 
 
 # ---------------------------------------------------------------------- targets and status
@@ -230,47 +137,32 @@ def _why_unknown(metric: str, rules: Rules, table: CleanTable) -> str:
     return "没有培训记录"
 
 
-def _needs(metric: str, spec: TableSpec) -> tuple[str, ...]:
-    """Columns a metric is counted from: without one of them its figure means nothing."""
-    money = (spec.money,) if spec.money else ()
-    if metric in ("sales_wan", "sales_wan_all"):
-        return money
-    if metric == "employed":
-        return money if spec.employed_by == "money" else ("employed",)
-    return {
-        "training_person_times": ("train_date", "train_content"),
-        "training_sessions": ("train_date", "train_content"),
-        "household_sessions": ("address", "train_date", "train_content"),
-        "pass_rate": ("qualified", "train_date", "train_content"),
-        "employment_rate": ("employed", "train_date", "train_content"),
-        "startups": ("startup",),
-    }.get(metric, ())
-
-
 def _absent(metric: str, rules: Rules, table: CleanTable) -> str:
     """``缺少“产品收入（万元）”列`` when a required column of the metric is not in the table."""
     spec = table.spec
     missing = [
         f"“{spec.header_of(k, rules.columns)}”"
-        for k in _needs(metric, spec)
+        for k in METRICS[metric].needs(spec)
         if k in spec.columns and k not in spec.optional and k not in table.has_columns
     ]
     return f"缺少{'、'.join(missing)}列" if missing else ""
 
 
-def left_out_counts(rows: Iterable[CleanRow]) -> dict[str, int]:
+def left_out_counts(reasons: Iterable[str]) -> dict[str, int]:
     """Rows whose typed amount counts nowhere, by reason, in the reasons' fixed order."""
-    found = Counter(r.money_left_out for r in rows if r.money_left_out)
+    found = Counter(reasons)
     return {reason: found[reason] for reason in LEFT_OUT.values() if found[reason]}
 
 
-def _left_out_note(metric: str, spec: TableSpec, rows: list[CleanRow]) -> str:
-    """``另有 1 行金额疑似以元填写，未计入`` for a money-based figure with rows left out."""
-    if metric not in ("sales_wan", "sales_wan_all") and not (
-        metric == "employed" and spec.employed_by == "money"
-    ):
+def _left_out_note(metric: str, table: CleanTable) -> str:
+    """``另有 1 行金额疑似以元填写，未计入`` for a figure counted from the money column."""
+    spec = table.spec
+    if not table.left_out or not spec.money or spec.money not in METRICS[metric].needs(spec):
         return ""
-    counts = left_out_counts(r for r in rows if r.counted or metric == "sales_wan_all")
+    every_row = metric == "sales_wan_all"
+    counts = left_out_counts(
+        why for i, why in table.left_out.items() if every_row or table.counted[i]
+    )
     if not counts:
         return ""
     return "另有 " + "、".join(f"{n} 行{why}" for why, n in counts.items()) + "，未计入"
@@ -281,9 +173,9 @@ def evaluate_table(table: CleanTable, base: BaseInfo, rules: Rules) -> TableResu
     bt = rules.base_type(base.type) if base.type else None
     per_household = bool(bt and bt.per_household)
     metrics = compute_metrics(table, rules, base.households, per_household)
-    result = TableResult(table.industry, table.sheet, len(table.rows), metrics)
-    result.left_out = left_out_counts(table.rows)
-    if not table.rows:
+    result = TableResult(table.industry, table.sheet, table.n, metrics)
+    result.left_out = left_out_counts(table.left_out.values())
+    if not table.n:
         result.status, result.reason = STATUS_EMPTY, f"{STATUS_EMPTY}：表中没有数据"
         return result
     if bt is None:
@@ -316,7 +208,7 @@ def evaluate_table(table: CleanTable, base: BaseInfo, rules: Rules) -> TableResu
                 target.or_group,
                 why,
                 undecidable=bool(absent),
-                note=_left_out_note(target.metric, table.spec, table.rows),
+                note=_left_out_note(target.metric, table),
             )
         )
     result.status, result.reason = _status(result.targets)

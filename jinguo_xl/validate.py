@@ -8,71 +8,21 @@ list at once. A row with findings is never dropped; each field that could be rea
 from __future__ import annotations
 
 import datetime as dt
-import functools
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from jinguo_xl import normalize as nz
 from jinguo_xl.findings import Finding, make_finding
 from jinguo_xl.labels import norm_label
-from jinguo_xl.ledger import Ledger, RawRow, RawTable
+from jinguo_xl.ledger import Ledger, RawTable
 from jinguo_xl.messages import UNKNOWN_COUNTY
-from jinguo_xl.rules import Rules, TableSpec, Township
+from jinguo_xl.rowcheck import LEFT_OUT, CleanRow, CleanTable, check_rows
+from jinguo_xl.rules import Rules, Township
 
-
-@dataclass(slots=True)
-class CleanRow:
-    """One woman's one training, with every field in its normalised form."""
-
-    sheet: str
-    excel_row: int
-    name_cell: str
-    seq: object
-    name: str
-    address: str
-    phone: str | None
-    train_date: dt.date | None
-    train_filled: bool  # 培训时间 or 培训内容 typed (readable or not)
-    train_content: str
-    money: Decimal | None
-    qualified: bool | None
-    employed: bool | None
-    startup: bool | None
-    women_type: str | None
-    counted: bool  # one of the women the targets count (未脱贫妇女 / 贫困妇女)
-    note: str
-    codes: list[str] = field(default_factory=list)  # codes of this row's findings
-    raw: dict[str, object] = field(default_factory=dict)  # cells as typed, rows with findings
-    money_left_out: str | None = None  # why a typed amount is in no total (LEFT_OUT reasons)
-
-    @property
-    def person(self) -> tuple[str, str]:
-        """Identity of a woman: 姓名 + 联系电话 (spec §4)."""
-        return (self.name, self.phone or "")
-
+# The row types live with the column-wise row check; they are part of this module's interface.
+__all__ = ["LEFT_OUT", "BaseInfo", "Checked", "CleanRow", "CleanTable", "check_ledger"]
 
 # A family workshop helps a handful of households; more than this is a typing slip.
 HOUSEHOLDS_MAX = 10_000
-
-# Codes of an amount that was typed but counts nowhere → the reason the master and the verdict
-# show (spec §7: an implausible value never carries a total or a target).
-LEFT_OUT: dict[str, str] = {
-    "money-suspect-yuan": "金额疑似以元填写",
-    "money-phone-like": "金额像电话号码",
-    "money-invalid": "金额无法识别",
-    "money-negative": "金额为负数",
-}
-
-
-@dataclass(slots=True)
-class CleanTable:
-    industry: str
-    sheet: str
-    spec: TableSpec
-    headers: dict[str, str]
-    rows: list[CleanRow]
-    has_columns: frozenset[str]
 
 
 @dataclass(slots=True)
@@ -297,141 +247,6 @@ def match_township(rules: Rules, county: str, text: str) -> tuple[str, Township 
 # ---------------------------------------------------------------------- rows
 
 
-def _check_row(
-    raw: RawRow,
-    spec: TableSpec,
-    rules: Rules,
-    year: int,
-    out: _Collector,
-) -> CleanRow:
-    v = raw.values
-    codes: list[str] = []
-    parse_women_type, parse_money = _parsers(rules)
-
-    def flag(code: str, key: str, **params: object) -> None:
-        codes.append(code)
-        column = spec.header_of(key, rules.columns)
-        out.add(code, raw.sheet, raw.cell(key), column=column, row=raw.excel_row, **params)
-
-    def apply(parsed: nz.Parsed, key: str, **params: object) -> None:
-        if parsed.code:
-            flag(parsed.code, key, detail=parsed.detail, **params)
-
-    name_p = nz.parse_name(v.get("name"))
-    if name_p.empty:
-        flag("name-missing", "name")
-    else:
-        apply(name_p, "name")
-    name = name_p.value or ""
-
-    address = _text(v.get("address"))
-    if not address:
-        flag("address-missing", "address")
-
-    phone_p = nz.parse_phone(v.get("phone"))
-    if phone_p.empty:
-        flag("phone-missing", "phone")
-    else:
-        apply(phone_p, "phone")
-
-    date_p = nz.parse_date(v.get("train_date"))
-    apply(date_p, "train_date")
-    if date_p.value is not None and date_p.value.year != year:
-        flag("date-outside-year", "train_date", detail=date_p.value.isoformat(), value=year)
-    content = _text(v.get("train_content"))
-    date_typed = not date_p.empty
-    if date_typed and not content:
-        flag("training-content-missing", "train_content")
-    if content and not date_typed:
-        flag("training-date-missing", "train_date")
-
-    money: Decimal | None = None
-    left_out: str | None = None
-    if spec.money and spec.money in raw.cols:
-        threshold = _suspect_threshold(rules.money_suspect_wan)
-        money_p = parse_money(v.get(spec.money))
-        money = money_p.value
-        if money_p.code is None and money is not None and isinstance(v.get(spec.money), str):
-            flag("money-as-text", spec.money)
-        if money_p.code == "money-suspect-yuan":
-            flag(
-                money_p.code, spec.money, detail=_fmt_dec(money_p.value), value=_fmt_dec(threshold)
-            )
-        else:
-            apply(money_p, spec.money)
-        if money_p.code in LEFT_OUT:
-            money, left_out = None, LEFT_OUT[money_p.code]
-
-    flags: dict[str, bool | None] = {}
-    for key in ("qualified", "employed", "startup"):
-        if key in spec.columns and key in raw.cols:
-            yn = nz.parse_yes_no(v.get(key))
-            apply(yn, key)
-            flags[key] = yn.value
-        else:
-            flags[key] = None
-
-    wt_p = parse_women_type(v.get("women_type"))
-    if wt_p.empty:
-        flag("women-type-missing", "women_type")
-    else:
-        apply(wt_p, "women_type")
-
-    return CleanRow(
-        sheet=raw.sheet,
-        excel_row=raw.excel_row,
-        name_cell=raw.cell("name"),
-        seq=v.get("seq"),
-        name=name,
-        address=address,
-        phone=phone_p.value,
-        train_date=date_p.value,
-        train_filled=date_typed or bool(content),
-        train_content=content,
-        money=money,
-        qualified=flags["qualified"],
-        employed=flags["employed"],
-        startup=flags["startup"],
-        women_type=wt_p.value,
-        counted=wt_p.value in rules.counted_women,
-        note=_text(v.get("note")),
-        codes=codes,
-        # The cells as typed are only needed to show what could not be read; rows without
-        # findings drop them, which halves the memory of a municipal batch.
-        raw=v if codes else {},
-        money_left_out=left_out,
-    )
-
-
-_BOUND: dict[int, tuple[Rules, Callable[[object], nz.Parsed], Callable[[object], nz.Parsed]]] = {}
-
-
-def _parsers(rules: Rules) -> tuple[Callable[[object], nz.Parsed], Callable[[object], nz.Parsed]]:
-    """(妇女类型, 金额) parsers with this year's rules bound in; kept per rules object."""
-    hit = _BOUND.get(id(rules))
-    if hit is None or hit[0] is not rules:
-        hit = (
-            rules,
-            nz.bound(nz.parse_women_type, rules.women_types, rules.women_aliases),
-            nz.bound(
-                nz.parse_money, suspect_above=_suspect_threshold(rules.money_suspect_wan)
-            ),
-        )
-        if len(_BOUND) < 16:
-            _BOUND[id(rules)] = hit
-    return hit[1], hit[2]
-
-
-@functools.lru_cache(maxsize=8)
-def _suspect_threshold(wan: float) -> Decimal:
-    return Decimal(str(wan))
-
-
-def _fmt_dec(value: Decimal) -> str:
-    text = f"{value:.4f}".rstrip("0").rstrip(".")
-    return text or "0"
-
-
 def _check_table(
     table: RawTable, base: BaseInfo, rules: Rules, out: _Collector
 ) -> CleanTable | None:
@@ -463,29 +278,9 @@ def _check_table(
                         value=table.industry,
                         detail="无法统计带动就业人数，只能按其他指标判定是否达标",
                     )
-    rows = [_check_row(r, spec, rules, base.year, out) for r in table.rows]
-    _flag_duplicates(rows, table, out)
-    return CleanTable(table.industry, table.sheet, spec, table.headers, rows, frozenset(table.cols))
-
-
-def _flag_duplicates(rows: list[CleanRow], table: RawTable, out: _Collector) -> None:
-    seen: dict[tuple[object, ...], int] = {}
-    for row in rows:
-        if not row.name:
-            continue
-        key = (row.name, row.phone or "", row.train_date, row.train_content)
-        if key in seen:
-            row.codes.append("row-duplicate")
-            out.add(
-                "row-duplicate",
-                row.sheet,
-                row.name_cell,
-                column="带动妇女姓名",
-                row=row.excel_row,
-                value=seen[key],
-            )
-        else:
-            seen[key] = row.excel_row
+    clean, findings = check_rows(table, spec, rules, base.year, out.file)
+    out.items.extend(findings)
+    return clean
 
 
 # ---------------------------------------------------------------------- entry

@@ -146,3 +146,121 @@ def test_unparseable_rules_file(tmp_path):
     path.write_text("year = = 2020", encoding="utf-8")
     with pytest.raises(RulesError, match="无法读取规则文件"):
         load_rules_file(path)
+
+
+# ------------------------------------------------------------------ rules name what the program has
+
+
+def _text_2020() -> str:
+    return (resources.files("jinguo_xl.rules") / "2020.toml").read_text("utf-8")
+
+
+def _line_of(text: str, needle: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), 1) if line == needle)
+
+
+@pytest.mark.parametrize(
+    ("situation", "added", "needle", "message"),
+    [
+        (
+            "metric_without_function",
+            '[[metrics]]\nkey = "happiness"\nlabel = "幸福指数"\nkind = "count"\n',
+            'key = "happiness"',
+            "指标 happiness 没有对应的计算方法",
+        ),
+        (
+            "column_of_unknown_kind",
+            '[[columns]]\nkey = "age"\nheader = "年龄"\nkind = "age"\n',
+            'kind = "age"',
+            "列 age 的类型 age 未知",
+        ),
+        (
+            "target_field_misspelt",
+            '[[targets]]\nbase_type = "巾帼扶贫车间"\nindustry = "手工制作"\n'
+            'metric = "employed"\nmni = 5\n',
+            "mni = 5",
+            "targets 中没有“mni”这一项",
+        ),
+        (
+            "target_on_unknown_metric",
+            '[[targets]]\nbase_type = "巾帼扶贫车间"\nindustry = "手工制作"\n'
+            'metric = "happiness"\nmin = 5\n',
+            'metric = "happiness"',
+            "目标使用了未定义的指标 happiness",
+        ),
+    ],
+)
+def test_rules_naming_what_has_no_implementation_fail_at_load_with_the_line(
+    tmp_path, situation, added, needle, message
+):
+    text = _text_2020() + "\n" + added
+    path = tmp_path / f"{situation}.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(RulesError) as caught:
+        load_rules_file(path)
+    assert message in caught.value.message
+    assert f"{situation}.toml 第 {_line_of(text, needle)} 行" in caught.value.message
+
+
+_NOTICE_2021 = """
+[[columns]]
+key = "insured"
+header = "是否参保"
+kind = "yesno"
+
+[[metrics]]
+key = "insured_women"
+label = "参保人数"
+kind = "count"
+unit = ""
+
+[[targets]]
+base_type = "巾帼扶贫车间"
+industry = "手工制作"
+metric = "insured_women"
+min = 2
+"""
+
+
+@pytest.fixture
+def notice_2021(tmp_path):
+    """An imaginary 2021 notice: one new 是/否 column, one new metric and its target; the
+    only code it needs is the metric's function, registered here."""
+    from jinguo_xl.metrics import METRICS, metric
+
+    @metric("insured_women", needs=("insured",))
+    def insured_women(t, ctx):
+        flags = t.col("insured")
+        return len({p for p, c, f in zip(t.persons, t.counted, flags, strict=True) if c and f})
+
+    text = _text_2020().replace("year = 2020", "year = 2021", 1)
+    old = '"income", "women_type", "note"]\noptional = ["seq", "note"]\nmoney = "income"'
+    assert text.count(old) == 2  # 手工制作 and 加工制造
+    text = text.replace(old, old.replace('"income", ', '"income", "insured", '), 1)
+    path = tmp_path / "2021.toml"
+    path.write_text(text + _NOTICE_2021, encoding="utf-8")
+    try:
+        yield load_rules_file(path)
+    finally:
+        METRICS.pop("insured_women")
+
+
+@pytest.mark.parametrize(("insured", "status"), [(["是", "√"], "达标"), (["是", "否"], "未达标")])
+def test_a_new_column_and_metric_need_only_the_metric_function(
+    tmp_path, notice_2021, insured, status
+):
+    from jinguo_xl.engine import check_file
+    from tests.conftest import HEADERS, base_line, people, write_xlsx
+
+    header = list(HEADERS["手工制作"])
+    header.insert(header.index("产品收入\n（万元）") + 1, "是否参保")
+    rows = people(20, sessions=3, extra=[0.5, None])
+    rows[0][7], rows[1][7] = insured
+    grid = [[base_line()], ["手工制作带动统计表："], header, *rows]
+    report = check_file(write_xlsx(tmp_path / "城口县" / "x.xlsx", {"s": grid}), rules=notice_2021)
+    (result,) = [r for r in report.results if r.rows]
+    assert result.metrics.insured_women == (2 if status == "达标" else 1)
+    assert report.status == status
+    assert f"参保人数 {result.metrics.insured_women}/2" in report.reason
+    converted = [(f.cell, f.column) for f in report.findings if f.code == "yesno-converted"]
+    assert converted == ([("H5", "是否参保")] if status == "达标" else [])

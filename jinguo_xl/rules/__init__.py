@@ -7,6 +7,7 @@ so a bad 2021 file can never produce quietly wrong statuses.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
@@ -14,12 +15,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from jinguo_xl.columns import PARSERS
 from jinguo_xl.errors import RulesError
 from jinguo_xl.labels import norm_label
+from jinguo_xl.metrics import METRICS
 
-COLUMN_KINDS = frozenset(
-    {"int", "name", "address", "phone", "date", "text", "money", "yesno", "women_type"}
-)
+# A kind is known when it has a parser, a metric when it has a counting function: the rules
+# file is refused at load otherwise, never at count time.
+COLUMN_KINDS = frozenset(PARSERS)
 METRIC_KINDS = frozenset({"count", "money", "rate"})
 EMPLOYED_BY = frozenset({"yes", "money"})
 
@@ -39,6 +42,8 @@ class Column:
     header: str
     aliases: tuple[str, ...]
     kind: str
+    required: bool = False  # a data row must fill it (name-missing …)
+    checked: bool = True  # False: kept as typed, never parsed nor reported (序号)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,12 +161,81 @@ def _tuple(raw: dict[str, Any], key: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _build(data: dict[str, Any], source: str) -> Rules:
+# The fields each kind of entry may have: a misspelt one (``mni = 5``) is an error, not a
+# silently ignored line.
+_FIELDS = {
+    "columns": {"key", "header", "aliases", "kind", "required", "check"},
+    "metrics": {"key", "label", "kind", "unit"},
+    "targets": {
+        "base_type",
+        "industry",
+        "metric",
+        "min",
+        "or_group",
+        "in_principle",
+        "per_household",
+    },
+}
+
+
+def _line(text: str, field_name: str, value: object) -> int | None:
+    """1-based line of ``field_name = value`` in the rules text (TOML keeps no positions)."""
+    name, val = re.escape(field_name), re.escape(str(value))
+    wanted = re.compile(rf"^\s*{name}\s*=\s*\"?{val}\"?\s*(#.*)?$")
+    for number, line in enumerate(text.splitlines(), 1):
+        if wanted.match(line):
+            return number
+    return None
+
+
+def _at(text: str, source: str, field_name: str, value: object) -> str:
+    line = _line(text, field_name, value)
+    return f"{source} 第 {line} 行" if line else source
+
+
+def _check_implemented(data: dict[str, Any], text: str, source: str) -> None:
+    """Every kind, metric and target field the file names must exist in the program."""
+    for section, allowed in _FIELDS.items():
+        for entry in data.get(section, []):
+            if not isinstance(entry, dict):
+                continue
+            for name in entry:
+                if name not in allowed:
+                    where = _at(text, source, name, entry[name])
+                    raise RulesError(
+                        f"规则文件错误（{where}）：{section} 中没有“{name}”这一项，"
+                        f"可用的有：{'、'.join(sorted(allowed))}"
+                    )
+    for entry in data.get("columns", []):
+        kind = entry.get("kind")
+        if kind not in PARSERS:
+            raise RulesError(
+                f"规则文件错误（{_at(text, source, 'kind', kind)}）：列 {entry.get('key')} 的类型"
+                f" {kind} 未知，可用的类型：{'、'.join(sorted(PARSERS))}"
+            )
+    for entry in data.get("metrics", []):
+        key = entry.get("key")
+        if key not in METRICS:
+            raise RulesError(
+                f"规则文件错误（{_at(text, source, 'key', key)}）：指标 {key} 没有对应的计算方法"
+                "（需要在 jinguo_xl/metrics.py 中加入）"
+            )
+    metric_keys = {m.get("key") for m in data.get("metrics", [])}
+    for entry in data.get("targets", []):
+        key = entry.get("metric")
+        if key not in metric_keys:
+            raise RulesError(
+                f"规则文件错误（{_at(text, source, 'metric', key)}）：目标使用了未定义的指标 {key}"
+            )
+
+
+def _build(data: dict[str, Any], source: str, text: str = "") -> Rules:
     try:
+        _check_implemented(data, text, source)
         return _build_checked(data)
     except RulesError:
         raise
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise RulesError(f"规则文件 {source} 缺少或写错了字段：{exc}") from exc
 
 
@@ -177,7 +251,14 @@ def _build_checked(data: dict[str, Any]) -> Rules:
 
     columns: dict[str, Column] = {}
     for raw in data["columns"]:
-        col = Column(raw["key"], raw["header"], _tuple(raw, "aliases"), raw["kind"])
+        col = Column(
+            raw["key"],
+            raw["header"],
+            _tuple(raw, "aliases"),
+            raw["kind"],
+            bool(raw.get("required", False)),
+            bool(raw.get("check", True)),
+        )
         if col.kind not in COLUMN_KINDS:
             raise RulesError(f"规则文件错误：列 {col.key} 的类型 {col.kind} 未知")
         if col.key in columns:
@@ -318,7 +399,7 @@ def load_rules_file(path: Path) -> Rules:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise RulesError(f"无法读取规则文件 {Path(path).name}：{exc}") from exc
-    return _build(data, Path(path).name)
+    return _build(data, Path(path).name, Path(path).read_text(encoding="utf-8"))
 
 
 @cache
@@ -327,8 +408,9 @@ def load_rules(year: int = 2020) -> Rules:
     resource = resources.files(__package__) / f"{year}.toml"
     if not resource.is_file():
         raise RulesError(f"没有 {year} 年的规则文件（现有：{available_years()}）")
+    text = resource.read_text(encoding="utf-8")
     try:
-        data = tomllib.loads(resource.read_text(encoding="utf-8"))
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise RulesError(f"{year} 年规则文件格式错误：{exc}") from exc
-    return _build(data, f"{year}.toml")
+    return _build(data, f"{year}.toml", text)
