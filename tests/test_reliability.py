@@ -510,3 +510,57 @@ def test_a_killed_write_leaves_the_old_master_and_the_rerun_cleans_up(corpus, tm
     expected_rows = sum(int(e.split(":")[1]) for _, _, e in corpus[1] if e.startswith("ok"))
     assert json.loads(capsys.readouterr().out)["rows_in_master"] == expected_rows
     assert sorted(p.name for p in tmp_path.iterdir()) == ["汇总.xlsx"]
+
+
+# ---------------------------------------------------------------- public test files
+
+CORPUS = Path(__file__).parent / "corpus"
+
+
+def _manifest() -> dict[str, str]:
+    """File → expected outcome (read | refused), from tests/corpus/MANIFEST."""
+    lines = (CORPUS / "MANIFEST").read_text(encoding="utf-8").splitlines()
+    rows = [line.split("\t") for line in lines if line and not line.startswith("#")]
+    return {row[0]: row[1] for row in rows}
+
+
+def _in_corpus(shown: str) -> str:
+    return shown.replace("\\", "/").split("corpus/", 1)[1]
+
+
+def test_public_test_files_are_each_read_or_refused_in_chinese(tmp_path, monkeypatch, capsys):
+    """Spreadsheet test files of calamine, xlrd, ExcelDataReader, SheetJS and fastexcel, the
+    corrupt and hostile ones included: ``check`` and ``consolidate`` finish, every file is read
+    or refused with a Chinese reason, no traceback, inputs untouched, workers under 1 GB."""
+    import re
+    import resource
+
+    from jinguo_xl import guard
+
+    monkeypatch.setattr(guard, "TIME_LIMIT", 60.0)
+    manifest = _manifest()
+    files = sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.name != "MANIFEST")
+    assert sorted(p.relative_to(CORPUS).as_posix() for p in files) == sorted(manifest)
+    before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+    main(["check", "--json", str(CORPUS)])
+    out = capsys.readouterr()
+    assert "Traceback" not in out.err
+    checked = json.loads(out.out)["files"]
+    outcome = {_in_corpus(f["file"]): "read" if f["ok"] else "refused" for f in checked}
+    assert outcome == manifest
+    reasons = [f["error"] for f in checked if not f["ok"]]
+    assert all(re.search(r"[\u4e00-\u9fff]{4}", reason) for reason in reasons)
+
+    master = tmp_path / "汇总.xlsx"
+    main(["consolidate", str(CORPUS), "-o", str(master), "--json"])
+    out = capsys.readouterr()
+    assert "Traceback" not in out.err
+    summary = json.loads(out.out)
+    refused = {name for name, kind in manifest.items() if kind == "refused"}
+    assert summary["files_read"] == len(manifest) - len(refused)
+    assert {_in_corpus(f["file"]) for f in summary["files_failed"]} == refused
+    assert master.stat().st_size > 0
+    assert {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in files} == before
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    assert peak < 1024**3
