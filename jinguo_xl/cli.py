@@ -342,6 +342,9 @@ def render_report(report: FileReport, rules: Rules, *, all_findings: bool = Fals
     if not report.ok:
         lines.append(f"  无法读取：{report.error}")
         return "\n".join(lines) + "\n"
+    if report.skipped:  # a master or a blank template: said what it is, not checked as a base
+        lines.append(f"  提示：{report.skipped}")
+        return "\n".join(lines) + "\n"
     base = report.base
     assert base is not None
     township = f" {base.township}" if base.township else ""
@@ -379,8 +382,9 @@ def render_report(report: FileReport, rules: Rules, *, all_findings: bool = Fals
 
 
 def render_summary(reports: Sequence[FileReport]) -> str:
-    read = [r for r in reports if r.ok]
-    failed = len(reports) - len(read)
+    read = [r for r in reports if r.ok and not r.skipped]
+    failed = sum(not r.ok for r in reports)
+    skipped = len(reports) - len(read) - failed
     by_status: dict[str, int] = {}
     for r in read:
         by_status[r.status] = by_status.get(r.status, 0) + 1
@@ -392,6 +396,8 @@ def render_summary(reports: Sequence[FileReport]) -> str:
         f"共 {len(reports)} 个文件：读取 {len(read)} 个，无法读取 {failed} 个；"
         f"数据行 {rows} 行；错误 {errors} 条。"
     )
+    if skipped:
+        text += f"\n另有 {skipped} 个文件不是基地工作簿（汇总表或空白模板），未按基地校验。"
     if status_text:
         text += f"\n达标情况：{status_text}"
     return text
@@ -449,6 +455,8 @@ def render_consolidation(summary: dict) -> str:
     ]
     for failed in summary["files_failed"]:
         lines.append(f"  无法读取：{failed['file']}：{failed['error']}")
+    for skipped in summary.get("files_skipped", []):
+        lines.append(f"  已跳过：{skipped}：未填写的空白模板，不计为未填报基地")
     return "\n".join(lines)
 
 

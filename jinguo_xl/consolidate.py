@@ -38,7 +38,7 @@ class InputFile:
 
     file: str
     sha256: str
-    kind: str  # "workbook" | "master" | "unreadable"
+    kind: str  # "workbook" | "master" | "template" (blank, skipped) | "unreadable"
     error: str | None = None
     bases: int = 0
     rows: int = 0
@@ -226,7 +226,13 @@ def consolidate(
             e.origin,
         )
 
-    entries = sorted(entries, key=place)
+    # A blank template is one of our own outputs, not a 未填报 base: listed, never counted.
+    skipped = {e.origin for e in entries if e.report.skipped}
+    entries = sorted((e for e in entries if not e.report.skipped), key=place)
+    inputs = [
+        InputFile(i.file, i.sha256, "template", None, 0, 0, i.mtime) if i.file in skipped else i
+        for i in inputs
+    ]
     findings: list[Finding] = list(extra_findings)
     _resolve_duplicates(entries, findings)
     counted = [e for e in entries if e.counts]
@@ -335,6 +341,7 @@ def summary_json(result: Consolidation, rules: Rules, master: str) -> dict[str, 
         "files_failed": [
             {"file": i.file, "error": i.error} for i in result.inputs if i.kind == "unreadable"
         ],
+        "files_skipped": [i.file for i in result.inputs if i.kind == "template"],
         "rows_read": rows,
         "rows_in_master": result.extra.get("rows_in_master", rows),
         "bases": len(result.counted),

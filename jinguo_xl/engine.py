@@ -38,6 +38,9 @@ class FileReport:
     findings: list[Finding] = field(default_factory=list)
     # Rows whose typed amount counts in no total, by reason, over all tables (see TableResult).
     left_out: dict[str, int] = field(default_factory=dict)
+    # One of the project's own outputs that is no base (a master, a blank template): why it was
+    # not checked as one. Such a report has no base and counts in no total.
+    skipped: str = ""
 
     @property
     def rows_read(self) -> int:
@@ -67,6 +70,7 @@ class FileReport:
         return {
             "file": self.file,
             "ok": self.ok,
+            "skipped": self.skipped or None,
             "error": self.error,
             "base": None
             if base is None
@@ -189,13 +193,29 @@ def check_file(
     path: Path | str, *, rules: Rules | None = None, display: str | None = None
 ) -> FileReport:
     """Read and check one workbook; an unreadable file gives ``ok=False`` with the reason."""
+    from jinguo_xl.kinds import (
+        BLANK_TEMPLATE,
+        MASKED_COPY,
+        MASKED_REFUSAL,
+        TEMPLATE_SKIPPED,
+        workbook_kind,
+    )
+    from jinguo_xl.master_input import is_master, master_report
+
     rules = rules or load_rules()
     path = Path(path)
     shown = display or str(path)
+    if is_master(path):  # by its content: a master is no base with errors
+        return master_report(path, shown, rules)
     try:
         ledger = read_workbook(path, rules=rules, display=shown)
     except UnreadableWorkbook as exc:
         return FileReport(shown, path, ok=False, error=exc.message, reason=exc.message)
+    kind = workbook_kind(path, ledger)
+    if kind == MASKED_COPY:
+        return FileReport(shown, path, ok=False, error=MASKED_REFUSAL, reason=MASKED_REFUSAL)
+    if kind == BLANK_TEMPLATE:
+        return FileReport(shown, path, reason=TEMPLATE_SKIPPED, skipped=TEMPLATE_SKIPPED)
     return evaluate_ledger(ledger, rules)
 
 

@@ -4,10 +4,16 @@ A county consolidates its bases and sends the master; the city consolidates the 
 masters. Each base is rebuilt from the master's 基地 and 妇女明细 sheets with its ORIGINAL file,
 sheet and row, and its status is re-derived from the rows by the engine (never copied), so a
 row is counted once however many levels it passed through.
+
+A master is recognised by its content — its 基地 and 妇女明细 sheets with their header rows —
+not only by the hidden marker sheet, which a clerk may delete or lose by copying the sheets into
+a new workbook; read as a base, a master would count every base a second time. A masked master
+is refused whatever its marker says: the masked names and phones in 妇女明细 show it.
 """
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections import defaultdict
 from pathlib import Path
@@ -17,12 +23,17 @@ from python_calamine import CalamineWorkbook
 from jinguo_xl.engine import FileReport, evaluate_ledger
 from jinguo_xl.errors import UnreadableWorkbook
 from jinguo_xl.findings import Finding
+from jinguo_xl.kinds import looks_masked
 from jinguo_xl.ledger import FieldValue, Ledger, RawRow, RawTable
 from jinguo_xl.messages import FINDINGS, SEVERITY_LABEL, UNKNOWN_COUNTY
 from jinguo_xl.rules import Rules
 from jinguo_xl.writers.master import BASE_HEADER, MARKER_SHEET, WOMEN_HEADER
 
 _MARKER_BYTES = f'name="{MARKER_SHEET}"'.encode()
+_SHEET_NAME = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"')
+_CONTENT_SHEETS = ("基地", "妇女明细")
+_HEADER_SCAN = 12  # rows searched for a header row (a copied sheet may gain a title line)
+MASTER_MASKED = FINDINGS["master-masked"][1]
 _SEVERITY_BY_LABEL = {label: code for code, label in SEVERITY_LABEL.items()}
 # 妇女明细 column → row key; 金额 maps to the table's own money column.
 _WOMEN_KEYS = {
@@ -51,17 +62,35 @@ _BASE_FIELDS = {
 
 
 def is_master(path: Path) -> bool:
-    """True for a workbook written by ``jinguo-xl consolidate`` (its hidden marker sheet)."""
+    """True for a master: its marker sheet, or its 基地 and 妇女明细 sheets with their headers."""
     try:
         with zipfile.ZipFile(path) as zf:
-            return _MARKER_BYTES in zf.read("xl/workbook.xml")
+            book = zf.read("xl/workbook.xml")
     except (OSError, KeyError, zipfile.BadZipFile, ValueError, NotImplementedError, EOFError):
         return False
+    if _MARKER_BYTES in book:
+        return True
+    names = {m.group(1).decode("utf-8", "replace") for m in _SHEET_NAME.finditer(book)}
+    if not all(name in names for name in _CONTENT_SHEETS):
+        return False
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+        return all(
+            _header_at(wb.get_sheet_by_name(name).to_python(nrows=_HEADER_SCAN), header)
+            is not None
+            for name, header in zip(_CONTENT_SHEETS, (BASE_HEADER, WOMEN_HEADER), strict=True)
+        )
+    except Exception:  # unreadable here: the guarded reader will say why, as for any file
+        return False
+
+
+def _header_at(grid: list[list[object]], header: list[str]) -> int | None:
+    return next((i for i, row in enumerate(grid) if list(row[: len(header)]) == header), None)
 
 
 def _records(wb: CalamineWorkbook, name: str, header: list[str]) -> list[dict[str, object]]:
     grid = wb.get_sheet_by_name(name).to_python()
-    start = next((i for i, row in enumerate(grid) if list(row[: len(header)]) == header), None)
+    start = _header_at(grid, header)
     if start is None:
         raise UnreadableWorkbook(f"汇总表的“{name}”工作表被改动过，无法再次汇总；请使用原始汇总表")
     return [dict(zip(header, row, strict=False)) for row in grid[start + 1 :]]
@@ -89,16 +118,19 @@ def read_master(path: Path, rules: Rules) -> list[FileReport]:
     """The bases held by a master, each as the report of its original file."""
     try:
         wb = CalamineWorkbook.from_path(str(path))
-        marker = dict(
-            (str(r[0]), str(r[1]))
-            for r in wb.get_sheet_by_name(MARKER_SHEET).to_python()
-            if len(r) >= 2
+        marker_rows = (
+            wb.get_sheet_by_name(MARKER_SHEET).to_python() if MARKER_SHEET in wb.sheet_names else []
         )
+        marker = {str(r[0]): str(r[1]) for r in marker_rows if len(r) >= 2}
         if marker.get("masked") == "yes":
-            raise UnreadableWorkbook(FINDINGS["master-masked"][1])
+            raise UnreadableWorkbook(MASTER_MASKED)
         bases = _records(wb, "基地", BASE_HEADER)
         women = _records(wb, "妇女明细", WOMEN_HEADER)
-        problems = wb.get_sheet_by_name("问题清单").to_python()[1:]
+        if looks_masked((w.get("带动妇女姓名") for w in women), (w.get("联系电话") for w in women)):
+            raise UnreadableWorkbook(MASTER_MASKED)  # the data shows it, whatever the flag says
+        problems = (
+            wb.get_sheet_by_name("问题清单").to_python()[1:] if "问题清单" in wb.sheet_names else []
+        )
     except UnreadableWorkbook:
         raise
     except Exception as exc:  # a damaged master is an unreadable file, like any other
@@ -147,3 +179,18 @@ def read_master(path: Path, rules: Rules) -> list[FileReport]:
         report.findings = findings.get(file, [])
         reports.append(report)
     return reports
+
+
+def master_report(path: Path, shown: str, rules: Rules) -> FileReport:
+    """How ``check`` shows a master: as a master (no base with errors), or refused if masked."""
+    try:
+        reports = read_master(path, rules)
+    except UnreadableWorkbook as exc:
+        return FileReport(shown, path, ok=False, error=exc.message, reason=exc.message)
+    rows = sum(r.rows_read for r in reports)
+    note = (
+        f"这是汇总表（jinguo-xl consolidate 生成，含 {len(reports)} 个基地、{rows} 行数据），"
+        "不是基地工作簿，未按基地校验；汇总时可与其他工作簿一起交给 consolidate，"
+        "其中的基地不会重复计算"
+    )
+    return FileReport(shown, path, reason=note, skipped=note)

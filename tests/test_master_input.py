@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import openpyxl
 import pytest
 
@@ -10,6 +13,9 @@ from jinguo_xl.cli import main
 from jinguo_xl.demo import write_demo
 from jinguo_xl.engine import check_file
 from jinguo_xl.master_input import is_master, read_master
+from jinguo_xl.messages import FINDINGS
+from jinguo_xl.writers.master import MARKER_SHEET
+from tests.conftest import base_line, people, stacked, write_xlsx
 
 
 @pytest.fixture
@@ -54,3 +60,94 @@ def test_a_master_whose_sheets_were_edited_is_refused(county_master, rules, tmp_
     wb.save(edited)
     item, reports = load_one(str(edited), "改过.xlsx", rules.year)
     assert item.kind == "unreadable" and "被改动过" in item.error and reports == []
+
+
+# ---------------------------------------------------------------------- recognised by content
+
+
+@pytest.fixture
+def two_bases(tmp_path, monkeypatch):
+    """A county folder of two bases and the master consolidated from it (plain and masked)."""
+    monkeypatch.chdir(tmp_path)
+    county = tmp_path / "城口县"
+    write_xlsx(
+        county / "甲.xlsx",
+        {"统计表": stacked(base_line("甲合作社"), {"手工制作": people(10, sessions=2, extra=[1])})},
+    )
+    second = people(6, extra=[1], start_phone=50)
+    write_xlsx(
+        county / "乙.xlsx", {"统计表": stacked(base_line("乙合作社"), {"手工制作": second})}
+    )
+    assert main(["consolidate", str(county), "-o", "县汇总.xlsx", "--json"]) == 0
+    assert main(["consolidate", str(county), "-o", "县汇总脱敏.xlsx", "--mask", "--json"]) == 0
+    return county
+
+
+def _trained(capsys, *args: str) -> dict:
+    capsys.readouterr()
+    main(["consolidate", *args, "-o", "市汇总.xlsx", "--json"])
+    return json.loads(capsys.readouterr().out)["counties"]["城口县"]
+
+
+def _without_marker(source: Path, target: Path) -> Path:
+    wb = openpyxl.load_workbook(source)
+    del wb[MARKER_SHEET]
+    wb.save(target)
+    return target
+
+
+def _sheets_copied(source: Path, target: Path) -> Path:
+    """What a clerk does with 'move or copy sheet': the values in a new workbook, no marker."""
+    old = openpyxl.load_workbook(source)
+    new = openpyxl.Workbook()
+    new.remove(new.active)
+    for ws in old.worksheets:
+        if ws.title == MARKER_SHEET:
+            continue
+        copy = new.create_sheet(ws.title)
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value is not None:
+                    copy.cell(row=cell.row, column=cell.column, value=cell.value)
+    new.save(target)
+    return target
+
+
+@pytest.mark.parametrize("strip", [_without_marker, _sheets_copied])
+def test_a_master_without_its_marker_is_still_read_as_a_master(two_bases, capsys, rules, strip):
+    alone = _trained(capsys, str(two_bases))
+    stripped = strip(Path("县汇总.xlsx"), two_bases / "县汇总（副本）.xlsx")
+    assert is_master(stripped)
+    together = _trained(capsys, str(two_bases))  # the folder now holds the master too
+    assert (together["trained"], together["rows"], together["bases"]) == (
+        alone["trained"],
+        alone["rows"],
+        alone["bases"],
+    ) == (26, 26, 2)
+    item, reports = load_one(str(stripped), "县汇总（副本）.xlsx", rules.year)
+    assert item.kind == "master" and len(reports) == 2
+
+
+def test_check_says_a_master_is_a_master(two_bases, capsys):
+    stripped = _without_marker(Path("县汇总.xlsx"), Path("无标记.xlsx"))
+    capsys.readouterr()
+    assert main(["check", str(stripped)]) == 0
+    out = capsys.readouterr().out
+    assert "这是汇总表" in out and "含 2 个基地、26 行数据" in out
+    assert "错误" not in out.split("\n")[1]  # not a base with errors
+
+
+@pytest.mark.parametrize("tamper", ["flag", "marker"])
+def test_a_masked_master_is_refused_whatever_its_flag_says(two_bases, rules, tmp_path, tamper):
+    target = tmp_path / "改过的脱敏汇总.xlsx"
+    if tamper == "flag":
+        wb = openpyxl.load_workbook("县汇总脱敏.xlsx")
+        for row in wb[MARKER_SHEET].iter_rows():
+            if row[0].value == "masked":
+                row[1].value = "no"
+        wb.save(target)
+    else:
+        _without_marker(Path("县汇总脱敏.xlsx"), target)
+    item, reports = load_one(str(target), target.name, rules.year)
+    assert item.kind == "unreadable" and reports == []
+    assert item.error == FINDINGS["master-masked"][1]

@@ -661,7 +661,12 @@ def _readme(
     r += len(SHEETS) + 2
     ws.write_string(r - 1, 0, "输入文件", book.bold)
     ws.write_row(r, 0, ["文件", "类型", "SHA-256", "基地数", "数据行", "无法读取的原因"], book.head)
-    kinds = {"workbook": "基地工作簿", "master": "汇总表", "unreadable": "无法读取"}
+    kinds = {
+        "workbook": "基地工作簿",
+        "master": "汇总表",
+        "template": "空白模板（已跳过）",
+        "unreadable": "无法读取",
+    }
     for i, item in enumerate(result.inputs, start=r + 1):
         for c, value in enumerate(
             [item.file, kinds[item.kind], item.sha256, item.bases, item.rows, item.error or ""]

@@ -1,0 +1,104 @@
+"""What kind of workbook this is: a base, or one of the project's own outputs.
+
+A county folder often holds, beside the bases, the files this tool wrote: the official
+template (blank, or filled in as a base), a masked copy made with ``jinguo-xl mask`` and a
+master from ``jinguo-xl consolidate``. Each must be treated as what it is — a blank template
+is no 未填报 base, a masked copy has no phones left to check and must never be counted, a
+master holds bases that are already counted elsewhere. File names say nothing (clerks rename
+files), so the decision is taken from the content: the sheets and defined names the template
+writer lays out, and names and phones that show the masking. A document property the mask
+writes is read too, but never needed: the data alone decides when the property is gone.
+(Masters are recognised in :mod:`jinguo_xl.master_input`.)
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from jinguo_xl.labels import norm_label
+from jinguo_xl.ledger import Ledger
+
+BASE = "base"
+BLANK_TEMPLATE = "blank-template"
+MASKED_COPY = "masked-copy"
+
+MASKED_REFUSAL = (
+    "这是脱敏副本，请用原件：姓名和联系电话已被隐去（如“张*兰”“138****5678”），"
+    "无法校验，也不能计入汇总"
+)
+TEMPLATE_SKIPPED = (
+    "这是未填写的空白模板（没有基地名称，也没有任何数据行），已跳过，不计为未填报基地"
+)
+
+# The template's own sheets and defined names (see writers/template.py).
+_TEMPLATE_SHEETS = frozenset({"基本信息", "达标情况"})
+_TEMPLATE_NAMES = ('name="基地结论"'.encode(), 'name="识别类型"'.encode())
+_MASKED_PROPERTY = b'name="jinguo-xl"'
+_MASKED_VALUE = b"masked-copy"
+# What the mask leaves: 张*、张*兰、欧阳*娜 and 138****5678、023-****5297.
+MASKED_NAME = re.compile(r"^[^\s*]{1,2}\*+[^\s*]?$|^\*$")
+MASKED_PHONE = re.compile(r"^(?:\d{3}\*{4}\d{4}|0\d{2,3}-\*{4}\d{4}|\*{4})$")
+
+
+def _zip_part(path: Path, name: str) -> bytes:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return zf.read(name)
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError, NotImplementedError, EOFError):
+        return b""
+
+
+def has_masked_property(path: Path) -> bool:
+    """The document property ``jinguo-xl mask`` writes (one piece of evidence, not the only)."""
+    custom = _zip_part(path, "docProps/custom.xml")
+    return _MASKED_PROPERTY in custom and _MASKED_VALUE in custom
+
+
+def looks_masked(names: Iterable[object], phones: Iterable[object]) -> bool:
+    """True when most names and phones present look like the mask's output.
+
+    Half or more of the filled names and phones must be masked, and at least two cells (a
+    masked row has both): a clerk who typed one ``张*`` for an unknown name is no masked copy."""
+    seen = masked = 0
+    for values, pattern in ((names, MASKED_NAME), (phones, MASKED_PHONE)):
+        for value in values:
+            text = "" if value is None else "".join(str(value).split())
+            if not text:
+                continue
+            seen += 1
+            masked += bool(pattern.match(text))
+    return masked >= 2 and masked * 2 >= seen
+
+
+def _ledger_looks_masked(ledger: Ledger) -> bool:
+    rows = [row for table in ledger.tables for row in table.rows]
+    names = (row.values.get("name") for row in rows)
+    phones = (row.values.get("phone") for row in rows)
+    return looks_masked(names, phones)
+
+
+def is_template(path: Path, ledger: Ledger) -> bool:
+    """The project's template: its 基本信息 and 达标情况 sheets, or its defined names."""
+    if {norm_label(s) for s in ledger.sheets} >= _TEMPLATE_SHEETS:
+        return True
+    book = _zip_part(path, "xl/workbook.xml")
+    return any(name in book for name in _TEMPLATE_NAMES)
+
+
+def _blank(ledger: Ledger) -> bool:
+    name = ledger.fields.get("name")
+    return not ledger.rows_read and (name is None or not str(name.raw or "").strip())
+
+
+def workbook_kind(path: Path, ledger: Ledger) -> str:
+    """:data:`BASE`, :data:`BLANK_TEMPLATE` or :data:`MASKED_COPY`, from the file's content."""
+    if ledger.rows_read and _ledger_looks_masked(ledger):
+        return MASKED_COPY
+    if has_masked_property(path) and not ledger.rows_read:
+        return MASKED_COPY
+    if _blank(ledger) and is_template(path, ledger):
+        return BLANK_TEMPLATE
+    return BASE
