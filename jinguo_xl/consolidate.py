@@ -236,8 +236,15 @@ def consolidate(
     findings: list[Finding] = list(extra_findings)
     _resolve_duplicates(entries, findings)
     counted = [e for e in entries if e.counts]
+    # A base read twice from the same original (its file and a master holding it) brings the
+    # same findings twice: 问题清单 lists each once.
+    seen: set[tuple[object, ...]] = set()
     for entry in entries:
-        findings.extend(entry.report.findings)
+        for f in entry.report.findings:
+            key = (f.file, f.sheet, f.cell, f.code, f.message)
+            if key not in seen:
+                seen.add(key)
+                findings.append(f)
     return Consolidation(
         inputs=list(inputs),
         entries=entries,

@@ -8,12 +8,14 @@ import hashlib
 import json
 from pathlib import Path
 
+import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
 from jinguo_xl.cli import main
 from jinguo_xl.engine import check_file
 from jinguo_xl.writers.sample import write_sample
+from tests.conftest import base_line, people, stacked, woman, write_xlsx
 
 
 def _row(name, phone, *, kind="贫困妇女", day=5, note="", **extra):
@@ -278,3 +280,21 @@ def test_masked_master_counts_the_same_and_leaks_no_phone(tree, capsys):
     assert main(["consolidate", "out/masked.xlsx", "-o", "out/again.xlsx", "--json"]) == 1
     again = json.loads(capsys.readouterr().out)
     assert "脱敏" in again["files_failed"][0]["error"]
+
+
+def test_a_master_beside_its_own_inputs_counts_and_lists_each_problem_once(
+    tmp_path, monkeypatch, capsys
+):
+    monkeypatch.chdir(tmp_path)
+    rows = [*people(8, extra=[1]), woman("张玉兰", "1380013", extra=[1])]  # one bad phone
+    grid = stacked(base_line("甲合作社"), {"手工制作": rows})
+    write_xlsx(tmp_path / "城口县" / "甲.xlsx", {"统计表": grid})
+    main(["consolidate", "城口县", "-o", "城口县/县汇总.xlsx", "--json"])
+    alone = json.loads(capsys.readouterr().out)
+    main(["consolidate", "城口县", "-o", "市汇总.xlsx", "--json"])  # the folder holds both now
+    both = json.loads(capsys.readouterr().out)
+    assert both["counties"]["城口县"]["trained"] == alone["counties"]["城口县"]["trained"] == 9
+    assert both["findings"]["error"] == alone["findings"]["error"] == 1
+    problems = openpyxl.load_workbook("市汇总.xlsx", read_only=True)["问题清单"]
+    codes = [r[6] for r in problems.iter_rows(min_row=2, values_only=True)]
+    assert codes.count("phone-invalid") == 1
