@@ -44,7 +44,8 @@ HEADER = ["姓名", "整数", "小数", "金额", "日期", "是否", "备注", 
 def _write(path: Path, bulk: bool) -> Path:
     book = _Book(path)
     try:
-        book.table("明细", HEADER, AWKWARD_ROWS, formats={6: book.wrap}, bulk=bulk)
+        # wrapped columns: every other column top-aligned, rows as tall as their text
+        book.table("明细", HEADER, AWKWARD_ROWS, formats={6: book.wrap}, bulk=bulk, wrap=(0, 7))
         book.wb.close()
         book.bulk.splice(path)
     finally:
@@ -79,6 +80,19 @@ def test_types_and_formats_read_back_the_same_in_openpyxl(both):
                 p.alignment.wrap_text,
             ), b.coordinate
     assert bulk["A3"].value == "=1+1" and bulk["A3"].data_type == "s"  # text, never a formula
+
+
+def test_row_heights_are_the_same_and_fit_the_wrapped_text(both):
+    from jinguo_xl.writers.layout import LINE_PT, MAX_LINES
+
+    heights = [
+        [openpyxl.load_workbook(p)["明细"].row_dimensions[r].height for r in range(1, 7)]
+        for p in both
+    ]
+    assert heights[0] == heights[1]
+    # the 40 000-character text asks for the most lines a row may have; a short row keeps
+    # the default height
+    assert heights[1][4] >= MAX_LINES * LINE_PT and heights[1][1] is None
 
 
 def test_the_finish_is_still_xlsxwriters(both):

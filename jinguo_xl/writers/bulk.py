@@ -20,7 +20,7 @@ import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -73,7 +73,13 @@ class BulkRows:
     """Writes rows of plain values as ``<row>`` XML; formats are xlsxwriter Format objects."""
 
     def __init__(
-        self, folder: Path, prefix: str, *, date_format: Any, money_format: Any
+        self,
+        folder: Path,
+        prefix: str,
+        *,
+        date_format: Any,
+        money_format: Any,
+        plain_format: Any = None,
     ) -> None:
         # ``prefix`` is the master's own temporary prefix (".汇总.~<pid>."; writers.atomic), so a
         # run killed outright leaves nothing the next write of that master does not remove, and
@@ -82,6 +88,9 @@ class BulkRows:
         self.prefix = prefix
         self.date_xf = date_format._get_xf_index()
         self.money_xf = money_format._get_xf_index()
+        # a column's plain format gives way to the date and money formats, as in the master's
+        # own cell writer
+        self.plain_xf = plain_format._get_xf_index() if plain_format is not None else None
         self.sheets: list[BulkSheet] = []
 
     def write(
@@ -91,8 +100,12 @@ class BulkRows:
         rows: Iterable[Sequence[object]],
         columns: int,
         formats: dict[int, Any],
+        height: Callable[[Sequence[object]], float | None] | None = None,
     ) -> int:
-        """Write ``rows`` from 0-based ``first_row``; returns the last row written."""
+        """Write ``rows`` from 0-based ``first_row``; returns the last row written.
+
+        ``height(row)`` gives a row its height in points (wrapped text: LibreOffice and WPS
+        do not fit row heights when they open a file), None for the default."""
         names = [xl_col_to_name(c) for c in range(columns)]
         styles = {c: f._get_xf_index() for c, f in formats.items()}
         fd, tmp = tempfile.mkstemp(prefix=f"{self.prefix}rows.", suffix=".xlsx", dir=self.folder)
@@ -101,7 +114,8 @@ class BulkRows:
         try:
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
                 for r, row in enumerate(rows, start=first_row):
-                    out.write(self._row(r + 1, row, names, styles))
+                    ht = height(row) if height else None
+                    out.write(self._row(r + 1, row, names, styles, ht))
         except BaseException:
             path.unlink(missing_ok=True)
             raise
@@ -109,9 +123,16 @@ class BulkRows:
         return r
 
     def _row(
-        self, number: int, row: Sequence[object], names: list[str], styles: dict[int, int]
+        self,
+        number: int,
+        row: Sequence[object],
+        names: list[str],
+        styles: dict[int, int],
+        height: float | None = None,
     ) -> str:
-        parts = [f'<row r="{number}">']
+        # As xlsxwriter's set_row writes it: whole pixels in points, customHeight so it is kept.
+        ht = f' ht="{int(height * 4 / 3 + 0.5) * 0.75:g}" customHeight="1"' if height else ""
+        parts = [f'<row r="{number}"{ht}>']
         for c, value in enumerate(row):
             xf = styles.get(c)
             ref = f"{names[c]}{number}"
@@ -122,13 +143,13 @@ class BulkRows:
             if isinstance(value, bool):
                 body, kind = _text_xml("是" if value else "否"), "inlineStr"
             elif isinstance(value, (int, float, Decimal)) and finite(value):
-                if isinstance(value, Decimal):
-                    xf = self.money_xf if xf is None else xf
+                if isinstance(value, Decimal) and xf in (None, self.plain_xf):
+                    xf = self.money_xf
                 body, kind = f"<v>{float(value):.16G}</v>", ""
             elif isinstance(value, (dt.date, dt.datetime)):
                 serial = (dt.date(value.year, value.month, value.day) - _EPOCH).days
                 serial += serial > 59  # Excel counts 1900-02-29, as xlsxwriter does
-                xf = self.date_xf if xf is None else xf
+                xf = self.date_xf if xf in (None, self.plain_xf) else xf
                 body, kind = f"<v>{serial}</v>", ""
             else:
                 body, kind = _text_xml(str(value)), "inlineStr"

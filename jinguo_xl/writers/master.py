@@ -9,6 +9,7 @@ itself be consolidated by the city without counting any row twice.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -26,15 +27,25 @@ from jinguo_xl.consolidate import (
     by_county,
     county_of,
 )
+from jinguo_xl.left_out import left_out_rows
 from jinguo_xl.mask import mask_address, mask_cell, mask_name, mask_phone
-from jinguo_xl.messages import SEVERITY_LABEL, STATUS_UNDECIDED
+from jinguo_xl.messages import (
+    SEVERITY_LABEL,
+    STATUS_BASIC,
+    STATUS_EMPTY,
+    STATUS_MET,
+    STATUS_NOT_MET,
+    STATUS_UNDECIDED,
+)
 from jinguo_xl.rules import Rules
 from jinguo_xl.validate import CleanRow
 from jinguo_xl.writers.atomic import atomic_path, temp_prefix
 from jinguo_xl.writers.bulk import BulkRows, finite
+from jinguo_xl.writers.layout import LINE_PT, PAD_PT, header_width, row_height, text_width
 
 MARKER_SHEET = "_jinguo_master"
 PRINT_COLUMNS_PER_PAGE = 12
+FIT_MAX = 64  # widest a column is made to fit its text; longer text wraps
 FORMAT_VERSION = "1"
 SHEETS = ("汇总", "基地", "妇女明细", "重复人员", "深度贫困乡镇", "问题清单", "推荐排名", "说明")
 SHEET_NOTES = {
@@ -153,16 +164,24 @@ class _Book:
         )
         self.title = f({"bold": True, "font_size": 14})
         self.bold = f({"bold": True})
-        self.wan = f({"num_format": "0.00"})
-        self.pct = f({"num_format": "0.0%"})
-        self.date = f({"num_format": "yyyy-mm-dd"})
+        # Top-aligned throughout: beside a wrapped cell, a value sits on its first line.
+        self.wan = f({"num_format": "0.00", "valign": "top"})
+        self.pct = f({"num_format": "0.0%", "valign": "top"})
+        self.date = f({"num_format": "yyyy-mm-dd", "valign": "top"})
+        self.top = f({"valign": "top"})
         self.wrap = f({"text_wrap": True, "valign": "top"})
         self.note = f({"italic": True, "font_color": "#7F6000"})
+        self.note_wrap = f(
+            {"italic": True, "font_color": "#7F6000", "text_wrap": True, "valign": "top"}
+        )
+        self.label = f({"bold": True, "text_wrap": True, "valign": "top"})
+        self.left_out = f({"font_color": "#C00000", "text_wrap": True, "valign": "top"})
         self.bulk = BulkRows(
             Path(path).parent,
             temp_prefix(final or path),
             date_format=self.date,
             money_format=self.wan,
+            plain_format=self.top,
         )
 
     def table(
@@ -176,28 +195,71 @@ class _Book:
         formats: dict[int, Any] | None = None,
         filter_: bool = True,
         bulk: bool = False,
+        wrap: Sequence[int] = (),
+        fit: Sequence[int] = (),
     ) -> Any:
         """A sheet of ``header`` and ``rows``; ``bulk`` for the long tables (see writers.bulk:
-        written the way xlsxwriter writes them, without its per-cell cost)."""
+        written the way xlsxwriter writes them, without its per-cell cost).
+
+        Columns in ``fit`` are widened to their longest text (up to ``FIT_MAX``); columns in
+        ``wrap`` wrap their text and every row gets the height its longest text needs;
+        headers wrap within their column width. Nothing is cut when printed."""
         ws = self.wb.get_worksheet_by_name(name) or self.wb.add_worksheet(name)
-        ws.write_row(first_row, 0, header, self.head)
-        formats = formats or {}
+        width = column_widths(header, widths)
+        for c in fit:
+            longest = max((text_width(v) for v in {str(row[c] or "") for row in rows}), default=0)
+            width[c] = min(FIT_MAX, max(width[c], math.ceil(longest) + 2))
+        for c, w in enumerate(width):
+            ws.set_column(c, c, w)
+        self.header(ws, first_row, header, width)
+        formats = dict(formats or {})
+        for c in wrap:
+            formats.setdefault(c, self.wrap)
+        if wrap:
+            for c in range(len(header)):
+                formats.setdefault(c, self.top)
+
+        def height(row: Sequence[object]) -> float | None:
+            return row_height((row[c], width[c]) for c in wrap if c < len(row))
+
         if bulk:
-            self.bulk.write(ws.index, first_row + 1, rows, len(header), formats)
+            self.bulk.write(
+                ws.index, first_row + 1, rows, len(header), formats, height if wrap else None
+            )
         else:
             for r, row in enumerate(rows, start=first_row + 1):
+                if wrap and (ht := height(row)):
+                    ws.set_row(r, ht)
                 for c, value in enumerate(row):
                     self.cell(ws, r, c, value, formats.get(c))
         last_row = first_row + max(len(rows), 1)
         if filter_:
             ws.autofilter(first_row, 0, last_row, len(header) - 1)
             ws.freeze_panes(first_row + 1, 0)
-        for c in range(len(header)):
-            ws.set_column(c, c, (widths or {}).get(c, max(8, min(40, len(header[c]) * 2 + 2))))
         self.print_setup(ws, first_row, columns=len(header))
         return ws
 
+    def header(self, ws: Any, r: int, header: Sequence[str], width: Sequence[float]) -> None:
+        """A header row, tall enough for its longest wrapped header (plus the filter button)."""
+        # three spaces of room for the filter button beside the header text
+        ht = row_height((f"{h}   ", w) for h, w in zip(header, width, strict=False))
+        ws.set_row(r, ht or LINE_PT + PAD_PT)
+        ws.write_row(r, 0, header, self.head)
+
+    def note_row(
+        self, ws: Any, r: int, text: str, columns: int, widths: Sequence[float]
+    ) -> None:
+        """A note across the table's width, wrapped, with the row height it needs."""
+        room = sum(widths[:columns])
+        ws.set_row(r, row_height([(text, room)]) or LINE_PT + PAD_PT)
+        if columns > 1:
+            ws.merge_range(r, 0, r, columns - 1, text, self.note_wrap)
+        else:
+            ws.write_string(r, 0, text, self.note_wrap)
+
     def cell(self, ws: Any, r: int, c: int, value: object, fmt: Any = None) -> None:
+        if fmt is self.top and isinstance(value, (Decimal, dt.date)):
+            fmt = None  # the type's own format below, top-aligned too
         if value is None or value == "":
             ws.write_blank(r, c, None, fmt)
         elif isinstance(value, bool):
@@ -215,16 +277,19 @@ class _Book:
         else:
             ws.write_string(r, c, str(value), fmt)
 
-    def print_setup(self, ws: Any, header_row: int, columns: int = 0) -> None:
+    def print_setup(
+        self, ws: Any, header_row: int | None, columns: int = 0, pages_wide: int = 0
+    ) -> None:
         """A4 landscape, header rows repeated; wide tables span pages across, keeping their
         first columns (county, base) on every page so a printed page can still be read."""
         ws.set_landscape()
         ws.set_paper(9)
-        pages_wide = max(1, -(-columns // PRINT_COLUMNS_PER_PAGE))
+        pages_wide = pages_wide or max(1, -(-columns // PRINT_COLUMNS_PER_PAGE))
         ws.fit_to_pages(pages_wide, 0)
         if pages_wide > 1:
             ws.repeat_columns(0, 3)
-        ws.repeat_rows(header_row)
+        if header_row is not None:
+            ws.repeat_rows(header_row)
         ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
         ws.set_footer("&C第 &P 页，共 &N 页")
 
@@ -232,26 +297,99 @@ class _Book:
 # ---------------------------------------------------------------------- sheets
 
 
+def column_widths(header: Sequence[str], widths: dict[int, float] | None = None) -> list[float]:
+    """Each column's width: as given, else fitted to its header (see writers.layout)."""
+    return [(widths or {}).get(c, header_width(h)) for c, h in enumerate(header)]
+
+
+def status_text(status: str, errors: int) -> str:
+    """``达标（另有 4 个错误待改正）``: a verdict reached with errors still open must not read
+    as a plain 达标 (the errors may hide rows that were not counted)."""
+    if errors and status in (STATUS_MET, STATUS_BASIC):
+        return f"{status}（另有 {errors} 个错误待改正）"
+    return status
+
+
+def _errors(entry: Entry) -> int:
+    return sum(f.severity == "error" for f in entry.report.findings)
+
+
+# Fixed colours, so a colour means the same status in every chart, viewer and print.
+STATUS_COLOURS = {
+    STATUS_MET: "#2E9E44",  # green
+    STATUS_BASIC: "#F0A30A",  # amber
+    STATUS_NOT_MET: "#D9342B",  # red
+    STATUS_EMPTY: "#A6A6A6",  # grey
+    STATUS_UNDECIDED: "#7E57C2",  # purple
+}
+MONEY_COLOUR = "#4472C4"
+# 汇总's columns: 区县, 名单状态, 基地数, the types, the five statuses, then the figures.
+SUMMARY_WIDTHS = {0: 26, 1: 10, 2: 8}
+SUMMARY_FIGURE_WIDTHS = [8, 9, 9, 12, 12]
+
+
+def nice_step(largest: float, ticks: int = 8) -> int:
+    """A whole-number axis step (1, 2, 5, 10, 20, 50 …) giving at most ``ticks`` steps: a
+    count of bases never steps by 0.5."""
+    step = 1
+    while step * ticks < largest:
+        for factor in (2, 5 / 2, 2):  # 1 → 2 → 5 → 10 → 20 …
+            step = int(step * factor)
+            if step * ticks >= largest:
+                break
+    return step
+
+
+def _integer_axis(name: str, largest: float) -> dict[str, object]:
+    step = nice_step(largest)
+    top = max(step, -(-int(largest) // step) * step)
+    return {
+        "name": name,
+        "min": 0,
+        "max": top,
+        "major_unit": step,
+        "num_format": "0",
+        "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}},
+    }
+
+
 def _summary(book: _Book, result: Consolidation, rules: Rules) -> None:
     ws = book.wb.add_worksheet("汇总")
+    type_names = [bt.name for bt in rules.base_types]
+    statuses = (*STATUSES, STATUS_UNDECIDED)
+    header = [
+        "区县",
+        "名单状态",
+        "基地数",
+        *type_names,
+        *statuses,
+        "数据行",
+        "培训人次",
+        "带动就业",
+        "销售/收入（万元）",
+        "其中贫困妇女（万元）",
+    ]
+    widths = [
+        SUMMARY_WIDTHS.get(c, 12 if c < 3 + len(type_names) else 8) for c in range(len(header))
+    ]
+    widths[-len(SUMMARY_FIGURE_WIDTHS) :] = SUMMARY_FIGURE_WIDTHS
+    for c, w in enumerate(widths):
+        ws.set_column(c, c, w)
     ws.write(0, 0, f"{rules.title}·汇总", book.title)
+
     counted = result.counted
-    status_count = {
-        s: sum(e.report.status == s for e in counted) for s in (*STATUSES, STATUS_UNDECIDED)
-    }
+    status_count = {s: sum(e.report.status == s for e in counted) for s in statuses}
     counties = by_county(result, rules)
     total_all = sum((f.sales_wan_all for f in counties.values()), Decimal(0))
     total_counted = sum((f.sales_wan for f in counties.values()), Decimal(0))
     covered = sum(t.bases > 0 for t in result.townships)
     errors = sum(f.severity == "error" for f in result.findings)
     warnings = sum(f.severity == "warning" for f in result.findings)
-    headline = [
+    resent = len(result.entries) - len(counted)
+    headline: list[tuple[str, object]] = [
         ("基地数（计入汇总）", len(counted)),
-        *(
-            (f"其中{s}", status_count[s])
-            for s in (*STATUSES, STATUS_UNDECIDED)
-            if s in STATUSES or status_count[s]
-        ),
+        *((f"其中{s}", status_count[s]) for s in statuses if s in STATUSES or status_count[s]),
+        *([("重复报送未计入（份）", resent)] if resent else []),
         ("数据行（读取）", result.rows_read),
         ("培训人次（计入目标的妇女）", sum(f.trained for f in counties.values())),
         ("带动就业（人）", sum(f.employed for f in counties.values())),
@@ -265,29 +403,41 @@ def _summary(book: _Book, result: Consolidation, rules: Rules) -> None:
         ("跨基地重复人员（人）", len(result.duplicates)),
         ("问题：错误 / 警告（条）", f"{errors} / {warnings}"),
     ]
-    for i, (label, value) in enumerate(headline, start=2):
-        ws.write_string(i, 0, label, book.bold)
-        book.cell(ws, i, 1, value)
-    ws.set_column(0, 0, 28)
-    ws.set_column(1, 1, 16)
+    # Beside the totals: the rows typed but kept out of them, and why (rows, 问题清单 has each).
+    left = left_out_rows(e.report for e in counted)
+    side: list[tuple[str, object, Any]] = [("未计入合计或目标的行（原因 / 行数）", "", book.label)]
+    side += [(why, f"{n} 行", book.left_out) for why, n in left.items()]
+    if not left:
+        side.append(("无：读取到的金额和妇女类型都已计入", "", book.wrap))
+    else:
+        side.append(("逐行位置见“问题清单”，改正后重新汇总", "", book.note_wrap))
+    label_from, label_to, count_col = 4, 4 + len(type_names) + 1, 5 + len(type_names) + 1
+    label_room = sum(widths[label_from : label_to + 1])
+    for i in range(max(len(headline), len(side))):
+        r = 2 + i
+        cells: list[tuple[object, float]] = []
+        if i < len(headline):
+            cells += [(headline[i][0], widths[0]), (headline[i][1], widths[1] + widths[2])]
+        if i < len(side):
+            cells.append((side[i][0], label_room))
+        if ht := row_height(cells):
+            ws.set_row(r, ht)
+        if i < len(headline):
+            label, value = headline[i]
+            ws.write_string(r, 0, label, book.label)
+            if isinstance(value, str):
+                ws.merge_range(r, 1, r, 2, value, book.wrap)
+            else:
+                book.cell(ws, r, 1, value, book.wan if isinstance(value, Decimal) else book.top)
+        if i < len(side):
+            text, count, fmt = side[i]
+            ws.merge_range(r, label_from, r, label_to, text, fmt)
+            if count:
+                ws.write_string(r, count_col, str(count), fmt)
 
-    top = len(headline) + 4
+    top = max(len(headline), len(side)) + 4
     ws.write_string(top - 1, 0, "按区县", book.bold)
-    type_names = [bt.name for bt in rules.base_types]
-    header = [
-        "区县",
-        "名单状态",
-        "基地数",
-        *type_names,
-        *STATUSES,
-        STATUS_UNDECIDED,
-        "数据行",
-        "培训人次",
-        "带动就业",
-        "销售/收入（万元）",
-        "其中贫困妇女（万元）",
-    ]
-    ws.write_row(top, 0, header, book.head)
+    book.header(ws, top, header, widths)
     rows = []
     for name, f in counties.items():
         county = rules.county(name)
@@ -298,8 +448,7 @@ def _summary(book: _Book, result: Consolidation, rules: Rules) -> None:
                 status or "名单外",
                 f.bases,
                 *(f.by_type[t] for t in type_names),
-                *(f.by_status[s] for s in STATUSES),
-                f.by_status[STATUS_UNDECIDED],
+                *(f.by_status[s] for s in statuses),
                 f.rows,
                 f.trained,
                 f.employed,
@@ -308,10 +457,12 @@ def _summary(book: _Book, result: Consolidation, rules: Rules) -> None:
             ]
         )
     for r, row in enumerate(rows, start=top + 1):
+        if ht := row_height([(row[0], widths[0])]):
+            ws.set_row(r, ht)
         for c, value in enumerate(row):
-            book.cell(ws, r, c, value)
+            plain = None if isinstance(value, Decimal) else book.top  # Decimal: 0.00, top
+            book.cell(ws, r, c, value, book.wrap if c == 0 else plain)
     last = top + len(rows)
-    ws.set_column(2, len(header) - 1, 11)
 
     combo_top = last + 3
     ws.write_string(combo_top - 1, 0, "按类型 × 产业（每张已填写的表）", book.bold)
@@ -325,7 +476,7 @@ def _summary(book: _Book, result: Consolidation, rules: Rules) -> None:
         "带动就业",
         "销售/收入（万元）",
     ]
-    ws.write_row(combo_top, 0, c_header, book.head)
+    book.header(ws, combo_top, c_header, widths)
     combos = by_combination(result, rules)
     for r, ((base_type, industry), f) in enumerate(combos.items(), start=combo_top + 1):
         row = [
@@ -341,21 +492,28 @@ def _summary(book: _Book, result: Consolidation, rules: Rules) -> None:
         for c, value in enumerate(row):
             book.cell(ws, r, c, value)
     charts_row = combo_top + len(combos) + 3
+    ws.set_h_pagebreaks([charts_row - 1])  # the charts print whole, on a page of their own
 
     if rows:
         chart = book.wb.add_chart({"type": "column", "subtype": "stacked"})
-        for i in range(len(STATUSES)):
+        for i, status in enumerate(statuses):
             col = 3 + len(type_names) + i
+            colour = STATUS_COLOURS[status]
             chart.add_series(
                 {
                     "name": ["汇总", top, col],
                     "categories": ["汇总", top + 1, 0, last, 0],
                     "values": ["汇总", top + 1, col, last, col],
+                    "fill": {"color": colour},
+                    "border": {"color": colour},
+                    "gap": 60,
                 }
             )
         chart.set_title({"name": "各区县基地数（按结论）"})
-        chart.set_y_axis({"name": "基地数"})
-        chart.set_size({"width": 720, "height": 320})
+        most = max((f.bases for f in counties.values()), default=1)
+        chart.set_y_axis(_integer_axis("基地数", most))
+        chart.set_legend({"position": "right"})
+        chart.set_size({"width": 760, "height": 340})
         ws.insert_chart(charts_row, 0, chart)
         money = book.wb.add_chart({"type": "column"})
         money_col = len(header) - 2
@@ -364,13 +522,21 @@ def _summary(book: _Book, result: Consolidation, rules: Rules) -> None:
                 "name": "销售/收入（万元）",
                 "categories": ["汇总", top + 1, 0, last, 0],
                 "values": ["汇总", top + 1, money_col, last, money_col],
+                "fill": {"color": MONEY_COLOUR},
+                "border": {"color": MONEY_COLOUR},
+                "data_labels": {"value": True, "num_format": "0.00"},
+                "gap": 60,
             }
         )
-        money.set_title({"name": "各区县销售/收入（万元）"})
+        largest = max((float(f.sales_wan_all) for f in counties.values()), default=1.0)
+        money.set_title({"name": "各区县销售/收入（万元，不含未计入的行）"})
+        money.set_y_axis(_integer_axis("万元", largest if math.isfinite(largest) else 1.0))
         money.set_legend({"none": True})
-        money.set_size({"width": 720, "height": 320})
-        ws.insert_chart(charts_row, 8, money)
-    book.print_setup(ws, top)
+        money.set_size({"width": 760, "height": 340})
+        ws.insert_chart(charts_row + 18, 0, money)
+        # a cell below the charts, so the print range takes them in
+        ws.write_blank(charts_row + 36, 0, None, book.wrap)
+    book.print_setup(ws, None, pages_wide=1)
 
 
 def _target_text(entry: Entry, industry: str) -> str:
@@ -406,7 +572,7 @@ def _bases(book: _Book, result: Consolidation, rules: Rules) -> None:
                     base.households,
                     base.year,
                     base.fill_date,
-                    r.status if r else report.status,
+                    status_text(r.status if r else report.status, errors),
                     r.reason if r else report.reason,
                     m.training_person_times if m else None,
                     m.training_sessions if m else None,
@@ -427,13 +593,15 @@ def _bases(book: _Book, result: Consolidation, rules: Rules) -> None:
                     entry.origin,
                 ]
             )
-    fmts = {16: book.wan, 17: book.wan, 18: book.pct, 19: book.pct, 11: book.wrap}
+    fmts = {16: book.wan, 17: book.wan, 18: book.pct, 19: book.pct}
     book.table(
         "基地",
         BASE_HEADER,
         rows,
         formats=fmts,
-        widths={0: 14, 3: 30, 11: 40, 22: 40, 27: 30, 28: 30},
+        widths={0: 12, 1: 10, 3: 30, 6: 8, 9: 11, 10: 12, 11: 36, 22: 36, 26: 12, 27: 26, 28: 26},
+        wrap=(0, 1, 3, 10, 11, 22, 26, 27, 28),
+        fit=(3, 27, 28),
     )
 
 
@@ -505,9 +673,11 @@ def _women(book: _Book, result: Consolidation, mask: bool) -> int:
         "妇女明细",
         WOMEN_HEADER,
         rows,
-        formats={10: book.wan, 17: book.wrap},
-        widths={1: 26, 6: 24, 9: 14, 17: 40, 19: 30},
+        formats={10: book.wan},
+        widths={0: 12, 1: 26, 6: 26, 7: 13, 9: 14, 15: 24, 17: 40, 19: 30},
         bulk=True,
+        wrap=(0, 1, 6, 15, 17, 19, 20),
+        fit=(1, 19, 20),
     )
     return len(rows)
 
@@ -533,7 +703,9 @@ def _duplicates(book: _Book, result: Consolidation, mask: bool) -> None:
         "重复人员",
         ["带动妇女姓名", "联系电话", "基地数", "区县", "带动基地名称", "来源文件"],
         rows,
-        widths={4: 30, 5: 30},
+        widths={1: 13, 3: 12, 4: 30, 5: 30},
+        wrap=(3, 4, 5),
+        fit=(4, 5),
     )
 
 
@@ -552,7 +724,8 @@ def _townships(book: _Book, result: Consolidation, rules: Rules) -> None:
             ]
         )
     header = ["区县", "乡镇", "名单状态", *type_names, "合计", "是否覆盖"]
-    ws = book.table("深度贫困乡镇", header, rows, widths={0: 22})
+    widths = {0: 22}
+    ws = book.table("深度贫困乡镇", header, rows, widths=widths)
     missing = rules.notice_township_count - len(rules.townships)
     note = (
         f"通知要求 {rules.notice_township_count} 个深度贫困乡镇各建立至少 1 个基地；名单目前列出 "
@@ -560,7 +733,7 @@ def _townships(book: _Book, result: Consolidation, rules: Rules) -> None:
         + (f"，另有 {missing} 个待市妇联补充" if missing > 0 else "")
         + "。标为“待核实”的乡镇请核实后修改规则文件。"
     )
-    ws.write_string(len(rows) + 2, 0, note, book.note)
+    book.note_row(ws, len(rows) + 2, note, len(header), column_widths(header, widths))
 
 
 def _findings(book: _Book, result: Consolidation) -> None:
@@ -573,9 +746,10 @@ def _findings(book: _Book, result: Consolidation) -> None:
         "问题清单",
         ["级别", "文件", "工作表", "单元格", "列", "说明", "代码"],
         rows,
-        formats={5: book.wrap},
-        widths={1: 30, 5: 60, 6: 20},
+        widths={0: 6, 1: 30, 2: 10, 3: 8, 4: 14, 5: 60, 6: 20},
         bulk=True,
+        wrap=(1, 2, 4, 5),
+        fit=(1,),
     )
 
 
@@ -591,7 +765,7 @@ def _ranking(book: _Book, result: Consolidation) -> None:
                 base.name if base else "",
                 base.type if base else "",
                 industries,
-                entry.report.status,
+                status_text(entry.report.status, _errors(entry)),
                 value,
                 entry.report.reason,
                 entry.report.file,
@@ -609,21 +783,25 @@ def _ranking(book: _Book, result: Consolidation) -> None:
         "来源文件",
     ]
     ws = book.wb.add_worksheet("推荐排名")
+    widths = {1: 12, 2: 28, 4: 12, 5: 12, 7: 44, 8: 28}
     # Rows are streamed in order (constant_memory): the note above the table goes first.
-    ws.write_string(
-        0,
+    book.note_row(
+        ws,
         0,
         "本表按超出目标的程度排序（各项目标“实际/要求”中最小的倍数），仅供 9 月评选"
         "优秀示范基地参考，不是评选结论。只列出达标和基本达标的基地。",
-        book.note,
+        len(header),
+        column_widths(header, widths),
     )
     book.table(
         "推荐排名",
         header,
         rows,
         first_row=2,
-        formats={6: book.wan, 7: book.wrap},
-        widths={2: 30, 7: 50, 8: 30},
+        formats={6: book.wan},
+        widths=widths,
+        wrap=(1, 2, 4, 5, 7, 8),
+        fit=(2, 8),
     )
 
 
@@ -652,15 +830,22 @@ def _readme(
     ws.write_string(0, 0, "说明", book.title)
     for i, (label, value) in enumerate(lines, start=2):
         ws.write_string(i, 0, label, book.bold)
-        book.cell(ws, i, 1, value)
+        if isinstance(value, str) and (ht := row_height([(value, 14 + 66)])):
+            ws.set_row(i, ht)
+        if isinstance(value, str):  # across 类型 and SHA-256, wrapped
+            ws.merge_range(i, 1, i, 2, value, book.wrap)
+        else:
+            book.cell(ws, i, 1, value)
     r = len(lines) + 4
     ws.write_string(r - 1, 0, "各工作表内容", book.bold)
     for i, name in enumerate(SHEETS):
         ws.write_string(r + i, 0, name)
-        ws.write_string(r + i, 1, SHEET_NOTES[name])
+        ws.merge_range(r + i, 1, r + i, 2, SHEET_NOTES[name], book.wrap)
     r += len(SHEETS) + 2
     ws.write_string(r - 1, 0, "输入文件", book.bold)
-    ws.write_row(r, 0, ["文件", "类型", "SHA-256", "基地数", "数据行", "无法读取的原因"], book.head)
+    header = ["文件", "类型", "SHA-256", "基地数", "数据行", "无法读取的原因"]
+    widths = [34, 14, 66, 8, 8, 40]
+    book.header(ws, r, header, widths)
     kinds = {
         "workbook": "基地工作簿",
         "master": "汇总表",
@@ -668,14 +853,14 @@ def _readme(
         "unreadable": "无法读取",
     }
     for i, item in enumerate(result.inputs, start=r + 1):
-        for c, value in enumerate(
-            [item.file, kinds[item.kind], item.sha256, item.bases, item.rows, item.error or ""]
-        ):
-            book.cell(ws, i, c, value)
-    ws.set_column(0, 0, 34)
-    ws.set_column(1, 1, 60)
-    ws.set_column(2, 2, 66)
-    book.print_setup(ws, r)
+        values = [item.file, kinds[item.kind], item.sha256, item.bases, item.rows, item.error or ""]
+        if ht := row_height([(values[0], widths[0]), (values[1], widths[1]), (values[5], 40)]):
+            ws.set_row(i, ht)
+        for c, value in enumerate(values):
+            book.cell(ws, i, c, value, book.wrap if c in (0, 1, 5) else None)
+    for c, w in enumerate(widths):
+        ws.set_column(c, c, w)
+    book.print_setup(ws, r, pages_wide=1)
 
 
 def write_master(
