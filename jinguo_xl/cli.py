@@ -34,6 +34,7 @@ from jinguo_xl.messages import (
     STATUS_NOT_MET,
     STATUS_UNDECIDED,
 )
+from jinguo_xl.redact import hide_numbers
 from jinguo_xl.rules import Rules, load_rules
 from jinguo_xl.targets import fmt_number
 
@@ -349,9 +350,12 @@ def render_report(report: FileReport, rules: Rules, *, all_findings: bool = Fals
     assert base is not None
     township = f" {base.township}" if base.township else ""
     deep = "（深度贫困乡镇）" if base.deep_poverty else ""
-    lines.append(
-        f"  基地：{base.name or '（未填写名称）'}｜{base.type or base.type_raw or '（类型未填）'}"
-        f"｜负责人 {base.leader or '未填'}｜{base.county}{township}{deep}"
+    kind = base.type or base.type_raw or "（类型未填）"
+    lines.append(  # typed text: a phone typed beside a name must not reach the screen
+        hide_numbers(
+            f"  基地：{base.name or '（未填写名称）'}｜{kind}"
+            f"｜负责人 {base.leader or '未填'}｜{base.county}{township}{deep}"
+        )
     )
     lines.append(f"  结论：{report.reason}")
     for r in report.results:

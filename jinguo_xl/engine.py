@@ -17,6 +17,7 @@ from jinguo_xl.labels import strip_parenthetical
 from jinguo_xl.ledger import Ledger, RawTable
 from jinguo_xl.messages import STATUS_EMPTY, STATUS_UNDECIDED
 from jinguo_xl.reader import WORKBOOK_SUFFIXES, read_workbook
+from jinguo_xl.redact import hide_numbers
 from jinguo_xl.rules import Rules, load_rules
 from jinguo_xl.targets import TableResult, base_status, evaluate_table
 from jinguo_xl.validate import BaseInfo, CleanTable, check_ledger
@@ -75,13 +76,13 @@ class FileReport:
             "base": None
             if base is None
             else {
-                "name": base.name,
+                "name": hide_numbers(base.name),
                 "type": base.type,
-                "leader": base.leader,
+                "leader": hide_numbers(base.leader),
                 "county": base.county,
-                "township": base.township or None,
+                "township": hide_numbers(base.township) or None,
                 "households": base.households,
-                "type_raw": base.type_raw,
+                "type_raw": hide_numbers(base.type_raw),
                 "county_in_scope": base.county_in_scope,
                 "county_confirmed": base.county_confirmed,
                 "deep_poverty_township": base.deep_poverty,

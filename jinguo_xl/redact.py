@@ -75,8 +75,9 @@ def _hide_run(run: str, seen: Seen | None) -> str:
 def hide_numbers(text: str, seen: Seen | None = None) -> str:
     """``text`` with every run of 7+ digits (across separators) hidden; dates kept.
 
-    ``seen`` is told the digits of each hidden run, so a caller can say what it hid."""
-    if not any(ch.isdecimal() for ch in text):
+    ``seen`` is told the digits of each hidden run, so a caller can say what it hid. A value
+    that is no text (a base field left blank) comes back as it is."""
+    if not isinstance(text, str) or not any(ch.isdecimal() for ch in text):
         return text
     out, last = [], 0
     for m in _DATE.finditer(text):

@@ -93,7 +93,9 @@ def leaky_folder(tmp_path, monkeypatch):
          dt.date(2020, 4, 1), "家政", phone, phone, "贫困妇女", None]
         for i, phone in enumerate(spellings)
     ]
-    book = stacked(base_line("漏电话合作社"), {"手工制作": rows, "家政服务": house})
+    line = base_line("漏电话合作社", kind=f"巾帼扶贫车间 {SPELLINGS['dots']}")
+    line += f"    联系电话：{SPELLINGS['dashes']}"  # lands in 负责人 and 类型 as typed
+    book = stacked(line, {"手工制作": rows, "家政服务": house})
     write_xlsx(tmp_path / "城口县" / "漏电话合作社.xlsx", {"统计表": book})
     assert len(HEADERS["家政服务"]) == len(house[0])
     return tmp_path / "城口县"
