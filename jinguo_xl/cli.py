@@ -457,6 +457,12 @@ def render_consolidation(summary: dict) -> str:
         f"{summary['townships_in_notice']} 个）；"
         f"跨基地重复人员 {summary['cross_base_duplicates']} 人。",
     ]
+    if summary.get("left_out"):
+        lines.append(
+            "未计入合计或目标的行："
+            + "；".join(f"{why} {n} 行" for why, n in summary["left_out"].items())
+            + "（逐行位置见汇总表的“问题清单”）"
+        )
     for failed in summary["files_failed"]:
         lines.append(f"  无法读取：{failed['file']}：{failed['error']}")
     for skipped in summary.get("files_skipped", []):

@@ -19,6 +19,7 @@ from pathlib import Path
 from jinguo_xl.engine import FileReport
 from jinguo_xl.findings import Finding, make_finding
 from jinguo_xl.labels import norm_label
+from jinguo_xl.left_out import left_out_rows
 from jinguo_xl.messages import (
     STATUS_BASIC,
     STATUS_EMPTY,
@@ -367,5 +368,7 @@ def summary_json(result: Consolidation, rules: Rules, master: str) -> dict[str, 
         "townships_named": len(rules.townships),
         "townships_in_notice": rules.notice_township_count,
         "cross_base_duplicates": len(result.duplicates),
+        # rows typed but kept out of the totals or targets, by reason (see left_out.py)
+        "left_out": left_out_rows(e.report for e in result.counted),
         "findings": dict(Counter(f.severity for f in result.findings)),
     }

@@ -362,3 +362,24 @@ def test_the_master_write_reports_progress(county_folder, tmp_path, rules):
     show = terminal_progress(screen, label="写出汇总表")
     show(3, 11)
     assert screen.getvalue() == "\r写出汇总表 [########......................] 3/11"
+
+
+def test_consolidate_names_the_rows_left_out_of_the_totals(tmp_path, capsys):
+    rows = [
+        woman("张玉兰", "13800130001", extra=[15000]),  # typed in 元
+        woman("李秀英", "13800130002", extra=[0.5], kind="五保户"),
+        woman("王桂芳", "13800130003", extra=[0.5]),
+    ]
+    grid = stacked(base_line("戊合作社"), {"手工制作": rows})
+    write_xlsx(tmp_path / "城口县" / "戊合作社.xlsx", {"统计表": grid})
+    main(["consolidate", str(tmp_path / "城口县"), "-o", str(tmp_path / "汇总.xlsx")])
+    out = capsys.readouterr().out
+    assert (
+        "未计入合计或目标的行：金额疑似以元填写，金额未计入 1 行；妇女类型无法识别，不计入目标 1 行"
+        in out
+    )
+    main(["consolidate", str(tmp_path / "城口县"), "-o", str(tmp_path / "汇总.xlsx"), "--json"])
+    assert json.loads(capsys.readouterr().out)["left_out"] == {
+        "金额疑似以元填写，金额未计入": 1,
+        "妇女类型无法识别，不计入目标": 1,
+    }
