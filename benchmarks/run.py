@@ -129,6 +129,12 @@ def consolidate_engine(folder: Path, out: Path) -> None:
         cli_main(["consolidate", str(folder), "-o", str(out), "--json"])
 
 
+def check_command(folder: Path) -> None:
+    """``jinguo-xl check``: every file read in a guarded worker process, as users run it."""
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        cli_main(["check", "--json", str(folder)])
+
+
 def consolidate_naive(files: list[Path], out: Path) -> None:
     """The baseline: read every sheet with pandas+openpyxl, concat, group-by sums, to_excel."""
     import pandas as pd
@@ -389,6 +395,12 @@ def main(argv: list[str] | None = None) -> int:
                 naive / engine >= 8,
             ),
             Row("读取阶段（2 进程）", engine_par, "pandas+openpyxl 读取", naive),
+            Row(
+                "check 命令（受保护的工作进程）",
+                median_time(lambda: check_command(work / "big"), runs),
+                "pandas+openpyxl 读取",
+                naive,
+            ),
             Row(
                 "读取阶段 与 calamine 原始读取",
                 engine,

@@ -20,7 +20,7 @@ import sys
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any, TypeVar
 
@@ -33,6 +33,7 @@ TIME_LIMIT = 120.0
 # Address space a worker may add to what it starts with (the interpreter and its libraries,
 # inherited from the parent). Real files need a few hundred MB at most.
 MEMORY_LIMIT = 768 * 1024 * 1024
+_DEPTH = 2
 
 
 def _address_space() -> int:
@@ -109,8 +110,8 @@ def _serve(conn: Connection, fn: Callable[..., Any], memory: int) -> None:
 class _Worker:
     process: multiprocessing.process.BaseProcess
     conn: Connection
-    job: int | None = None
-    deadline: float = 0.0
+    jobs: deque[int] = field(default_factory=deque)  # sent, in order; the first is running
+    deadline: float = 0.0  # for the first job
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -166,21 +167,30 @@ def run_guarded(
             progress(done, total)
 
     def retire(slot: int, outcome: str) -> None:
+        """The running job failed: replace its worker, give the jobs queued behind it back."""
         worker = pool[slot]
-        assert worker is not None and worker.job is not None
+        assert worker is not None and worker.jobs
         _stop(worker)
         pool[slot] = None
-        finish(worker.job, failed(jobs[worker.job], reason_for(outcome, time_limit)))
+        culprit = worker.jobs.popleft()
+        todo.extendleft(reversed(worker.jobs))
+        finish(culprit, failed(jobs[culprit], reason_for(outcome, time_limit)))
 
     try:
         while done < total:
             for slot, worker in enumerate(pool):
-                if todo and (worker is None or worker.job is None):
+                # Two jobs in flight per worker, so it never waits for the parent between files.
+                while todo and (worker is None or len(worker.jobs) < _DEPTH):
                     worker = pool[slot] = worker or start()
-                    worker.job = todo.popleft()
-                    worker.deadline = time.monotonic() + time_limit
-                    worker.conn.send((worker.job, jobs[worker.job]))
-            busy = [(slot, w) for slot, w in enumerate(pool) if w is not None and w.job is not None]
+                    if not worker.jobs:
+                        worker.deadline = time.monotonic() + time_limit
+                    index = todo.popleft()
+                    worker.jobs.append(index)
+                    try:
+                        worker.conn.send((index, jobs[index]))
+                    except OSError:  # it just died: its results and death are read below
+                        break
+            busy = [(slot, w) for slot, w in enumerate(pool) if w is not None and w.jobs]
             wait_for = max(0.0, min(w.deadline for _, w in busy) - time.monotonic())
             handles: list[Any] = [w.conn for _, w in busy] + [w.process.sentinel for _, w in busy]
             ready = set(wait(handles, timeout=wait_for))
@@ -191,12 +201,12 @@ def run_guarded(
                     except (EOFError, OSError):
                         retire(slot, "crash")
                         continue
-                    worker.job = None
-                    if outcome == "ok":
-                        finish(index, value)
-                    else:  # the worker survived, but not cleanly: start afresh
-                        worker.job = index
+                    if outcome != "ok":  # the worker survived, but not cleanly: start afresh
                         retire(slot, outcome)
+                        continue
+                    worker.jobs.popleft()
+                    worker.deadline = time.monotonic() + time_limit
+                    finish(index, value)
                 elif worker.process.sentinel in ready:
                     retire(slot, "crash")
                 elif time.monotonic() >= worker.deadline:
@@ -204,7 +214,7 @@ def run_guarded(
     finally:
         for worker in pool:
             if worker is not None:
-                _stop(worker, gently=worker.job is None)
+                _stop(worker, gently=not worker.jobs)
     return results
 
 
