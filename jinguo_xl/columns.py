@@ -81,12 +81,30 @@ def parsers_for(rules: Rules) -> dict[str, Parser]:
     return hit[1]
 
 
+# Types that compare equal across classes (1 == 1.0 == True): a column mixing two of them is
+# keyed by (type, value), so that 1 and True are not read as one value.
+_NUMERIC = frozenset({int, float, bool, Decimal})
+
+
 def parse_column(parser: Parser, cells: Sequence[object]) -> list[nz.Parsed]:
     """Every cell of one column parsed; each distinct value is parsed once.
 
-    Text keys are the strings themselves; other values are keyed with their type, so that 1,
-    1.0 and True (equal in Python) stay apart. An unhashable value is parsed on its own.
+    The usual column holds one type besides blanks (texts, or numbers, or dates): its distinct
+    values are parsed and the results handed out with one C-level ``map``. A column mixing
+    numeric types, or holding an unhashable value, is keyed cell by cell instead.
     """
+    try:
+        classes = set(map(type, cells))
+        if len(classes & _NUMERIC) <= 1:
+            table: dict[object, nz.Parsed] = {v: parser(v) for v in set(cells)}
+            table[None] = _BLANK
+            return list(map(table.__getitem__, cells))
+    except TypeError:
+        pass
+    return _parse_keyed(parser, cells)
+
+
+def _parse_keyed(parser: Parser, cells: Sequence[object]) -> list[nz.Parsed]:
     seen: dict[object, nz.Parsed] = {}
     out: list[nz.Parsed] = []
     append = out.append

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import zip_longest
 
 from jinguo_xl.findings import Finding, cell_ref, make_finding
 from jinguo_xl.labels import norm_label, strip_parenthetical
@@ -38,6 +39,11 @@ _FILL_KINDS = frozenset({"date", "text", "yesno", "women_type", "address"})
 
 def _is_empty(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _blank_values(column: Sequence[object]) -> set[object]:
+    """The values of ``column`` that count as a blank cell: None and whitespace texts."""
+    return {v for v in set(column) if v is None or (v.__class__ is str and not v.strip())} | {None}
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,14 +83,15 @@ def _lookups(rules: Rules) -> _Lookups:
     return _Lookups(headers, table_headers, caption, field_pattern, field_labels, {})
 
 
-_CACHE: dict[int, _Lookups] = {}
+_CACHE: dict[int, tuple[Rules, _Lookups]] = {}
 
 
 def lookups_for(rules: Rules) -> _Lookups:
-    key = id(rules)
-    if key not in _CACHE:
-        _CACHE[key] = _lookups(rules)
-    return _CACHE[key]
+    """The lookups of ``rules``, built once; keyed by identity, checked against id reuse."""
+    hit = _CACHE.get(id(rules))
+    if hit is None or hit[0] is not rules:
+        hit = _CACHE[id(rules)] = (rules, _lookups(rules))
+    return hit[1]
 
 
 def header_keys(cells: Sequence[object], lk: _Lookups) -> dict[int, str]:
@@ -155,7 +162,11 @@ class _SheetParser:
     # ------------------------------------------------------------------ walk
     def run(self) -> None:
         skip = -1
+        resume = 0  # rows before this were taken by a data block
+        bulk = not self.ledger.merged.get(self.name)  # merged cells need the row-by-row path
         for r, cells in enumerate(self.grid):
+            if r < resume:
+                continue
             if r == skip or all(
                 v is None or (v.__class__ is str and not v.strip()) for v in cells
             ):
@@ -177,10 +188,136 @@ class _SheetParser:
                 self._scan_fields(r, cells)
                 continue
             if self.table is not None:
-                self._data_row(r, cells)
+                if bulk:
+                    resume = self._data_block(r)
+                else:
+                    self._data_row(r, cells)
             else:
                 self._scan_fields(r, cells)
         self._close_table()
+
+    def _data_block(self, r0: int) -> int:
+        """The rows from ``r0`` on that are data of the open table, a column at a time.
+
+        Row ``r0`` is known to be data. The block ends at the next header or caption row;
+        the first row not taken is returned. Each test looks at a column's distinct values
+        once (a sheet repeats its dates, contents and types), so a row costs a few C-level
+        steps instead of a dozen Python ones; rows needing a closer look (a field line, a
+        totals line, the 样表's legend) still get it one by one, exactly as :meth:`_data_row`.
+        """
+        table = self.table
+        assert table is not None
+        rows = self.grid[r0:]
+        try:
+            columns = list(zip_longest(*rows))
+            blanks = [_blank_values(col) for col in columns]
+            end = self._block_end(r0, rows, columns, blanks)
+        except TypeError:  # an unhashable cell value: the row-by-row path copes with it
+            self._data_row(r0, self.grid[r0])
+            return r0 + 1
+        rows, n = rows[:end], end
+        # blank[c][i]: cell (i, c) is empty
+        blank = [
+            list(map(b.__contains__, col[:n])) for col, b in zip(columns, blanks, strict=True)
+        ]
+        blank_row = [all(t) for t in zip(*blank, strict=True)]
+        keys = list(table.cols)
+        none = [True] * n
+        key_blank = [blank[c] if c < len(blank) else none for c in table.cols.values()]
+        key_cols = [
+            columns[c][:n] if c < len(columns) else (None,) * n for c in table.cols.values()
+        ]
+        empty_count = [sum(t) for t in zip(*key_blank, strict=True)] if keys else [0] * n
+        name_blank = key_blank[keys.index("name")] if "name" in table.cols else none
+        seq_blank = key_blank[keys.index("seq")] if "seq" in table.cols else none
+        totals = self._total_rows(columns, key_cols, keys, n)
+        uncached = self.ledger.uncached.get(self.name)
+        append = table.rows.append
+        width = len(keys)
+        for i, values in enumerate(zip(*key_cols, strict=True) if keys else [()] * n):
+            if blank_row[i]:
+                continue
+            r = r0 + i
+            filled = width - empty_count[i]
+            if not filled:
+                self._scan_fields(r, rows[i])  # the row is not blank: something sits beside
+                continue
+            if i in totals:
+                self._finding("total-row-skipped", r, table.cols.get("name", 0))
+                continue
+            if filled == 1 and not seq_blank[i]:
+                self.skipped_seq_only += 1
+                continue
+            if name_blank[i] and self._is_legend(rows[i]):
+                self.skipped_legend.append(r + 1)
+                continue
+            row_values = dict(zip(keys, values, strict=True))
+            if uncached:
+                for key, col in table.cols.items():
+                    if key != "seq" and (r, col) in uncached and _is_empty(row_values[key]):
+                        self._finding("formula-no-value", r, col, column=self._header(key))
+            append(RawRow(self.name, r, row_values, table.cols))
+        return r0 + n
+
+    def _block_end(
+        self,
+        r0: int,
+        rows: Sequence[Sequence[object]],
+        columns: list[tuple[object, ...]],
+        blanks: list[set[object]],
+    ) -> int:
+        """Index in ``rows`` of the first non-blank header or caption row (len(rows) if none):
+        only rows holding a known header label or the word 统计表 are looked at closely."""
+        lk = self.lk
+        seen = lk.seen
+        candidates: set[int] = set()
+        for col in columns:
+            texts = [v for v in set(col) if v.__class__ is str]
+            for value in texts:
+                if value not in seen:
+                    header_keys((value,), lk)  # fills the cache
+            marked = {v for v in texts if seen.get(v) or "统计表" in v}
+            if marked:
+                candidates.update(i for i, v in enumerate(col) if v in marked)
+        for i in sorted(candidates):
+            cells = rows[i]
+            if i == 0 or all(v in b for v, b in zip(cells, blanks, strict=False)):
+                continue  # row 0 is data (the caller's finding); blank rows are skipped
+            keys = header_keys(cells, lk)
+            if keys:
+                if len(set(keys.values())) >= MIN_HEADER_COLUMNS - 1:
+                    two_row = self._two_row_header(r0 + i, cells, keys)
+                    if two_row is not None:
+                        keys = two_row[1]
+                if is_header(keys):
+                    return i
+            if self._caption(cells):
+                return i
+        return len(rows)
+
+    def _total_rows(
+        self,
+        columns: list[tuple[object, ...]],
+        key_cols: list[Sequence[object]],
+        keys: list[str],
+        n: int,
+    ) -> set[int]:
+        """Rows that are a totals line: 合计 in 序号, 姓名 or a cell up to the first of them."""
+        table = self.table
+        assert table is not None
+        lead = min(table.cols.get("name", 0), table.cols.get("seq", 0))
+        looked = [key_cols[keys.index(k)] for k in ("seq", "name") if k in table.cols]
+        looked += [col[:n] for col in columns[: lead + 1]]
+        found: set[int] = set()
+        for col in looked:
+            words = {
+                v
+                for v in set(col)
+                if v.__class__ is str and "计" in v and norm_label(v) in _TOTAL_WORDS
+            }
+            if words:
+                found.update(i for i, v in enumerate(col) if v in words)
+        return found
 
     def _two_row_header(
         self, r: int, cells: Sequence[object], keys: dict[int, str]

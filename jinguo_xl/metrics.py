@@ -110,12 +110,10 @@ def compute(table: CleanTable, ctx: Context) -> Metrics:
 # ---------------------------------------------------------------------- the 2020 metrics
 
 
-def _sessions(t: CleanTable) -> Iterator[tuple[int, object, str]]:
-    """(row, date, content) of rows with a readable date and a content: one training each."""
-    content = t.col("train_content")
-    for i, day in enumerate(t.col("train_date")):
-        if day is not None and content[i]:
-            yield i, day, content[i]
+def _sessions(t: CleanTable) -> Iterator[tuple[object, object, object, bool]]:
+    """(address, date, content, counted) per row; a training where date and content are set."""
+    columns = (t.col("address"), t.col("train_date"), t.col("train_content"), t.counted)
+    return zip(*columns, strict=True)
 
 
 def _money_column(spec: TableSpec) -> tuple[str, ...]:
@@ -134,16 +132,13 @@ def training_person_times(t: CleanTable, ctx: Context) -> int:
 @metric("training_sessions", needs=_TRAINING)
 def training_sessions(t: CleanTable, ctx: Context) -> int:
     """Distinct (date, content) over all rows."""
-    return len({(day, content) for _, day, content in _sessions(t)})
+    return len({(d, c) for _, d, c, _ in _sessions(t) if d is not None and c})
 
 
 @metric("household_sessions", needs=("address", *_TRAINING))
 def household_sessions(t: CleanTable, ctx: Context) -> int:
     """Distinct (address, date, content) of counted women: each household's own trainings."""
-    address, counted = t.col("address"), t.counted
-    return len(
-        {(address[i], day, c) for i, day, c in _sessions(t) if counted[i] and address[i]}
-    )
+    return len({(a, d, c) for a, d, c, k in _sessions(t) if k and a and d is not None and c})
 
 
 def _employed_needs(spec: TableSpec) -> tuple[str, ...]:

@@ -13,13 +13,18 @@ and a field that could not be read contributes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import operator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import attrgetter, methodcaller
+from typing import overload
 
 from jinguo_xl.columns import parse_column, parsers_for, suspect_threshold
 from jinguo_xl.findings import Finding, cell_ref, make_finding
 from jinguo_xl.ledger import RawTable
 from jinguo_xl.messages import FINDINGS
+from jinguo_xl.normalize import Parsed
 from jinguo_xl.rules import Rules, TableSpec
 
 # Codes of an amount that was typed but counts nowhere → the reason the master and the verdict
@@ -43,13 +48,13 @@ class CleanTable:
     has_columns: frozenset[str]
     cols: dict[str, int]  # column key → 0-based column index in the sheet
     grid_rows: list[int]  # 0-based sheet row of each data row
+    row_cols: list[dict[str, int]]  # each row's own column positions (joined blocks differ)
     values: dict[str, list[object]]  # column key → parsed value per row (None: blank/unread)
     counted: list[bool]  # one of the women the targets count (未脱贫妇女 / 贫困妇女)
     train_filled: list[bool]  # 培训时间 or 培训内容 typed (readable or not)
     codes: dict[int, list[str]] = field(default_factory=dict)  # row → codes of its findings
     raw: dict[int, dict[str, object]] = field(default_factory=dict)  # as typed, rows with codes
     left_out: dict[int, str] = field(default_factory=dict)  # row → why its amount counts nowhere
-    _rows: list[CleanRow] | None = None
     _persons: list[tuple[str, str]] | None = None
     _nones: list[None] | None = None
 
@@ -75,21 +80,49 @@ class CleanTable:
     def persons(self) -> list[tuple[str, str]]:
         """Identity of each row's woman: 姓名 + 联系电话 (spec §4)."""
         if self._persons is None:
-            self._persons = [
-                (name or "", phone or "")  # type: ignore[misc]
-                for name, phone in zip(self.col("name"), self.col("phone"), strict=True)
-            ]
+            names, phones = self.col("name"), self.col("phone")
+            if None in names or None in phones:
+                names = [name or "" for name in names]
+                phones = [phone or "" for phone in phones]
+            self._persons = list(zip(names, phones, strict=True))  # type: ignore[arg-type]
         return self._persons
 
     @property
-    def rows(self) -> list[CleanRow]:
-        if self._rows is None:
-            self._rows = [CleanRow(self, i) for i in range(self.n)]
-        return self._rows
+    def rows(self) -> RowViews:
+        """The rows as :class:`CleanRow` views, made only when looked at."""
+        return RowViews(self)
 
     def cell(self, i: int, key: str) -> str:
         """Excel address of column ``key`` in row ``i`` (the 姓名 cell when the key is absent)."""
-        return cell_ref(self.grid_rows[i], self.cols.get(key, self.cols.get("name", 0)))
+        cols = self.row_cols[i]
+        return cell_ref(self.grid_rows[i], cols.get(key, cols.get("name", 0)))
+
+
+class RowViews(Sequence["CleanRow"]):
+    """``table.rows``: a sequence whose length and truth cost nothing (no row is built)."""
+
+    __slots__ = ("_t",)
+
+    def __init__(self, table: CleanTable) -> None:
+        self._t = table
+
+    def __len__(self) -> int:
+        return self._t.n
+
+    @overload
+    def __getitem__(self, index: int) -> CleanRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[CleanRow]: ...
+    def __getitem__(self, index: int | slice) -> CleanRow | list[CleanRow]:
+        if isinstance(index, slice):
+            return [CleanRow(self._t, i) for i in range(self._t.n)[index]]
+        if not -self._t.n <= index < self._t.n:
+            raise IndexError(index)
+        return CleanRow(self._t, index % self._t.n)
+
+    def __iter__(self) -> Iterator[CleanRow]:
+        table = self._t
+        return (CleanRow(table, i) for i in range(table.n))
 
 
 class CleanRow:
@@ -210,86 +243,105 @@ class _Rows:
 
     def __init__(self, file: str, table: RawTable, spec: TableSpec, rules: Rules) -> None:
         self.file, self.table, self.spec, self.rules = file, table, spec, rules
-        self.by_row: dict[int, list[Finding]] = {}
+        self.by_row: dict[int, list[tuple[int, Finding]]] = {}  # row → (column, finding)
         self.codes: dict[int, list[str]] = {}
         self.late: list[Finding] = []  # findings about the table, after its rows
 
     def flag(self, i: int, code: str, key: str, **params: object) -> None:
         raw = self.table.rows[i]
-        cols = self.table.cols
+        cols = raw.cols  # blocks of one industry joined from two places keep their own columns
+        col = cols.get(key, cols.get("name", 0))
         self.codes.setdefault(i, []).append(code)
         self.by_row.setdefault(i, []).append(
-            make_finding(
-                code,
-                file=self.file,
-                sheet=raw.sheet,
-                cell=cell_ref(raw.row, cols.get(key, cols.get("name", 0))),
-                column=self.spec.header_of(key, self.rules.columns),
-                row=raw.row + 1,
-                **params,
+            (
+                col,
+                make_finding(
+                    code,
+                    file=self.file,
+                    sheet=raw.sheet,
+                    cell=cell_ref(raw.row, col),
+                    column=self.spec.header_of(key, self.rules.columns),
+                    row=raw.row + 1,
+                    **params,
+                ),
             )
         )
 
     def findings(self) -> list[Finding]:
-        return [f for i in sorted(self.by_row) for f in self.by_row[i]]
+        """Row by row, and within a row left to right (a stable sort keeps a cell's order)."""
+        out: list[Finding] = []
+        for i in sorted(self.by_row):
+            found = self.by_row[i]
+            found.sort(key=lambda pair: pair[0])
+            out.extend(f for _, f in found)
+        return out
 
 
 def check_rows(
     table: RawTable, spec: TableSpec, rules: Rules, year: int, file: str
 ) -> tuple[CleanTable, list[Finding]]:
-    """Parse and check every row of ``table``, column by column."""
+    """Parse and check every row of ``table``, column by column.
+
+    A column is parsed once per distinct value; then only the distinct results that call for
+    a finding (a code, a required blank, an amount typed as text, a date outside the year)
+    send us through the column's cells to find their rows. A clean column costs a few C-level
+    passes.
+    """
     rows = table.rows
     parsers = parsers_for(rules)
     out = _Rows(file, table, spec, rules)
     n = len(rows)
+    dicts = [r.values for r in rows]
     values: dict[str, list[object]] = {}
-    raw_cols: dict[str, list[object]] = {}
-    date_typed: list[bool] = [False] * n
+    date_blank: list[bool] = [True] * n
     left_out: dict[int, str] = {}
     for key in spec.columns:
         column = rules.columns[key]
-        if key not in table.cols:
-            if column.required:
-                for i in range(n):
-                    out.flag(i, missing_code(column.kind), key)
-            continue
-        cells = raw_cols[key] = [r.values.get(key) for r in rows]
+        # An absent column reads as blank cells: required ones are then reported row by row.
+        cells = list(map(methodcaller("get", key), dicts))
         if not column.checked:  # kept as typed (序号)
             values[key] = cells
             continue
-        parsed = parse_column(parsers[key], cells)
-        values[key] = [p.value for p in parsed]
+        parser = parsers[key]
+        parsed = parse_column(parser, cells)
+        vals = values[key] = list(map(_VALUE, parsed))
+        ids = list(map(id, parsed))
+        distinct = dict(zip(ids, parsed, strict=True))
         if key == "train_date":
-            date_typed = [not p.empty for p in parsed]
-        kind = column.kind
-        for i, p in enumerate(parsed):
-            if p.code is None:
-                if p.value is None:
-                    if column.required:
-                        out.flag(i, missing_code(kind), key)
-                elif kind == "money" and cells[i].__class__ is str:
-                    out.flag(i, "money-as-text", key)
-                elif key == "train_date" and p.value.year != year:  # type: ignore[union-attr]
-                    out.flag(i, "date-outside-year", key, detail=p.value.isoformat(), value=year)  # type: ignore[union-attr]
-                continue
-            if p.code == "money-suspect-yuan":
-                threshold = suspect_threshold(rules.money_suspect_wan)
-                out.flag(i, p.code, key, detail=_fmt_dec(p.value), value=_fmt_dec(threshold))  # type: ignore[arg-type]
-            else:
-                out.flag(i, p.code, key, detail=p.detail)
-            if kind == "money" and p.code in LEFT_OUT:
-                values[key][i] = None
-                if key == spec.money:
-                    left_out[i] = LEFT_OUT[p.code]
-            elif key == "train_date" and p.value is not None and p.value.year != year:  # type: ignore[union-attr]
-                out.flag(i, "date-outside-year", key, detail=p.value.isoformat(), value=year)  # type: ignore[union-attr]
+            blank_ids = {pid for pid, p in distinct.items() if p.empty}
+            date_blank = list(map(blank_ids.__contains__, ids))
+        flagged = {
+            pid
+            for pid, p in distinct.items()
+            if p.code is not None
+            or (p.value is None and column.required)
+            or (key == "train_date" and p.value is not None and p.value.year != year)  # type: ignore[union-attr]
+        }
+        as_text: set[object] = set()
+        if column.kind == "money":
+            as_text = {
+                v
+                for v in set(cells)
+                if v.__class__ is str and (q := parser(v)).code is None and q.value is not None
+            }
+        if not flagged and not as_text:
+            continue
+        for i, pid in enumerate(ids):
+            if pid in flagged:
+                _flag_cell(out, i, parsed[i], key, column.kind, column.required, year, rules)
+                code = parsed[i].code
+                if column.kind == "money" and code in LEFT_OUT:
+                    vals[i] = None
+                    if key == spec.money:
+                        left_out[i] = LEFT_OUT[code]  # type: ignore[index]
+            elif cells[i] in as_text:
+                out.flag(i, "money-as-text", key)
     content = values.get("train_content") or [None] * n
-    for i in range(n):
-        if date_typed[i] and not content[i]:
+    for i, (blank, text) in enumerate(zip(date_blank, content, strict=True)):
+        if not blank and not text:
             out.flag(i, "training-content-missing", "train_content")
-        elif content[i] and not date_typed[i]:
+        elif text and blank:
             out.flag(i, "training-date-missing", "train_date")
-    counted_types = rules.counted_women
     types = values.get("women_type") or [None] * n
     clean = CleanTable(
         industry=table.industry or "",
@@ -298,10 +350,11 @@ def check_rows(
         headers=table.headers,
         has_columns=frozenset(table.cols),
         cols=table.cols,
-        grid_rows=[r.row for r in rows],
+        grid_rows=list(map(_ROW, rows)),
+        row_cols=list(map(_COLS, rows)),
         values=values,
-        counted=[t in counted_types for t in types],
-        train_filled=[d or bool(c) for d, c in zip(date_typed, content, strict=True)],
+        counted=list(map(rules.counted_women.__contains__, types)),
+        train_filled=list(map(operator.or_, map(operator.not_, date_blank), map(bool, content))),
         left_out=left_out,
     )
     _flag_duplicates(clean, out)
@@ -311,11 +364,45 @@ def check_rows(
     return clean, out.findings() + out.late
 
 
+_VALUE = attrgetter("value")
+_ROW = attrgetter("row")
+_COLS = attrgetter("cols")
+
+
+def _flag_cell(
+    out: _Rows,
+    i: int,
+    p: Parsed,
+    key: str,
+    kind: str,
+    required: bool,
+    year: int,
+    rules: Rules,
+) -> None:
+    """The findings of one cell whose parse called for them, in the order a clerk reads."""
+    if p.code is None:
+        if p.value is None:
+            out.flag(i, missing_code(kind), key)
+        else:
+            out.flag(i, "date-outside-year", key, detail=p.value.isoformat(), value=year)  # type: ignore[attr-defined]
+        return
+    if p.code == "money-suspect-yuan":
+        threshold = suspect_threshold(rules.money_suspect_wan)
+        out.flag(i, p.code, key, detail=_fmt_dec(p.value), value=_fmt_dec(threshold))  # type: ignore[arg-type]
+    else:
+        out.flag(i, p.code, key, detail=p.detail)
+    if key == "train_date" and p.value is not None and p.value.year != year:  # type: ignore[attr-defined]
+        out.flag(i, "date-outside-year", key, detail=p.value.isoformat(), value=year)  # type: ignore[attr-defined]
+
+
 def _flag_duplicates(table: CleanTable, out: _Rows) -> None:
     """The same 姓名 + 电话 + 培训时间 + 培训内容 twice: a warning on the second row's name."""
     seen: dict[tuple[object, ...], int] = {}
     names, phones = table.col("name"), table.col("phone")
     dates, contents = table.col("train_date"), table.col("train_content")
+    keys = list(zip(names, phones, dates, contents, strict=True))
+    if len(set(keys)) == len(keys):
+        return  # no two rows alike: the usual table
     for i in range(table.n):
         if not names[i]:
             continue

@@ -31,6 +31,8 @@ def as_rows(grid: object) -> list[list[object]]:
         return [[grid]]
     if grid and not isinstance(grid[0], (list, tuple)):
         return [list(grid)]
+    if isinstance(grid, list) and set(map(type, grid)) == {list}:
+        return grid  # already rows of lists: nothing here changes them, so no copy
     return [list(r) for r in grid]
 
 
@@ -146,10 +148,12 @@ def row_problems(
         if f.row is None or f.severity == "info" or f.code in _ROW_CODES_SKIPPED:
             continue
         by_row.setdefault(f.row - 1, []).append(f)
-    out = []
-    for index in range(head + 1, len(rows)):
-        found = sorted(by_row.get(index, []), key=lambda f: f.severity != "error")
-        out.append("；".join(f"{SEVERITY_LABEL[f.severity]}：{f.message}" for f in found))
+    out = [""] * (len(rows) - head - 1)  # most rows have nothing to say
+    for index, found in by_row.items():
+        if head < index < len(rows):
+            found.sort(key=lambda f: f.severity != "error")
+            text = "；".join(f"{SEVERITY_LABEL[f.severity]}：{f.message}" for f in found)
+            out[index - head - 1] = text
     return out
 
 

@@ -295,7 +295,7 @@ def check_ledger(ledger: Ledger, rules: Rules) -> Checked:
         checked = _check_table(raw, base, rules, out)
         if checked is not None:
             tables.append(checked)
-    filled = [t for t in tables if t.rows]
+    filled = [t for t in tables if t.n]
     for t in filled:
         if base.type and not rules.allowed(base.type, t.industry):
             allowed = "、".join(rules.base_type(base.type).industries)
