@@ -217,7 +217,9 @@ def _stream_grid(
     try:
         grid: list[Sequence[object]] = []
         blank: object = None  # openpyxl yields one shared tuple for every missing row
-        for row in book[name].iter_rows(max_col=width, values_only=True):
+        sheet = book[name]
+        sheet.reset_dimensions()  # the recorded range can understate the sheet: read it all
+        for row in sheet.iter_rows(max_col=width, values_only=True):
             if row is blank:
                 grid.append(())
             elif any(v is not None for v in row):

@@ -96,3 +96,26 @@ def test_streaming_reads_a_normal_sheet_exactly_like_the_fast_reader(tmp_path, r
     assert [list(r) + [None] * (9 - len(r)) for r in streamed] == [
         (r + [None] * 9)[:9] for r in norm
     ]
+
+
+def test_a_prefixed_far_value_under_a_small_recorded_range_is_streamed_and_kept(tmp_path):
+    """``<x:c r="XFD1048576">`` below a ``<dimension ref="A1:I32">`` that leaves it out: the
+    fast reader would try to allocate 512 GB; the sheet is streamed and the value kept."""
+    import zipfile
+
+    src = write_xlsx(tmp_path / "源.xlsx", {"手工制作": [[base_line()], *people(30)]})
+    path = tmp_path / "前缀.xlsx"
+    stray = b'<x:row r="1048576"><x:c r="XFD1048576" t="inlineStr"><x:is><x:t>x</x:t></x:is>'
+    main = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(path, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<worksheet ", b'<worksheet xmlns:x="' + main + b'" ', 1)
+                data = data.replace(b"</sheetData>", stray + b"</x:c></x:row></sheetData>")
+                assert b'<dimension ref="A1:' in data
+            zout.writestr(item, data)
+    assert extent.scan_package(open_package(path.read_bytes()))[0] == {"手工制作": 16_384}
+    ((_, grid),) = load_grids(path)
+    assert len(grid) == 1_048_576 and grid[-1][16_383] == "x"
+    assert sum(1 for row in grid if row) == 32
