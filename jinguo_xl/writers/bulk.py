@@ -137,7 +137,9 @@ class BulkRows:
             xf = styles.get(c)
             ref = f"{names[c]}{number}"
             if value is None or value == "":
-                if xf is not None:  # a formatted blank, as xlsxwriter's write_blank leaves it
+                # a formatted blank, as xlsxwriter's write_blank leaves it; a blank in the
+                # column's plain (alignment-only) format shows nothing and is left out
+                if xf is not None and xf != self.plain_xf:
                     parts.append(f'<c r="{ref}" s="{xf}"/>')
                 continue
             if isinstance(value, bool):

@@ -48,7 +48,14 @@ def _lines(text: str, width: float) -> int:
 def row_height(cells: Iterable[tuple[object, float]]) -> float | None:
     """Height in points for a row of wrapped cells (text, column width); None when every
     cell fits on one line, so the row keeps the default height."""
-    lines = max((lines_for(text, width) for text, width in cells), default=1)
+    lines = 1
+    for text, width in cells:
+        if text is None or text == "":
+            continue
+        text = str(text)
+        if len(text) * WIDE <= width - 1.0 and "\n" not in text:
+            continue  # fits on one line whatever its characters: the common case, made cheap
+        lines = max(lines, _lines(text, width))
     return None if lines <= 1 else lines * LINE_PT + PAD_PT
 
 

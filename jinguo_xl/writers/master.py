@@ -258,8 +258,11 @@ class _Book:
             ws.write_string(r, 0, text, self.note_wrap)
 
     def cell(self, ws: Any, r: int, c: int, value: object, fmt: Any = None) -> None:
-        if fmt is self.top and isinstance(value, (Decimal, dt.date)):
-            fmt = None  # the type's own format below, top-aligned too
+        if fmt is self.top:
+            if value is None or value == "":
+                return  # an alignment-only blank shows nothing (as in writers.bulk)
+            if isinstance(value, (Decimal, dt.date)):
+                fmt = None  # the type's own format below, top-aligned too
         if value is None or value == "":
             ws.write_blank(r, c, None, fmt)
         elif isinstance(value, bool):
