@@ -557,18 +557,17 @@ def _parse(path: Path, mtime: float) -> tuple[bool, frozenset[str], list[tuple[A
     for ws_f in formulas.worksheets:
         ws_v = values[ws_f.title]
         cells = {}
-        for row in ws_f.iter_rows():
-            for src in row:
-                value, formula, fill, note = src.value, None, None, None
-                if isinstance(value, str) and value.startswith("="):
-                    formula, value = value, ws_v[src.coordinate].value
-                f = src.fill
-                if f is not None and f.fill_type == "solid" and isinstance(f.fgColor.rgb, str):
-                    fill = _argb_to_bgr(f.fgColor.rgb)
-                if src.comment is not None:
-                    note = src.comment.text
-                if value is not None or formula or fill is not None or note is not None:
-                    cells[(src.row, src.column)] = (value, formula, fill, note)
+        for src in list(ws_f._cells.values()):  # only the cells stored, not the whole rectangle
+            value, formula, fill, note = src.value, None, None, None
+            if isinstance(value, str) and value.startswith("="):
+                formula, value = value, ws_v[src.coordinate].value
+            f = src.fill
+            if f is not None and f.fill_type == "solid" and isinstance(f.fgColor.rgb, str):
+                fill = _argb_to_bgr(f.fgColor.rgb)
+            if src.comment is not None:
+                note = src.comment.text
+            if value is not None or formula or fill is not None or note is not None:
+                cells[(src.row, src.column)] = (value, formula, fill, note)
         sheets.append((ws_f.title, bool(ws_f.protection.sheet), ws_f.sheet_state, cells))
     return structure, frozenset(formulas.defined_names.keys()), sheets
 
