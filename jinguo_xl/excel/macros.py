@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from jinguo_xl.excel import location, marks, session
 from jinguo_xl.excel.com import MAX_READ_CELLS, ComBook
 from jinguo_xl.excel.session import Refusal
-from jinguo_xl.excel.texts import TEXT, TITLE
+from jinguo_xl.excel.texts import HELP, TEXT, TITLE
 
 if TYPE_CHECKING:
     from jinguo_xl.excel.logic import Grid, Mark
@@ -334,9 +334,7 @@ def export_masked(press: Press) -> str:
 
 def show_help(press: Press) -> str:
     """帮助."""
-    from jinguo_xl.excel import logic
-
-    return logic.HELP_TEXT
+    return HELP
 
 
 HANDLERS: dict[str, Callable[[Press], object]] = {
