@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import subprocess
 import zipfile
 from decimal import Decimal
 from pathlib import Path
 
-import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
 from jinguo_xl.engine import check_file
 from jinguo_xl.writers.template import (
-    CHECK_HEADER,
+    ADDIN_COL,
     FIRST_DATA_ROW,
     HEADER_ROW,
     INFO_FIELDS,
     LAST_DATA_ROW,
+    NO_ADDIN,
+    build_template,
+    save_template,
     write_template,
 )
 
@@ -32,15 +35,15 @@ def template(tmp_path_factory, rules):
 
 
 @pytest.fixture(scope="module")
-def wb(template):
-    return openpyxl.load_workbook(template)
+def wb(rules):
+    return build_template(rules)
 
 
 def _fill(
-    template: Path, target: Path, rows, *, base_type="巾帼扶贫车间", sheet="手工制作"
+    rules, target: Path, rows, *, base_type="巾帼扶贫车间", sheet="手工制作", data_rows=1000
 ) -> Path:
     """A clerk's copy: base information typed into the input cells, rows under the header."""
-    wb = openpyxl.load_workbook(template)
+    wb = build_template(rules, data_rows, all_helper_rows=False)
     info = wb["基本信息"]
     values = {
         "带动基地名称": "示例·模板测试合作社",
@@ -57,8 +60,7 @@ def _fill(
     for i, values_row in enumerate(rows):
         for j, value in enumerate(values_row, start=2):
             ws.cell(row=FIRST_DATA_ROW + i, column=j, value=value)
-    wb.save(target)
-    return target
+    return save_template(wb, target)
 
 
 def _rows(n: int, money):
@@ -77,7 +79,8 @@ def _rows(n: int, money):
 
 
 def test_sheets_are_named_in_chinese_in_the_sample_form_order(wb, rules):
-    assert wb.sheetnames == ["基本信息", *rules.industries, "达标情况"]
+    assert wb.sheetnames == ["基本信息", *rules.industries, "达标情况", "计算"]
+    assert wb["计算"].sheet_state == "hidden"
 
 
 def test_info_block_has_label_and_named_input_cells(wb):
@@ -91,8 +94,8 @@ def test_info_block_has_label_and_named_input_cells(wb):
 def test_headers_are_the_sample_form_plus_added_and_check_columns(wb, rules):
     for industry, spec in rules.tables.items():
         ws = wb[industry]
-        headers = [c.value for c in ws[HEADER_ROW]][: len(spec.columns) + 1]
-        assert headers == [*(spec.header_of(k, rules.columns) for k in spec.columns), CHECK_HEADER]
+        headers = [c.value for c in ws[HEADER_ROW]]
+        assert headers == [spec.header_of(k, rules.columns) for k in spec.columns]
         assert ws.freeze_panes == f"C{FIRST_DATA_ROW}"
         assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
         assert ws.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"
@@ -111,28 +114,27 @@ def test_dropdowns_cover_type_industry_county_women_and_yes_no(wb, rules):
     assert lists["I5:I1004"] == '"未脱贫妇女,贫困妇女,留守妇女,普通妇女"'
 
 
-def test_formats_totals_and_wrapped_addin_formulas(wb):
+def test_formats_totals_native_verdict_and_addin_beside_it(wb):
     ws = wb["手工制作"]
     assert ws["E5"].number_format == "yyyy-mm-dd" and ws["G5"].number_format == "0.00"
-    assert ws["D5"].number_format == "@"
+    assert ws["D5"].number_format == "@" and ws["G1004"].number_format == "0.00"
     assert ws["C3"].value == f"=SUM($G${FIRST_DATA_ROW}:$G${LAST_DATA_ROW})"
     assert 'SUMIF($H$5:$H$1004,"未脱贫妇女"' in ws["E3"].value
-    assert ws["C2"].value.startswith('=IFERROR(JINGUO_STATUS(基地类型,"手工制作",')
-    array = ws["J5"].value
-    assert array.ref == "J5:J1004" and array.text.startswith("=IFERROR(JINGUO_CHECK(")
-    assert len(ws.conditional_formatting) == 1
+    assert ws["C2"].value == "=结论_手工制作"
+    addin = ws.cell(row=3, column=ADDIN_COL).value
+    assert "JINGUO_CHECK($A$4:$I$1004" in addin and "ERROR.TYPE(" in addin
+    # Nothing below the header but what the clerk types: a formula cell would be printed.
+    assert all(c.value is None for row in ws.iter_rows(min_row=FIRST_DATA_ROW) for c in row)
 
 
-def test_empty_template_reads_as_not_filled_with_findings_on_input_cells(template):
+def test_empty_template_is_recognised_as_blank_not_as_a_base(template):
     report = check_file(template)
-    assert report.ok and report.status == "未填报" and report.rows_read == 0
-    where = {f.code: f"{f.sheet}!{f.cell}" for f in report.findings}
-    assert where["base-name-missing"] == "基本信息!B4"
-    assert where["base-type-missing"] == "基本信息!B5"
+    assert report.ok and report.skipped and report.rows_read == 0
+    assert report.status == "未填报" and "空白模板" in report.reason
 
 
-def test_filled_copy_is_read_like_any_workbook(template, tmp_path):
-    path = _fill(template, tmp_path / "城口县.xlsx", _rows(60, lambda i: 0.5 if i < 30 else None))
+def test_filled_copy_is_read_like_any_workbook(rules, tmp_path):
+    path = _fill(rules, tmp_path / "城口县.xlsx", _rows(60, lambda i: 0.5 if i < 30 else None))
     report = check_file(path)
     assert report.base.county == "城口县" and report.base.deep_poverty
     (result,) = [r for r in report.results if r.rows]
@@ -155,84 +157,81 @@ soffice = shutil.which("soffice")
 needs_soffice = pytest.mark.skipif(soffice is None, reason="LibreOffice (soffice) not installed")
 
 
-def _convert(src: Path, fmt: str, tmp_path: Path) -> Path:
-    out = tmp_path / f"out-{fmt.split(':')[0]}"
-    subprocess.run(
-        [
-            soffice,
-            "--headless",
-            f"-env:UserInstallation=file://{tmp_path}/lo-profile",
-            "--convert-to",
-            fmt,
-            "--outdir",
-            str(out),
-            str(src),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    (result,) = out.iterdir()
-    return result
+@pytest.fixture(scope="module")
+def engine_view(tmp_path_factory, rules, template):
+    """A filled copy, recalculated and saved by LibreOffice, and the empty template and the
+    filled copy printed to PDF: one soffice call for all three."""
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) not installed")
+    folder = tmp_path_factory.mktemp("engine")
+    rows = _rows(52, lambda i: round(0.1 * (i % 7) + 0.05, 2) if i % 4 else None)
+    rows[7] = (*rows[7][:2], "1381", *rows[7][3:])  # a phone number cut short
+    rows[20] = (*rows[20][:6], "家庭主妇")  # not a 妇女类型
+    filled = _fill(rules, folder / "城口县.xlsx", rows, data_rows=60)
+    empty = folder / "空白.xlsx"
+    empty.write_bytes(template.read_bytes())
+    printed = _fill(rules, folder / "打印.xlsx", rows)  # the full template, 52 rows filled
+    out = folder / "out"
+    for fmt, files in (("xlsx:Calc MS Excel 2007 XML", [filled]), ("pdf", [empty, printed])):
+        subprocess.run(
+            [soffice, "--headless", f"-env:UserInstallation=file://{folder}/lo-profile",
+             "--convert-to", fmt, "--outdir", str(out), *map(str, files)],
+            check=True, capture_output=True, timeout=300,
+        )
+    return filled, out
+
+
+def _pages(pdf: Path) -> int:
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
 
 
 @needs_soffice
-def test_native_totals_equal_the_engine_totals_after_recalculation(template, tmp_path):
-    path = _fill(
-        template,
-        tmp_path / "filled.xlsx",
-        _rows(45, lambda i: round(0.1 * (i % 7) + 0.05, 2) if i % 4 else None),
-    )
-    recalculated = _convert(path, "xlsx:Calc MS Excel 2007 XML", tmp_path)
-    grid = CalamineWorkbook.from_path(str(recalculated)).get_sheet_by_name("手工制作").to_python()
+def test_native_totals_and_verdict_after_recalculation(engine_view, rules):
+    path, out = engine_view
+    book = CalamineWorkbook.from_path(str(out / path.name))
+    grid = book.get_sheet_by_name("手工制作").to_python()
     native_all, native_counted = grid[2][2], grid[2][4]
     report = check_file(path)
-    rules_totals = report.totals(__import__("jinguo_xl.rules").rules.load_rules())
-    counted = report.totals(__import__("jinguo_xl.rules").rules.load_rules(), counted_only=True)
-    assert Decimal(str(native_all)).quantize(Decimal("0.01")) == rules_totals["产品收入"]
+    totals = report.totals(rules)
+    counted = report.totals(rules, counted_only=True)
+    assert Decimal(str(native_all)).quantize(Decimal("0.01")) == totals["产品收入"]
     assert Decimal(str(native_counted)).quantize(Decimal("0.01")) == counted["产品收入"]
     assert native_all > native_counted > 0
-    # Without the add-in the status cell shows the hint, not #NAME?
-    assert grid[1][2].startswith("未加载巾帼统计加载项")
+    # The verdict is the formulas' own; the add-in's place says it is not loaded.
+    assert grid[1][2] == report.reason and report.reason.startswith("未达标")
+    assert grid[2][ADDIN_COL - 1] == NO_ADDIN
     # The recalculated copy is still read the same way.
-    assert check_file(recalculated).reason == report.reason
+    assert check_file(out / path.name).reason == report.reason
 
 
 @needs_soffice
-def test_template_renders_to_pdf(template, tmp_path):
-    pdf = _convert(template, "pdf", tmp_path)
-    assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 10_000
+def test_prints_only_what_is_filled(engine_view):
+    _, out = engine_view
+    empty, filled = _pages(out / "空白.pdf"), _pages(out / "打印.pdf")
+    # One page per sheet for the empty template (not a thousand blank rows each) …
+    assert empty == 8
+    # … and the filled table's 52 rows on one or two more pages.
+    assert empty < filled <= empty + 2
 
 
 @needs_soffice
-def test_in_cell_functions_on_the_recalculated_template_equal_the_cli(template, tmp_path):
-    """The ranges the template's formulas pass, as a spreadsheet engine computes them, given to
+def test_in_cell_functions_on_the_recalculated_template_equal_the_cli(engine_view):
+    """The ranges the add-in's formulas pass, as a spreadsheet engine saved them, given to
     the JINGUO_* functions: the same verdict and the same bad rows as ``jinguo-xl check``."""
     from jinguo_xl.excel import udfs
 
-    rows = _rows(52, lambda i: 0.5)
-    rows[7] = (*rows[7][:2], "1381", *rows[7][3:])  # a phone number cut short
-    rows[20] = (*rows[20][:6], "家庭主妇")  # not a 妇女类型
-    path = _fill(template, tmp_path / "城口县.xlsx", rows)
-    recalculated = _convert(path, "xlsx:Calc MS Excel 2007 XML", tmp_path)
-    book = CalamineWorkbook.from_path(str(recalculated))
+    path, out = engine_view
+    book = CalamineWorkbook.from_path(str(out / path.name))
     sheet = book.get_sheet_by_name("手工制作").to_python()
-    # $A$4:$I$1004, with column A's =IF(B5="","",ROW()-4) computed by the engine.
-    table = [row[:9] for row in sheet[HEADER_ROW - 1 : LAST_DATA_ROW]]
-    assert table[1][0] == 1 and table[-1][0] == ""
+    table = [row[:9] for row in sheet[HEADER_ROW - 1 : HEADER_ROW + 60]]
     base_type = "巾帼扶贫车间"
 
     cli = check_file(path)
     assert udfs.JINGUO_STATUS(base_type, "手工制作", table, None) == cli.reason
-    assert cli.reason.startswith("未达标")
 
     column = udfs.JINGUO_CHECK(table, "手工制作")
-    assert len(column) == LAST_DATA_ROW - HEADER_ROW  # fills the J5:J1004 array exactly
+    assert len(column) == len(table) - 1 == 52
     flagged = {FIRST_DATA_ROW + i for i, (text,) in enumerate(column) if text}
     cli_rows = {f.row for f in cli.findings if f.severity != "info" and f.sheet == "手工制作"}
     assert flagged == cli_rows == {FIRST_DATA_ROW + 7, FIRST_DATA_ROW + 20}
     assert "联系电话" in column[7][0] and "妇女类型" in column[20][0]
-    total = udfs.JINGUO_TOTAL(table, "产品收入")
-    assert Decimal(str(total)) == cli.totals(__import__("jinguo_xl.rules").rules.load_rules())[
-        "产品收入"
-    ]

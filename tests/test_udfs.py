@@ -112,6 +112,19 @@ def test_check_gives_as_many_rows_as_the_empty_template_range(rules):
     assert len(column) == 999 and {c[0] for c in column} == {""}
 
 
+def test_no_text_a_function_returns_is_longer_than_excel_takes(filled, monkeypatch):
+    assert udfs.fit("字" * 300) == "字" * 254 + "…" and len(udfs.fit("字" * 300)) == 255
+    assert udfs.fit("短句") == "短句"
+    _, table = filled
+    monkeypatch.setattr(udfs, "MAX_TEXT", 12)
+    column = [text for (text,) in udfs.JINGUO_CHECK(table, "手工制作")]
+    assert column[-1].startswith("错误：联系电话") and column[-1].endswith("…")
+    assert max(len(text) for text in column) == 12
+    status = udfs.JINGUO_STATUS("巾帼扶贫车间", "手工制作", table)
+    assert len(status) == 12 and status.endswith("…")
+    assert len(udfs.JINGUO_STATUS("巾帼扶贫车间", "不存在的产业", table)) == 12
+
+
 def test_every_function_the_template_calls_exists_with_that_many_arguments(rules):
     import inspect
     import re
@@ -126,7 +139,7 @@ def test_every_function_the_template_calls_exists_with_that_many_arguments(rules
                 text = getattr(c.value, "text", c.value)
                 if isinstance(text, str):
                     calls.update(re.findall(r"(JINGUO_\w+)\(([^()]*)\)", text))
-    assert {name for name, _ in calls} == {"JINGUO_STATUS", "JINGUO_CHECK", "JINGUO_METRIC"}
+    assert {name for name, _ in calls} == {"JINGUO_STATUS", "JINGUO_CHECK"}
     for name, args in calls:
         params = inspect.signature(getattr(udfs, name)).parameters
         assert len(args.split(",")) <= len(params), name

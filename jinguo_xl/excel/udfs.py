@@ -31,6 +31,14 @@ from jinguo_xl.sheetcalc import (
 
 F = TypeVar("F", bound=Callable[..., Any])
 CATEGORY = "巾帼统计"
+# Excel turns a string longer than this inside an array result into #VALUE! (xlwings issue
+# 456), and a single cell shows no more either: every text a function returns fits.
+MAX_TEXT = 255
+
+
+def fit(text: str) -> str:
+    """``text`` cut to :data:`MAX_TEXT` characters, the cut marked with ``…``."""
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
 
 
 def _cell_message(exc: Exception) -> str:
@@ -48,9 +56,10 @@ def _cell_safe(fn: F) -> F:
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return fn(*args, **kwargs)
+            result = fn(*args, **kwargs)
         except Exception as exc:  # the cell boundary
-            return _cell_message(exc)
+            return fit(_cell_message(exc))
+        return fit(result) if isinstance(result, str) else result
 
     return wrapper  # type: ignore[return-value]
 
@@ -108,7 +117,7 @@ def JINGUO_CHECK(table: Any, industry: Any = None) -> list[list[str]]:
     except Exception as exc:  # the cell boundary, as in _cell_safe
         texts = [_cell_message(exc)]
     # Messages about the whole range go in the first cell; the rest of the array stays blank.
-    return [[text] for text in (texts + [""] * height)[:height]]
+    return [[fit(text)] for text in (texts + [""] * height)[:height]]
 
 
 def _check_texts(rows: list[list[object]], industry: object, height: int) -> list[str]:

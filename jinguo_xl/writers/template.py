@@ -13,16 +13,15 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from copy import copy
 from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
 from jinguo_xl.rules import Rules
@@ -35,7 +34,6 @@ FIRST_DATA_ROW = HEADER_ROW + 1
 LAST_DATA_ROW = HEADER_ROW + DATA_ROWS
 INFO_SHEET = "基本信息"
 STATUS_SHEET = "达标情况"
-CHECK_HEADER = "校验结果"
 NO_ADDIN = "未加载巾帼统计加载项（达标判定由表格公式完成；逐行问题请用加载项或 jinguo-xl check）"
 SAME_AS_ADDIN = "加载项结论相同"
 ADDIN_DIFFERS = "与加载项结论不同，请用 jinguo-xl check 核对："
@@ -59,8 +57,6 @@ _THIN = Side(style="thin", color="999999")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 _INPUT_FILL = PatternFill("solid", fgColor="FFF9E5")
-_ERROR_FILL = PatternFill("solid", fgColor="F8CBAD")
-_WARN_FILL = PatternFill("solid", fgColor="FFF2CC")
 _TITLE = Font(bold=True, size=14)
 _BOLD = Font(bold=True)
 _WIDTHS = {
@@ -148,6 +144,26 @@ def table_ref(rules: Rules, industry: str, last_row: int = LAST_DATA_ROW) -> str
     return f"{quote_sheetname(industry)}!$A${HEADER_ROW}:${last}${last_row}"
 
 
+ADDIN_COL = 8  # row 3 from column H: the add-in's verdict beside the native one (row 2)
+ROW_PROBLEMS = "加载项逐行校验：{n} 行有问题，点“校验本表”标出"
+
+
+def _addin_summary(industry: str, local: str, layout: StatusLayout) -> str:
+    """Row 3 of an industry sheet: the add-in's verdict compared with the native one, and how
+    many rows its full check finds problems in. ``#NAME?`` (not loaded) gives the hint; any
+    other error shows as itself."""
+    verdict = layout.ref(industry, "addin")
+    count = f'SUMPRODUCT(--(JINGUO_CHECK({local},"{industry}")<>""))'
+    rows = (
+        f'IF(ISERROR({count}),IF(ERROR.TYPE({count})=5,"",{count}),'
+        f'"；"&SUBSTITUTE("{ROW_PROBLEMS}","{{n}}",{count}))'
+    )
+    return (
+        f'IF(ISERROR({verdict}),{verdict},IF({verdict}="","",IF({verdict}="{NO_ADDIN}",{verdict},'
+        f'IF({verdict}=$C$2,"{SAME_AS_ADDIN}","{ADDIN_DIFFERS}"&{verdict})&{rows})))'
+    )
+
+
 def _not_loaded(call: str) -> str:
     """``call`` as is, except ``#NAME?`` (the add-in is not loaded) which becomes the hint.
 
@@ -176,6 +192,7 @@ _FIGURES: tuple[tuple[str, str, str], ...] = (
       for i, why in enumerate(native.LEFT_OUT, start=1)),
     ("last_row", "最后一行数据所在行", "0"),
 )
+_PRINTED_FIGURES = 10  # the metrics of spec §4; the rest are the counts behind them
 ADDIN_HEADER = "加载项结论（完整校验）"
 COMPARE_HEADER = "两者是否一致"
 _STATUS_HEAD_ROW = 6
@@ -197,7 +214,7 @@ class StatusLayout:
 
 
 def status_layout(rules: Rules) -> StatusLayout:
-    keys = ["industry", "rows", "verdict", *(k for k, _, _ in _FIGURES), "addin", "compare"]
+    keys = ["industry", "rows", "verdict", "addin", "compare", *(k for k, _, _ in _FIGURES)]
     columns = {k: i for i, k in enumerate(keys, start=1)}
     rows = {ind: _STATUS_HEAD_ROW + 1 + i for i, ind in enumerate(rules.industries)}
     return StatusLayout(rows, columns)
@@ -210,8 +227,6 @@ def _industry_sheet(
     ws = wb.create_sheet(industry)
     keys = list(spec.columns)
     ncols = len(keys)
-    check_col = ncols + 1
-    check_letter = get_column_letter(check_col)
     ws.cell(row=1, column=1, value=spec.caption).font = _TITLE
     local = f"$A${HEADER_ROW}:${get_column_letter(ncols)}${last_row}"
     ws.cell(row=2, column=1, value="达标情况：").font = _BOLD
@@ -221,13 +236,6 @@ def _industry_sheet(
     verdict.alignment = Alignment(wrap_text=True, vertical="top")
     ws.merge_cells(start_row=2, start_column=3, end_row=2, end_column=ncols)
     ws.row_dimensions[2].height = 30
-    addin = layout.ref(industry, "addin")
-    compare = (
-        f'=IF(ISERROR({addin}),{addin},IF({addin}="","",IF({addin}="{NO_ADDIN}",{addin},'
-        f'IF({addin}=C2,"{SAME_AS_ADDIN}","{ADDIN_DIFFERS}"&{addin}))))'
-    )
-    cell = ws.cell(row=2, column=check_col, value=compare)
-    cell.alignment = Alignment(wrap_text=True, vertical="top")
     wt = keys.index("women_type") + 1
     if spec.money:
         money = keys.index(spec.money) + 1
@@ -249,11 +257,13 @@ def _industry_sheet(
         kind = rules.columns[key].kind
         ws.column_dimensions[letter].width = _WIDTHS.get(key, 14 if kind != "money" else 12)
         fmt = {"money": "0.00", "date": "yyyy-mm-dd", "phone": "@"}.get(kind)
-        for row in range(FIRST_DATA_ROW, last_row + 1):
-            c = ws.cell(row=row, column=col)
-            c.border = _BORDER
-            if fmt:
-                c.number_format = fmt
+        first = ws.cell(row=FIRST_DATA_ROW, column=col)
+        first.border = _BORDER
+        if fmt:
+            first.number_format = fmt
+        for row in range(FIRST_DATA_ROW + 1, last_row + 1):
+            # The same style for the whole column, copied rather than looked up per cell.
+            ws.cell(row=row, column=col)._style = copy(first._style)
         if kind == "yesno":
             dv = _list_validation(["是", "否"])
             ws.add_data_validation(dv)
@@ -262,30 +272,15 @@ def _industry_sheet(
             dv = _list_validation(list(rules.women_types))
             ws.add_data_validation(dv)
             dv.add(_col_range(col, last_row).replace("$", ""))
-    name_letter = get_column_letter(keys.index("name") + 1)
-    for row in range(FIRST_DATA_ROW, last_row + 1):
-        ws.cell(row=row, column=1, value=f'=IF({name_letter}{row}="","",ROW()-{HEADER_ROW})')
-    head = ws.cell(row=HEADER_ROW, column=check_col, value=CHECK_HEADER)
-    head.font, head.fill, head.border = _BOLD, _HEAD_FILL, _BORDER
-    head.alignment = Alignment(horizontal="center", vertical="center")
-    ws.column_dimensions[check_letter].width = 60
-    span = f"{check_letter}{FIRST_DATA_ROW}:{check_letter}{last_row}"
-    call = f'JINGUO_CHECK({local},"{industry}")'
-    # Without the add-in (#NAME?) the column stays blank and row 2 says why; any other error
-    # of the add-in shows in every cell, never an all-clear blank.
-    ws[f"{check_letter}{FIRST_DATA_ROW}"] = ArrayFormula(
-        span, f'=IF(ISERROR({call}),IF(ERROR.TYPE({call})=5,"",{call}),{call})'
-    )
-    whole = f"A{FIRST_DATA_ROW}:{check_letter}{last_row}"
-    first_check = f"${check_letter}{FIRST_DATA_ROW}"
-    ws.conditional_formatting.add(
-        whole,
-        FormulaRule(formula=[f'LEFT({first_check},2)="错误"'], fill=_ERROR_FILL, stopIfTrue=True),
-    )
-    ws.conditional_formatting.add(
-        whole,
-        FormulaRule(formula=[f'LEFT({first_check},2)="警告"'], fill=_WARN_FILL, stopIfTrue=True),
-    )
+    # The add-in's verdict and its count of rows with problems, beside the native verdict.
+    # No formula below the header: a spreadsheet prints every formula cell, so an empty
+    # template would print a thousand blank rows.
+    last_letter = get_column_letter(ncols)
+    ws.cell(row=3, column=ADDIN_COL - 1, value="加载项：").font = _BOLD
+    addin = ws.cell(row=3, column=ADDIN_COL, value="=" + _addin_summary(industry, local, layout))
+    addin.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells(start_row=3, start_column=ADDIN_COL, end_row=3, end_column=ncols)
+    ws.row_dimensions[3].height = 30
     ws.freeze_panes = f"C{FIRST_DATA_ROW}"
     ws.row_dimensions[HEADER_ROW].height = 45
     _print_setup(ws, f"{HEADER_ROW}:{HEADER_ROW}")
@@ -296,7 +291,7 @@ def _industry_sheet(
     ws.defined_names["Print_Area"] = DefinedName(
         "Print_Area",
         attr_text=(
-            f"{sheet}!$A$1:INDEX({sheet}!${check_letter}:${check_letter},"
+            f"{sheet}!$A$1:INDEX({sheet}!${last_letter}:${last_letter},"
             f"MAX({FIRST_DATA_ROW},{last}))"
         ),
     )
@@ -310,11 +305,13 @@ def _helper_sheet(wb: Workbook, blocks: list[native.Block], *, all_rows: bool) -
     it down the sheet in the saved file."""
     ws = wb.create_sheet(native.HELPER_SHEET)
     ws["A1"] = "表格公式的计算列（自动计算，请勿修改；每行对应各产业表的同一行）"
+    ws["A2"], ws["B2"] = "计算到第几行：", blocks[0].last_row
     for b in blocks:
         first = b.cols[next(iter(b.cols))]
-        ws.cell(row=2, column=first, value=b.industry).font = _BOLD
+        ws.cell(row=HEADER_ROW - 1, column=first, value=b.industry).font = _BOLD
         for key, col in b.cols.items():
-            ws.cell(row=HEADER_ROW, column=col, value=b.titles[key])
+            # "计算·" keeps a title from reading as a table header (姓名, 家庭住址 …).
+            ws.cell(row=HEADER_ROW, column=col, value="计算·" + b.titles[key])
             template = b.formulas[key]
             last = b.last_row if all_rows else b.first_row
             for row in range(b.first_row, last + 1):
@@ -424,6 +421,10 @@ def _status_sheet(
     )
     ws.freeze_panes = f"B{_STATUS_HEAD_ROW + 1}"
     _print_setup(ws, f"{_STATUS_HEAD_ROW}:{_STATUS_HEAD_ROW}")
+    # The printout: verdicts and the figures a clerk reads; the counting columns after them
+    # stay on screen only.
+    last_shown = get_column_letter(layout.columns[_FIGURES[_PRINTED_FIGURES - 1][0]])
+    ws.print_area = f"A1:{last_shown}{max(layout.rows.values())}"
     return ws
 
 
@@ -450,11 +451,12 @@ def build_template(
     return wb
 
 
-def write_template(path: Path, rules: Rules, data_rows: int = DATA_ROWS) -> Path:
-    """Write the template to ``path`` atomically, the helper formulas stored as shared ones."""
-    wb = build_template(rules, data_rows, all_helper_rows=False)
+def save_template(wb: Workbook, path: Path) -> Path:
+    """Save a workbook made by ``build_template(..., all_helper_rows=False)`` (perhaps filled
+    in since) atomically, its helper formulas stored as shared formulas down the sheet."""
+    helper_ws = wb[native.HELPER_SHEET]
     helper = f"xl/worksheets/sheet{wb.sheetnames.index(native.HELPER_SHEET) + 1}.xml"
-    last_row = HEADER_ROW + data_rows
+    last_row = int(helper_ws["B2"].value)
 
     def write(tmp: Path) -> None:
         buffer = io.BytesIO()
@@ -470,3 +472,8 @@ def write_template(path: Path, rules: Rules, data_rows: int = DATA_ROWS) -> Path
                 dst.writestr(info, data)
 
     return save_atomic(Path(path), write)
+
+
+def write_template(path: Path, rules: Rules, data_rows: int = DATA_ROWS) -> Path:
+    """Write the template to ``path`` atomically."""
+    return save_template(build_template(rules, data_rows, all_helper_rows=False), path)
