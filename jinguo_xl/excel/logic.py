@@ -24,7 +24,10 @@ PROBLEMS_SHEET = "问题清单"
 MARKS_SHEET = "_jinguo_marks"  # hidden: which cells the last check coloured
 STATUS_SHEET = "达标情况"
 NOTE_PREFIX = "巾帼统计："
-OWN_SHEETS = frozenset({PROBLEMS_SHEET, MARKS_SHEET, STATUS_SHEET})
+# The template's helper sheet of per-row formulas (jinguo_xl.writers.native.HELPER_SHEET):
+# derived values, never data; reading it would cost as much as the tables themselves.
+HELPER_SHEET = "计算"
+OWN_SHEETS = frozenset({PROBLEMS_SHEET, MARKS_SHEET, STATUS_SHEET, HELPER_SHEET})
 COLORS = {"error": "#F8CBAD", "warning": "#FFF2CC"}
 PROBLEM_HEADER = ["级别", "工作表", "单元格", "列", "说明", "代码"]
 

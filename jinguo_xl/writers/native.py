@@ -7,10 +7,11 @@ without hand-written formulas.
 
 Design, and why:
 
-* **A hidden, protected helper sheet** (:data:`HELPER_SHEET`) holds one block of columns per
-  industry. Helper row ``r`` reads input row ``r`` by *position* (``INDEX(手工制作!$B:$B,ROW())``),
-  so the clerk's sheets stay unprotected: typing, pasting, inserting or deleting rows and sorting
-  never leave a row without its formulas, and never shift a helper onto the wrong row.
+* **A hidden helper sheet** (:data:`HELPER_SHEET`) holds one block of columns per
+  industry. Helper row ``r`` reads input row ``r`` by *position*
+  (``INDEX(手工制作!$B$1:$B$1004,ROW())``), so the clerk's sheets stay unprotected: typing,
+  pasting, inserting or deleting rows and sorting never leave a row without its formulas,
+  and never shift a helper onto the wrong row.
 * **Distinct counts without arrays**: each distinct count is a column of "first occurrence"
   flags — a row qualifies and no earlier qualifying row has the same key (``COUNTIFS`` over the
   rows above, on the flag column itself). The metric is the column's sum.

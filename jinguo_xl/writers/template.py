@@ -299,7 +299,7 @@ def _industry_sheet(
 
 
 def _helper_sheet(wb: Workbook, blocks: list[native.Block], *, all_rows: bool) -> Worksheet:
-    """The hidden, protected sheet of per-row helper formulas (see :mod:`native`).
+    """The hidden sheet of per-row helper formulas (see :mod:`native`).
 
     Without ``all_rows`` only the first formula row is written; :func:`write_template` shares
     it down the sheet in the saved file."""
@@ -316,9 +316,9 @@ def _helper_sheet(wb: Workbook, blocks: list[native.Block], *, all_rows: bool) -
             last = b.last_row if all_rows else b.first_row
             for row in range(b.first_row, last + 1):
                 ws.cell(row=row, column=col, value=native.row_formula(template, row))
+    # Hidden, so no clerk types into it. Not sheet-protected: the add-in's 校验本表 refuses to
+    # run on a workbook with a protected sheet it would read.
     ws.sheet_state = "hidden"
-    ws.protection.sheet = True
-    ws.protection.formatColumns = False
     return ws
 
 
