@@ -89,3 +89,16 @@ def test_no_worker_outlives_the_run():
 @pytest.mark.parametrize("workers", [1, 3])
 def test_an_empty_batch_starts_nothing(workers):
     assert guard.run_guarded(_job, [], _failed, workers=workers) == []
+
+
+def test_an_interrupt_in_the_parent_stops_every_worker():
+    """Ctrl+C reaches the parent (workers ignore it): the run ends and no worker is left."""
+    import multiprocessing
+
+    def interrupt(done: int, total: int) -> None:
+        if done == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        _run(["ok", "ok", "hang", "hang", "ok"], progress=interrupt)
+    assert multiprocessing.active_children() == []

@@ -217,8 +217,10 @@ def _forty_honest_sheets(folder: Path) -> Path:
     return _raw_zip(folder / "四十个大表.xlsx", [*_good_parts(folder, "源.xlsx"), *extra])
 
 
-def _rewrite(name: str, part: str, edit: Callable[[bytes], bytes]) -> Callable[[Path], Path]:
-    """A good workbook with one part rewritten (the rest copied as is)."""
+def _rewrite(
+    name: str, part: str, edit: Callable[[bytes], bytes], *, upper: bool = False
+) -> Callable[[Path], Path]:
+    """A good workbook with one part rewritten (and renamed in capitals when ``upper``)."""
 
     def make(folder: Path) -> Path:
         src = _good(folder, "源.xlsx")
@@ -229,7 +231,7 @@ def _rewrite(name: str, part: str, edit: Callable[[bytes], bytes]) -> Callable[[
                 target = item.filename
                 if item.filename == part:
                     data = edit(data)
-                    target = part if not name.startswith("大写") else part.upper()
+                    target = part.upper() if upper else part
                 out.writestr(target, data)
         src.unlink()
         return path
@@ -373,7 +375,9 @@ HOSTILE: list[Case] = [
     ("UTF-16 部件中的 DOCTYPE", _rewrite("宽字符.xlsx", "xl/styles.xml", _utf16), "error:DOCTYPE"),
     (
         "大写部件名（.XML）中的 DOCTYPE",
-        _rewrite("大写.xlsx", "xl/theme/theme1.xml", lambda x: _EVIL + x.partition(b"?>")[2]),
+        _rewrite(
+            "大写.xlsx", "xl/theme/theme1.xml", lambda x: _EVIL + x.partition(b"?>")[2], upper=True
+        ),
         "error:DOCTYPE",
     ),
     (
