@@ -229,6 +229,7 @@ def test_no_printed_text_is_cut_or_overprinted(printed, master):
     for sheet, columns in (
         ("问题清单", ("文件", "说明")),
         ("基地", ("区县", "带动基地名称", "结论", "理由", "各项目标（实际/要求）")),
+        ("重复人员", ("带动基地名称", "来源文件")),
     ):
         rows = _sheet(master, sheet)
         for name in columns:
