@@ -123,7 +123,7 @@ class Block:
     formulas: dict[str, str] = field(default_factory=dict)  # key → formula with {r}, {p}
     titles: dict[str, str] = field(default_factory=dict)
 
-    def add(self, key: str, title: str, formula: str, *, gated: bool = True) -> None:
+    def column(self, key: str, title: str, formula: str, *, gated: bool = True) -> None:
         """Add a helper column. A gated column gives a blank row its empty value (0 for the
         flags, "" for texts) without evaluating the formula: most of the rows are blank."""
         if gated:
@@ -201,17 +201,17 @@ def _fill_block(b: Block, rules: Rules) -> None:
     first = get_column_letter(spec.columns.index(data_keys[0]) + 1)
     last = get_column_letter(spec.columns.index(data_keys[-1]) + 1)
     row_cells = f"INDEX({quote_sheetname(ind)}!${first}$1:${last}${b.last_row},ROW(),0)"
-    b.add(
+    b.column(
         "cnt",
         "已填格数",
         f'=SUMPRODUCT(--(LEN(TRIM(SUBSTITUTE({row_cells}&"","{_FULL_SPACE}"," ")))>0))',
         gated=False,
     )
-    b.add("n", "姓名（去空格）", "=" + no_space(inp["name"] + '&""'))
-    b.add("w", "妇女类型（去空格）", "=" + no_space(inp["women_type"] + '&""'))
+    b.column("n", "人名键", "=" + no_space(inp["name"] + '&""'))
+    b.column("w", "妇女类型（去空格）", "=" + no_space(inp["women_type"] + '&""'))
     canon = [norm_label(t) for t in rules.women_types]
     totals = _array(list(TOTAL_WORDS))
-    b.add(
+    b.column(
         "d",
         "数据行",
         f"=IF({h('cnt')}=0,0,IF(OR({h('n')}={totals}),0,"
@@ -219,17 +219,17 @@ def _fill_block(b: Block, rules: Rules) -> None:
     )
     counted = [norm_label(t) for t in rules.women_types if t in rules.counted_women]
     counted += [norm_label(a) for a, t in rules.women_aliases.items() if t in rules.counted_women]
-    b.add("k", "计入目标", f"={h('d')}*OR({h('w')}={_array(counted)})")
-    b.add("a", "家庭住址", "=" + clean(inp["address"] + '&""'))
-    b.add("c", "培训内容", "=" + clean(inp["train_content"] + '&""'))
-    b.add("dt", "培训时间（文字）", "=" + clean(inp["train_date"] + '&""'))
-    b.add("t", "已填培训", f'={h("d")}*((LEN({h("dt")})+LEN({h("c")}))>0)')
+    b.column("k", "计入目标", f"={h('d')}*OR({h('w')}={_array(counted)})")
+    b.column("a", "户（去空格）", "=" + clean(inp["address"] + '&""'))
+    b.column("c", "培训内容", "=" + clean(inp["train_content"] + '&""'))
+    b.column("dt", "培训时间（文字）", "=" + clean(inp["train_date"] + '&""'))
+    b.column("t", "已填培训", f'={h("d")}*((LEN({h("dt")})+LEN({h("c")}))>0)')
     # The date: a serial number in range, 8 digits (20200305), or text rewritten to y-m-d.
     sep_text = no_space(h("dt"))
     for old, new in (("年", "-"), ("月", "-"), ("日", ""), ("号", ""), (".", "-"), ("/", "-"),
                      ("至", "-"), ("到", "-"), ("~", "-"), ("—", "-"), ("－", "-")):
         sep_text = f"SUBSTITUTE({sep_text},{q(old)},{q(new)})"
-    b.add("du", "培训时间（规整）", f'={sep_text}&"---"')
+    b.column("du", "培训时间（规整）", f'={sep_text}&"---"')
     u = h("du")
     p1 = f'FIND("-",{u})'
     p2 = f'FIND("-",{u},{p1}+1)'
@@ -255,7 +255,7 @@ def _fill_block(b: Block, rules: Rules) -> None:
     )
     serial_ok = f"AND(--{dt_}>={SERIAL_MIN},--{dt_}<{SERIAL_MAX + 1})"
     raw_date = inp["train_date"]
-    b.add(
+    b.column(
         "dv",
         "培训日期",
         f'=IF({dt_}="","",IF(AND(LEN({dt_})=8,{_digits_only(dt_)}),{eight},'
@@ -264,13 +264,13 @@ def _fill_block(b: Block, rules: Rules) -> None:
         f"IF(AND(LEN({dt_})=5,{_digits_only(dt_)}),IF({serial_ok},--{dt_},\"\"),{text_date}))))",
     )
     # Phone → identity. Digits of the first number, then its canonical form or "".
-    b.add("pd", "电话（数字）", "=" + _phone_digits(inp["phone"]))
+    b.column("pd", "号码·数字", "=" + _phone_digits(inp["phone"]))
     pd = h("pd")
     strip86 = (
         f'IF(AND(LEN({pd})=13,LEFT({pd},2)="86",LEFT(MID({pd},3,20),1)="1"),MID({pd},3,20),'
         f'IF(AND(LEN({pd})=15,LEFT({pd},4)="0086"),MID({pd},5,20),{pd}))'
     )
-    b.add("pe", "电话（去国家码）", f"={strip86}")
+    b.column("pe", "号码·去国家码", f"={strip86}")
     pe = h("pe")
     mobile = f'AND(LEN({pe})=11,LEFT({pe},1)="1",OR(MID({pe},2,1)={_array(list("3456789"))}))'
     short_area = f'OR(LEFT({pe},3)="010",LEFT({pe},2)="02")'
@@ -280,43 +280,43 @@ def _fill_block(b: Block, rules: Rules) -> None:
         f'OR(LEN({pe})=11,LEN({pe})=12),MID({pe},5,1)<>"0")'
     )
     local8 = f'AND(LEN({pe})=8,OR(LEFT({pe},1)={_array(list("2345678"))}))'
-    b.add(
+    b.column(
         "ph",
-        "电话（规整）",
+        "号码·规整",
         f'=IF(NOT({_digits_only(pe)}),"",IF({mobile},{pe},IF({land3},LEFT({pe},3)&"-"&MID({pe},4,20),'
         f'IF({land4},LEFT({pe},4)&"-"&MID({pe},5,20),IF({local8},"023-"&{pe},"")))))',
     )
-    b.add("pk", "人员", f'={h("n")}&"|"&{h("ph")}')
+    b.column("pk", "人名与号码", f'={h("n")}&"|"&{h("ph")}')
     # First occurrences: training sessions over all rows, households' sessions over counted.
-    b.add(
+    b.column(
         "s1",
         "新场次",
         f'=IF(AND({h("d")}=1,{h("dv")}<>"",{h("c")}<>""),'
         f'IF(COUNTIFS({b.above("s1")},1,{b.above("dv")},{h("dv")},{b.above("c")},'
         f"{literal(h('c'))})=0,1,0),0)",
     )
-    b.add(
+    b.column(
         "hs",
         "新户次",
         f'=IF(AND({h("k")}=1,{h("a")}<>"",{h("dv")}<>"",{h("c")}<>""),'
         f'IF(COUNTIFS({b.above("hs")},1,{b.above("a")},{literal(h("a"))},{b.above("dv")},'
         f"{h('dv')},{b.above('c')},{literal(h('c'))})=0,1,0),0)",
     )
-    b.add(
+    b.column(
         "af",
-        "新住址",
+        "新户",
         f'=IF(AND({h("k")}=1,{h("a")}<>""),'
         f"IF(COUNTIFS({b.above('af')},1,{b.above('a')},{literal(h('a'))})=0,1,0),0)",
     )
     if spec.money:
         raw = inp[spec.money]
-        b.add("mt", "金额（文字）", "=" + strip_chars(clean(raw + '&""'), " ,，"))
+        b.column("mt", "金额（文字）", "=" + strip_chars(clean(raw + '&""'), " ,，"))
         mt = h("mt")
         unit = '""'
         for text, _ in reversed(_UNITS):
             n = len(text)
             unit = f'IF(RIGHT({mt},{n})={q(text)},{q(text)},{unit})'
-        b.add("mu", "金额单位", f"=IF(ISNUMBER({raw}),\"\",{unit})")
+        b.column("mu", "金额单位", f"=IF(ISNUMBER({raw}),\"\",{unit})")
         num = f"LEFT({mt},LEN({mt})-LEN({h('mu')}))"
         rest = strip_chars(num, _DIGITS)
         divisor = "1"
@@ -326,9 +326,9 @@ def _fill_block(b: Block, rules: Rules) -> None:
             f'IF(AND(LEN({num})>0,OR({rest}="",AND({rest}=".",LEN({num})>1))),'
             f'--{num}/{divisor},"")'
         )
-        b.add("mv", "金额（万元）", f'=IF({mt}="","",IF(ISNUMBER({raw}),{raw},{text_value}))')
+        b.column("mv", "金额（万元）", f'=IF({mt}="","",IF(ISNUMBER({raw}),{raw},{text_value}))')
         limit = rules.money_suspect_wan
-        b.add("m", "计入的金额", f'=IF({h("mv")}="","",IF(AND({h("mv")}>=0,{h("mv")}<={limit}),'
+        b.column("m", "计入的金额", f'=IF({h("mv")}="","",IF(AND({h("mv")}>=0,{h("mv")}<={limit}),'
                                   f'{h("mv")},""))')
         mv = h("mv")
         bare = strip_chars(mt, "-()（）")
@@ -337,7 +337,7 @@ def _fill_block(b: Block, rules: Rules) -> None:
             f'AND(LEFT({bare},1)="0",LEN({bare})>=10,LEN({bare})<=12)))'
         )
         whole = f'AND(INT({mv})={mv},LEN(INT({mv})&"")>=10,LEN(INT({mv})&"")<=11)'
-        b.add(
+        b.column(
             "lo",
             "金额未计入的原因",
             f'=IF({mt}="",0,IF({mv}="",IF({text_phone},2,3),IF({mv}<0,4,IF({whole},2,'
@@ -346,7 +346,7 @@ def _fill_block(b: Block, rules: Rules) -> None:
     for key in ("qualified", "employed", "startup"):
         if key in spec.columns:
             typed = clean(inp[key] + '&""')
-            b.add(
+            b.column(
                 "y_" + key,
                 spec.header_of(key, rules.columns),
                 f"=--OR(LOWER({typed})={_array(list(_YES))})",
@@ -354,14 +354,14 @@ def _fill_block(b: Block, rules: Rules) -> None:
     employed_cond = (
         f"N({h('m')})>0" if spec.employed_by == "money" else f"{h('y_employed')}=1"
     )
-    b.add(
+    b.column(
         "ef",
         "新就业人员",
         f"=IF(AND({h('k')}=1,{employed_cond}),"
         f"IF(COUNTIFS({b.above('ef')},1,{b.above('pk')},{literal(h('pk'))})=0,1,0),0)",
     )
     if "startup" in spec.columns:
-        b.add(
+        b.column(
             "sf",
             "新创业人员",
             f"=IF(AND({h('d')}=1,{h('y_startup')}=1),"
@@ -507,7 +507,15 @@ def table_verdict(industry: str, rules: Rules, cells: dict[str, str], type_ref: 
     out = q(f"{STATUS_UNDECIDED}：创建基地类型未填写或无法识别，无法对照目标")
     for name, formula in reversed(branches):
         out = f"IF({type_ref}={q(name)},{formula},{out})"
-    return f'IF({cells["rows"]}=0,{q(STATUS_EMPTY + "：表中没有数据")},{out})'
+    out = f'IF({cells["rows"]}=0,{q(STATUS_EMPTY + "：表中没有数据")},{out})'
+    if "overflow" in cells and "last" in cells:
+        # Rows typed below the helper rows would be left out silently: say so instead.
+        below = (
+            f"{STATUS_UNDECIDED}：第 {cells['last']} 行以下还有数据，表格公式只计算到第 "
+            f"{cells['last']} 行，请用 jinguo-xl check 判定"
+        )
+        out = f"IF({cells['overflow']}>0,{q(below)},{out})"
+    return out
 
 
 def type_formula(rules: Rules, cell: str) -> str:

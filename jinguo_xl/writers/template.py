@@ -184,13 +184,14 @@ _FIGURES: tuple[tuple[str, str, str], ...] = (
     ("employment_rate", "转移就业率", "0.00%"),
     ("startups", "带动创业", "0"),
     ("households", "按户计算的户数", "0"),
-    ("households_found", "贫困妇女不同住址数", "0"),
+    ("households_found", "贫困妇女的不同家庭数", "0"),
     ("trained", "填写了培训的行数", "0"),
     ("qualified", "其中合格行数", "0"),
     ("employed_rows", "其中就业行数", "0"),
     *((f"left_out_{i}", f"贫困妇女{why}（未计入）的行数", "0")
       for i, why in enumerate(native.LEFT_OUT, start=1)),
     ("last_row", "最后一行数据所在行", "0"),
+    ("overflow", "计算范围以下的已填格数", "0"),
 )
 _PRINTED_FIGURES = 10  # the metrics of spec §4; the rest are the counts behind them
 ADDIN_HEADER = "加载项结论（完整校验）"
@@ -310,7 +311,9 @@ def _helper_sheet(wb: Workbook, blocks: list[native.Block], *, all_rows: bool) -
         first = b.cols[next(iter(b.cols))]
         ws.cell(row=HEADER_ROW - 1, column=first, value=b.industry).font = _BOLD
         for key, col in b.cols.items():
-            # "计算·" keeps a title from reading as a table header (姓名, 家庭住址 …).
+            # "计算·" keeps a title from reading as a table header; no title names a personal
+            # column (住址, 电话), so a masked copy keeps these formulas, which then count
+            # the masked values.
             ws.cell(row=HEADER_ROW, column=col, value="计算·" + b.titles[key])
             template = b.formulas[key]
             last = b.last_row if all_rows else b.first_row
@@ -362,6 +365,14 @@ def _status_sheet(
         industry, r = b.industry, layout.rows[b.industry]
         figures = native.metric_formulas(b, rules)
         figures["last_row"] = f"SUMPRODUCT(MAX({b.span('d')}*ROW({b.span('d')})))"
+        spec = rules.tables[industry]
+        cols = (
+            f"{quote_sheetname(industry)}!$B$1:"
+            f"${get_column_letter(len(spec.columns))}$1048576"
+        )
+        figures["overflow"] = (
+            f"COUNTA(INDEX({cols},{last_row + 1},0):INDEX({cols},1048576,0))"
+        )
         cells = {k: layout.local(industry, k) for k in layout.columns}
         found = cells["households_found"]
         figures["households"] = native.households_formula("帮扶户数", found, type_cell, rules)
@@ -378,7 +389,7 @@ def _status_sheet(
             c.number_format = fmt
         refs = dict(cells)
         refs["pass_rate_num"], refs["employment_rate_num"] = qualified, employed_rows
-        spec = rules.tables[industry]
+        refs["last"] = str(last_row)
         if spec.money:
             money_metrics = ["sales_wan", "sales_wan_all"]
             if spec.employed_by == "money":
