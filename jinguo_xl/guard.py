@@ -33,6 +33,11 @@ TIME_LIMIT = 120.0
 # Address space a worker may add to what it starts with (the interpreter and its libraries,
 # inherited from the parent). Real files need a few hundred MB at most.
 MEMORY_LIMIT = 768 * 1024 * 1024
+# Whatever it starts with, a worker's whole address space stays under this (a worker forked
+# from a parent that has grown would otherwise get the parent's size on top), unless its
+# start alone leaves less than WORKER_FLOOR to grow in.
+WORKER_CEILING = 900 * 1024 * 1024
+WORKER_FLOOR = 256 * 1024 * 1024
 _DEPTH = 2
 
 
@@ -53,7 +58,7 @@ def _limit_memory(extra: int) -> None:
     base = _address_space()
     if not base:
         return
-    limit = base + extra
+    limit = max(base + min(extra, WORKER_FLOOR), min(base + extra, WORKER_CEILING))
     try:
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
         if hard != resource.RLIM_INFINITY:

@@ -43,11 +43,18 @@ MASKED_NAME = re.compile(r"^[^\s*]{1,2}\*+[^\s*]?$|^\*$")
 MASKED_PHONE = re.compile(r"^(?:\d{3}\*{4}\d{4}|0\d{2,3}-\*{4}\d{4}|\*{4})$")
 
 
+_PART_MAX = 4 * 1024 * 1024
+
+
 def _zip_part(path: Path, name: str) -> bytes:
+    """A small package part, or b"" when it is missing, damaged or larger than a real one.
+
+    Read before the guarded reader judges the file, so it must neither raise (a damaged
+    deflate stream raises zlib.error) nor inflate more than a bounded amount."""
     try:
-        with zipfile.ZipFile(path) as zf:
-            return zf.read(name)
-    except (OSError, KeyError, zipfile.BadZipFile, ValueError, NotImplementedError, EOFError):
+        with zipfile.ZipFile(path) as zf, zf.open(name) as part:
+            return part.read(_PART_MAX)
+    except Exception:
         return b""
 
 

@@ -102,3 +102,46 @@ def test_an_interrupt_in_the_parent_stops_every_worker():
     with pytest.raises(KeyboardInterrupt):
         _run(["ok", "ok", "hang", "hang", "ok"], progress=interrupt)
     assert multiprocessing.active_children() == []
+
+
+
+_LIMIT_SEEN = """
+import sys
+from jinguo_xl import guard
+from tests.test_guard import _limit_seen, _failed
+grown = bytearray(int(sys.argv[1]) * 1024 * 1024)  # the parent has read large files already
+(limit,) = guard.run_guarded(_limit_seen, [("ok", 0)], _failed, workers=1)
+print(limit, guard.MEMORY_LIMIT, guard.WORKER_CEILING)
+"""
+
+
+def _limit_seen(_kind: str, _value: int) -> int:
+    import resource
+
+    return resource.getrlimit(resource.RLIMIT_AS)[0]
+
+
+def _worker_limit(parent_mb: int) -> tuple[int, int, int]:
+    """The address-space limit of a worker forked from a fresh parent that holds parent_mb."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run(
+        [sys.executable, "-c", _LIMIT_SEEN, str(parent_mb)],
+        cwd=root, capture_output=True, text=True, check=True,
+    ).stdout.split()
+    return int(out[0]), int(out[1]), int(out[2])
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="rlimits are POSIX")
+def test_a_worker_forked_from_a_grown_parent_stays_under_the_ceiling():
+    limit, _, ceiling = _worker_limit(400)
+    assert limit == ceiling < 1024**3
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="rlimits are POSIX")
+def test_a_worker_of_a_small_parent_may_grow_by_the_memory_limit():
+    limit, memory, ceiling = _worker_limit(0)
+    assert memory < limit <= ceiling
