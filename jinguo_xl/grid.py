@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import zip_longest
+from itertools import compress, zip_longest
 
 from jinguo_xl.findings import Finding, cell_ref, make_finding
 from jinguo_xl.labels import norm_label, strip_parenthetical
@@ -216,31 +216,44 @@ class _SheetParser:
             self._data_row(r0, self.grid[r0])
             return r0 + 1
         rows, n = rows[:end], end
-        # blank[c][i]: cell (i, c) is empty
-        blank = [
-            list(map(b.__contains__, col[:n])) for col, b in zip(columns, blanks, strict=True)
-        ]
-        blank_row = [all(t) for t in zip(*blank, strict=True)]
         keys = list(table.cols)
+        at = list(table.cols.values())
+        width = len(columns)
         none = [True] * n
-        key_blank = [blank[c] if c < len(blank) else none for c in table.cols.values()]
-        key_cols = [
-            columns[c][:n] if c < len(columns) else (None,) * n for c in table.cols.values()
+        key_cols = [columns[c][:n] if c < width else (None,) * n for c in at]
+        # key_blank[k][i]: the cell of column keys[k] in row i is empty
+        key_blank = [
+            list(map(blanks[c].__contains__, col)) if c < width else none
+            for c, col in zip(at, key_cols, strict=True)
         ]
-        empty_count = [sum(t) for t in zip(*key_blank, strict=True)] if keys else [0] * n
         name_blank = key_blank[keys.index("name")] if "name" in table.cols else none
         seq_blank = key_blank[keys.index("seq")] if "seq" in table.cols else none
         totals = self._total_rows(columns, key_cols, keys, n)
         uncached = self.ledger.uncached.get(self.name)
-        append = table.rows.append
-        width = len(keys)
+        # A row with a name that is no totals line is data, whatever else it holds; the others
+        # (and every row of a sheet with formulas lacking a value) get the careful look.
+        special = set(range(n)) if uncached else set(compress(range(n), name_blank)) | totals
+        sheet, cols = self.name, table.cols
+        if not special and table.stored == len(table.rows):
+            store, first = table.store, len(table.rows)
+            for key, col in zip(keys, key_cols, strict=True):
+                store.setdefault(key, []).extend(col)
+            table.rows.extend(
+                RawRow(sheet, r0 + i, None, cols, store, first + i) for i in range(n)
+            )
+            table.stored += n
+            return r0 + n
         for i, values in enumerate(zip(*key_cols, strict=True) if keys else [()] * n):
-            if blank_row[i]:
-                continue
             r = r0 + i
-            filled = width - empty_count[i]
+            if i not in special:
+                table.add(sheet, r, dict(zip(keys, values, strict=True)))
+                continue
+            cells = rows[i]
+            if all(v in b for v, b in zip(cells, blanks, strict=False)):
+                continue  # a blank row
+            filled = sum(not flags[i] for flags in key_blank)
             if not filled:
-                self._scan_fields(r, rows[i])  # the row is not blank: something sits beside
+                self._scan_fields(r, cells)  # the row is not blank: something sits beside
                 continue
             if i in totals:
                 self._finding("total-row-skipped", r, table.cols.get("name", 0))
@@ -248,7 +261,7 @@ class _SheetParser:
             if filled == 1 and not seq_blank[i]:
                 self.skipped_seq_only += 1
                 continue
-            if name_blank[i] and self._is_legend(rows[i]):
+            if name_blank[i] and self._is_legend(cells):
                 self.skipped_legend.append(r + 1)
                 continue
             row_values = dict(zip(keys, values, strict=True))
@@ -256,7 +269,7 @@ class _SheetParser:
                 for key, col in table.cols.items():
                     if key != "seq" and (r, col) in uncached and _is_empty(row_values[key]):
                         self._finding("formula-no-value", r, col, column=self._header(key))
-            append(RawRow(self.name, r, row_values, table.cols))
+            table.add(sheet, r, row_values)
         return r0 + n
 
     def _block_end(
@@ -449,7 +462,7 @@ class _SheetParser:
             for key, col in table.cols.items():
                 if key != "seq" and (r, col) in uncached and _is_empty(values[key]):
                     self._finding("formula-no-value", r, col, column=self._header(key))
-        table.rows.append(RawRow(self.name, r, values, table.cols))
+        table.add(self.name, r, values)
 
     def _merged_values(
         self,

@@ -22,14 +22,37 @@ class FieldValue:
     cell: str
 
 
-@dataclass(slots=True)
 class RawRow:
-    """One data row of a table: column key → raw cell value, and its Excel position."""
+    """One data row of a table: column key → raw cell value, and its Excel position.
 
-    sheet: str
-    row: int  # 0-based grid row; the Excel row is row + 1
-    values: dict[str, object]
-    cols: dict[str, int]  # column key → 0-based column index
+    A row read in a block keeps no dict of its own: its values sit in the table's column
+    store and are gathered into ``values`` only when someone asks (a row with findings).
+    """
+
+    __slots__ = ("_index", "_store", "_values", "cols", "row", "sheet")
+
+    def __init__(
+        self,
+        sheet: str,
+        row: int,  # 0-based grid row; the Excel row is row + 1
+        values: dict[str, object] | None,
+        cols: dict[str, int],  # column key → 0-based column index
+        store: dict[str, list[object]] | None = None,
+        index: int = 0,
+    ) -> None:
+        self.sheet = sheet
+        self.row = row
+        self.cols = cols
+        self._values = values
+        self._store = store
+        self._index = index
+
+    @property
+    def values(self) -> dict[str, object]:
+        if self._values is None:
+            i = self._index
+            self._values = {k: col[i] for k, col in (self._store or {}).items()}
+        return self._values
 
     @property
     def excel_row(self) -> int:
@@ -52,6 +75,25 @@ class RawTable:
     headers: dict[str, str]  # column key → header text as typed
     rows: list[RawRow] = field(default_factory=list)
     candidates: tuple[str, ...] = ()  # industries the columns fit, when no caption said
+    # Column key → the rows' values, kept by the grid reader alongside ``rows``; valid while
+    # ``stored`` equals ``len(rows)`` (rows added another way make the store stale).
+    store: dict[str, list[object]] = field(default_factory=dict)
+    stored: int = 0
+
+    def add(self, sheet: str, row: int, values: dict[str, object]) -> None:
+        """Append one row, keeping the column store in step."""
+        if self.stored == len(self.rows):
+            for key in self.cols:
+                self.store.setdefault(key, []).append(values.get(key))
+            self.stored += 1
+        self.rows.append(RawRow(sheet, row, values, self.cols))
+
+    def column(self, key: str) -> list[object]:
+        """The rows' raw values of column ``key`` (None where a row has no such cell)."""
+        if self.stored == len(self.rows) and (key in self.store or key not in self.cols):
+            hit = self.store.get(key)
+            return hit if hit is not None else [None] * len(self.rows)
+        return [r.values.get(key) for r in self.rows]
 
     @property
     def header_cell(self) -> str:

@@ -17,7 +17,7 @@ import operator
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from operator import attrgetter, methodcaller
+from operator import attrgetter
 from typing import overload
 
 from jinguo_xl.columns import parse_column, parsers_for, suspect_threshold
@@ -291,14 +291,13 @@ def check_rows(
     parsers = parsers_for(rules)
     out = _Rows(file, table, spec, rules)
     n = len(rows)
-    dicts = [r.values for r in rows]
     values: dict[str, list[object]] = {}
     date_blank: list[bool] = [True] * n
     left_out: dict[int, str] = {}
     for key in spec.columns:
         column = rules.columns[key]
         # An absent column reads as blank cells: required ones are then reported row by row.
-        cells = list(map(methodcaller("get", key), dicts))
+        cells = table.column(key)
         if not column.checked:  # kept as typed (序号)
             values[key] = cells
             continue
