@@ -117,6 +117,101 @@ def check_function_help(app: xw.App, addin_name: str) -> None:
     step("函数向导显示中文说明", seen.startswith(("是", "y", "Y")), seen or "未回答")
 
 
+class _Recorder:
+    """The calling Excel with its message box replaced by a list, so button steps run unattended."""
+
+    def __init__(self, app: xw.App) -> None:
+        self.api = app.api
+        self.texts: list[str] = []
+
+    def alert(self, text: str, title: str = "") -> None:
+        self.texts.append(text)
+
+
+def _look(book: xw.Book, rows: int = 40, cols: int = 12) -> dict[str, object]:
+    """What a clerk sees: every sheet's formulas and visibility, notes, and fills of the top rows.
+
+    Formulas come one call per sheet; fills are read cell by cell, so only the first ``rows``
+    rows (headers, inputs and the rows the steps fill in) are compared."""
+    out: dict[str, object] = {}
+    for ws in book.api.Worksheets:
+        name = str(ws.Name)
+        out[f"{name}!visible"] = ws.Visible
+        out[f"{name}!formulas"] = ws.UsedRange.Formula
+        out[f"{name}!notes"] = {str(c.Parent.Address): str(c.Text()) for c in ws.Comments}
+        block = ws.Range(ws.Cells(1, 1), ws.Cells(rows, cols))
+        out[f"{name}!fills"] = [(c.Interior.ColorIndex, c.Interior.Color) for c in block.Cells]
+    return out
+
+
+def _settings(app: xw.App) -> tuple[object, ...]:
+    xl = app.api
+    return xl.ScreenUpdating, xl.Calculation, xl.EnableEvents, xl.DisplayAlerts
+
+
+def check_buttons_give_back(app: xw.App, book: xw.Book) -> None:
+    """校验本表 → 清除标记 gives the workbook back exactly; 计算达标 keeps the template's formulas.
+
+    The buttons' own Python (``macros.run``) drives this Excel directly, with a clerk's note
+    and fill on a flagged cell, a note longer than 255 characters, a sheet named 2020 and a
+    protected sheet; messages are collected instead of shown."""
+    from jinguo_xl.excel import macros
+
+    rec = _Recorder(app)
+    sheet = book.sheets["手工制作"]
+    sheet.range("B20").value = [[f"示例{i}", "城口县鸡鸣乡", "12345", "2020-05-02", "刺绣", 1,
+                                 "贫困妇女", "是"] for i in range(300)]
+    sheet.range("D7").note.delete() if sheet.range("D7").note else None
+    sheet.api.Range("D7").AddComment("王会计：电话待核实")
+    sheet.range("D7").color = (255, 255, 0)
+    sheet.api.Range("C7").AddComment("核对记录：" + "甲乙丙丁" * 80)  # over 255 characters
+    sheet.api.Copy(After=book.sheets[-1].api)
+    book.sheets[-1].name = "2020"
+    settings = _settings(app)
+    before = _look(book)
+
+    started = time.perf_counter()
+    macros.run("check_workbook", book, app=rec)
+    took = time.perf_counter() - started
+    note = str(sheet.api.Range("D7").Comment.Text())
+    kept_note = note.startswith("王会计：电话待核实\n\n巾帼统计：")
+    step("校验本表：原有批注保留，说明加在其后", kept_note, note[:60])
+    long_note = str(sheet.api.Range("C7").Comment.Text())
+    whole = long_note.startswith("核对记录：" + "甲乙丙丁" * 80)
+    step("校验本表：长批注完整", whole, len(long_note))
+    names = [s.name for s in book.sheets]
+    step("校验本表：生成问题清单和隐藏的记录表", "问题清单" in names and
+         book.sheets["_jinguo_marks"].api.Visible == 0, names)
+    step("校验本表：约 600 个问题单元格的用时", took < 60, f"{took:.1f} 秒；{rec.texts[-1][:40]}")
+    step("按钮运行后 Excel 设置复原", _settings(app) == settings, _settings(app))
+
+    started = time.perf_counter()
+    macros.run("clear_marks", book, app=rec)
+    took = time.perf_counter() - started
+    after = _look(book)
+    changed = [k for k in before if before[k] != after.get(k)]
+    changed += [k for k in after if k not in before]
+    step("清除标记后与校验前完全一致（公式、底色、批注、工作表）", not changed,
+         f"{took:.1f} 秒；不同：{changed or '无'}")
+
+    formulas = {s.name: s.api.UsedRange.Formula for s in book.sheets}
+    macros.run("compute_status", book, app=rec)
+    kept = {s.name: s.api.UsedRange.Formula for s in book.sheets} == formulas
+    step("计算达标：模板的公式和表一个不变", kept and "达标计算结果" not in
+         [s.name for s in book.sheets], rec.texts[-1][:60])
+
+    sheet.api.Protect()
+    try:
+        before = _look(book)
+        macros.run("check_workbook", book, app=rec)
+        step("受保护的工作表：不做任何修改并说明", _look(book) == before and "受保护" in
+             rec.texts[-1], rec.texts[-1][:60])
+    finally:
+        sheet.api.Unprotect()
+    book.sheets["2020"].delete()
+    sheet.range("B20:I319").clear_contents()
+
+
 def main() -> int:
     rules = load_rules()
     folder = Path(tempfile.mkdtemp(prefix="jinguo_check_"))
@@ -154,6 +249,7 @@ def main() -> int:
         book.save()
         cli = check_file(book_path)
         step("单元格结论与命令行一致", status == cli.reason, f"{status} / {cli.reason}")
+        check_buttons_give_back(app, book)
 
         run = app.macro("'jinguo_xl.xlam'!xlwings.RunPython")
         book.activate()
