@@ -46,7 +46,7 @@ MASKED_PHONE = re.compile(r"^(?:\d{3}\*{4}\d{4}|0\d{2,3}-\*{4}\d{4}|\*{4})$")
 _PART_MAX = 4 * 1024 * 1024
 
 
-def _zip_part(path: Path, name: str) -> bytes:
+def small_part(path: Path, name: str) -> bytes:
     """A small package part, or b"" when it is missing, damaged or larger than a real one.
 
     Read before the guarded reader judges the file, so it must neither raise (a damaged
@@ -60,7 +60,7 @@ def _zip_part(path: Path, name: str) -> bytes:
 
 def has_masked_property(path: Path) -> bool:
     """The document property ``jinguo-xl mask`` writes (one piece of evidence, not the only)."""
-    custom = _zip_part(path, "docProps/custom.xml")
+    custom = small_part(path, "docProps/custom.xml")
     return _MASKED_PROPERTY in custom and _MASKED_VALUE in custom
 
 
@@ -91,7 +91,7 @@ def is_template(path: Path, ledger: Ledger) -> bool:
     """The project's template: its 基本信息 and 达标情况 sheets, or its defined names."""
     if {norm_label(s) for s in ledger.sheets} >= _TEMPLATE_SHEETS:
         return True
-    book = _zip_part(path, "xl/workbook.xml")
+    book = small_part(path, "xl/workbook.xml")
     return any(name in book for name in _TEMPLATE_NAMES)
 
 

@@ -14,7 +14,6 @@ is refused whatever its marker says: the masked names and phones in 妇女明细
 from __future__ import annotations
 
 import re
-import zipfile
 from collections import defaultdict
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from python_calamine import CalamineWorkbook
 from jinguo_xl.engine import FileReport, evaluate_ledger
 from jinguo_xl.errors import UnreadableWorkbook
 from jinguo_xl.findings import Finding
-from jinguo_xl.kinds import looks_masked
+from jinguo_xl.kinds import looks_masked, small_part
 from jinguo_xl.ledger import FieldValue, Ledger, RawRow, RawTable
 from jinguo_xl.messages import FINDINGS, SEVERITY_LABEL, UNKNOWN_COUNTY
 from jinguo_xl.rules import Rules
@@ -61,17 +60,10 @@ _BASE_FIELDS = {
 }
 
 
-_WORKBOOK_PART_MAX = 4 * 1024 * 1024
-
-
 def is_master(path: Path) -> bool:
     """True for a master: its marker sheet, or its 基地 and 妇女明细 sheets with their headers."""
-    try:
-        with zipfile.ZipFile(path) as zf, zf.open("xl/workbook.xml") as part:
-            # Bounded: a workbook part larger than this is no master of ours (nor a bomb read
-            # whole here); the guarded reader judges the file as for any other.
-            book = part.read(_WORKBOOK_PART_MAX)
-    except Exception:  # damaged, encrypted or not a package: the guarded reader will say why
+    book = small_part(path, "xl/workbook.xml")  # b"" when damaged: the guarded reader says why
+    if not book:
         return False
     if _MARKER_BYTES in book:
         return True
