@@ -96,38 +96,12 @@ def parse_column(parser: Parser, cells: Sequence[object]) -> list[nz.Parsed]:
     try:
         classes = set(map(type, cells))
         if len(classes & _NUMERIC) <= 1:
-            memo = _memo(parser, classes)
-            table: dict[object, nz.Parsed] = {}
-            for v in set(cells):
-                hit = memo.get(v)
-                if hit is None:
-                    hit = parser(v)
-                    if len(memo) < _MEMO_MAX:
-                        memo[v] = hit
-                table[v] = hit
+            table: dict[object, nz.Parsed] = {v: parser(v) for v in set(cells)}
             table[None] = _BLANK
             return list(map(table.__getitem__, cells))
     except TypeError:
         pass
     return _parse_keyed(parser, cells)
-
-
-_MEMO_MAX = 20_000
-# (parser, class) → value → result: results of earlier tables, for values of a single class
-# (a date, a type, a 培训内容 repeat across every workbook of a county). Parsers are pure.
-_MEMOS: dict[tuple[Parser, type], dict[object, nz.Parsed]] = {}
-
-
-def _memo(parser: Parser, classes: set[type]) -> dict[object, nz.Parsed]:
-    """The memo for this column: shared when its values have one class (besides blanks)."""
-    kinds = classes - {type(None)}
-    if len(kinds) != 1:
-        return {}
-    key = (parser, next(iter(kinds)))
-    memo = _MEMOS.get(key)
-    if memo is None:
-        memo = _MEMOS[key] = {}
-    return memo
 
 
 def _parse_keyed(parser: Parser, cells: Sequence[object]) -> list[nz.Parsed]:
