@@ -161,7 +161,8 @@ def check_buttons_give_back(app: xw.App, book: xw.Book) -> None:
     sheet = book.sheets["手工制作"]
     sheet.range("B20").value = [[f"示例{i}", "城口县鸡鸣乡", "12345", "2020-05-02", "刺绣", 1,
                                  "贫困妇女", "是"] for i in range(300)]
-    sheet.range("D7").note.delete() if sheet.range("D7").note else None
+    if sheet.range("D7").note:
+        sheet.range("D7").note.delete()
     sheet.api.Range("D7").AddComment("王会计：电话待核实")
     sheet.range("D7").color = (255, 255, 0)
     sheet.api.Range("C7").AddComment("核对记录：" + "甲乙丙丁" * 80)  # over 255 characters
