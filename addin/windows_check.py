@@ -24,8 +24,8 @@ from pathlib import Path
 
 import xlwings as xw
 
-from jinguo_xl.engine import check_file
 from jinguo_xl.rules import load_rules
+from jinguo_xl.run.files import check_file
 from jinguo_xl.writers.template import write_template
 
 ROWS = [

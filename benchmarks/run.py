@@ -33,10 +33,10 @@ sys.path.insert(0, str(ROOT))
 
 from jinguo_xl.cli import main as cli_main  # noqa: E402
 from jinguo_xl.demo import corpus_plans, write_plans  # noqa: E402
-from jinguo_xl.engine import check_file  # noqa: E402
+from jinguo_xl.excel.sheetcalc import _REPORTS as sheetcalc_cache  # noqa: E402
+from jinguo_xl.excel.sheetcalc import row_problems, table_report  # noqa: E402
 from jinguo_xl.rules import load_rules  # noqa: E402
-from jinguo_xl.sheetcalc import _REPORTS as sheetcalc_cache  # noqa: E402
-from jinguo_xl.sheetcalc import row_problems, table_report  # noqa: E402
+from jinguo_xl.run.files import check_file  # noqa: E402
 
 
 @dataclass
@@ -155,7 +155,7 @@ def consolidate_naive(files: list[Path], out: Path) -> None:
 
 def has_consolidate() -> bool:
     try:
-        import jinguo_xl.consolidate  # noqa: F401
+        import jinguo_xl.combine.consolidation  # noqa: F401
     except ImportError:
         return False
     return True
@@ -182,8 +182,8 @@ def master_cells(folder: Path):
     """The consolidation of ``folder`` and the cell values of its master, sheet by sheet."""
     from python_calamine import CalamineWorkbook
 
-    from jinguo_xl.batch import build
-    from jinguo_xl.engine import iter_workbooks
+    from jinguo_xl.run.batch import build
+    from jinguo_xl.run.files import iter_workbooks
     from jinguo_xl.writers.master import write_master
 
     rules = load_rules()

@@ -1,7 +1,14 @@
 """jinguo_xl: the 2020 巾帼示范基地 statistics tables, checked and counted in Python.
 
-The core (rules, reader, validate, targets, consolidate, writers) never imports xlwings, so it
-runs anywhere; ``jinguo_xl.excel`` is the only Excel-facing part.
+The stages, each a package, data walking one way::
+
+    rules/ → read/ → validate/ → count/ → combine/ → writers/
+             (vocabulary/ below rules; findings/, privacy/, errors, labels at the bottom)
+
+``run/`` drives them over files; ``cli``, ``excel/`` (the only code importing xlwings) and
+``xlam/`` are thin doors on top.
 """
 
-__version__ = "0.1.0"
+from jinguo_xl.version import __version__
+
+__all__ = ["__version__"]

@@ -468,8 +468,8 @@ def run_demo(folder: Path, rules: Rules) -> int:
     The samples go to ``folder/样例工作簿/<区县>/``; the master and the blank template are
     written beside that folder, so checking or consolidating the samples again reads only
     samples. The closing hints are commands that can be pasted as they are."""
-    from jinguo_xl.cli import render_summary
-    from jinguo_xl.engine import check_file, display_path
+    from jinguo_xl.run.files import check_file, display_path
+    from jinguo_xl.run.render import render_summary
 
     inputs = folder / INPUTS
     files = write_demo(inputs, rules)
@@ -481,7 +481,7 @@ def run_demo(folder: Path, rules: Rules) -> int:
         print(f"  {r.file}\n      {r.reason}{flag}")
     print(render_summary(reports))
 
-    from jinguo_xl.batch import consolidate_to
+    from jinguo_xl.run.batch import consolidate_to
     from jinguo_xl.writers.template import write_template
 
     master = folder / MASTER

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pickle
 
-from jinguo_xl import batch
 from jinguo_xl.demo import write_demo
-from jinguo_xl.engine import check_file, iter_workbooks
+from jinguo_xl.run import batch
+from jinguo_xl.run.files import check_file, iter_workbooks
 
 
 def test_parallel_and_serial_reading_agree(tmp_path, rules, monkeypatch):

@@ -345,7 +345,7 @@ def test_json_is_valid_and_text_survives_non_finite_and_huge_numbers(tmp_path, c
 def test_the_master_write_reports_progress(county_folder, tmp_path, rules):
     import io
 
-    from jinguo_xl.batch import consolidate_to, terminal_progress
+    from jinguo_xl.run.batch import consolidate_to, terminal_progress
 
     class Tty(io.StringIO):
         def isatty(self) -> bool:

@@ -13,7 +13,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from jinguo_xl.cli import main
-from jinguo_xl.engine import check_file
+from jinguo_xl.run.files import check_file
 from jinguo_xl.writers.sample import write_sample
 from tests.conftest import base_line, people, stacked, woman, write_xlsx
 

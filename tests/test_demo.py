@@ -8,7 +8,7 @@ import sys
 
 from jinguo_xl.cli import main
 from jinguo_xl.demo import PLANS, write_demo
-from jinguo_xl.engine import check_file
+from jinguo_xl.run.files import check_file
 
 
 def test_demo_covers_every_combination_and_status(tmp_path, rules):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jinguo_xl.engine import check_file, display_path, iter_workbooks
+from jinguo_xl.run.files import check_file, display_path, iter_workbooks
 from tests.conftest import base_line, people, stacked, write_xlsx
 
 

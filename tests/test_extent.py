@@ -5,11 +5,11 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from jinguo_xl import extent
-from jinguo_xl.engine import check_file
-from jinguo_xl.formulas import local_names
-from jinguo_xl.package import open_package
-from jinguo_xl.reader import _stream_grid, load_grids
+from jinguo_xl.read import extent
+from jinguo_xl.read.formulas import local_names
+from jinguo_xl.read.package import open_package
+from jinguo_xl.read.reader import _stream_grid, load_grids
+from jinguo_xl.run.files import check_file
 from tests.conftest import HEADERS, base_line, people, write_xlsx
 
 

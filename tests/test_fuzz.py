@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from jinguo_xl.demo import write_demo
-from jinguo_xl.engine import check_file
+from jinguo_xl.run.files import check_file
 
 
 @pytest.fixture(scope="module")

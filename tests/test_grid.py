@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jinguo_xl.grid import parse_grids
+from jinguo_xl.read.grid import parse_grids
 from tests.conftest import HEADERS, TWO_ROW_HEADER, base_line, people, stacked
 
 

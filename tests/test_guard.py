@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from jinguo_xl import guard
 from jinguo_xl.errors import READ_CRASHED, READ_MEMORY, READ_TIMEOUT
+from jinguo_xl.read import guard
 
 
 class FakePanic(BaseException):
@@ -107,7 +107,7 @@ def test_an_interrupt_in_the_parent_stops_every_worker():
 
 _LIMIT_SEEN = """
 import sys
-from jinguo_xl import guard
+from jinguo_xl.read import guard
 from tests.test_guard import _limit_seen, _failed
 grown = bytearray(int(sys.argv[1]) * 1024 * 1024)  # the parent has read large files already
 (limit,) = guard.run_guarded(_limit_seen, [("ok", 0)], _failed, workers=1)

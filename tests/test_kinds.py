@@ -10,8 +10,8 @@ import pytest
 from openpyxl.packaging.custom import CustomPropertyList
 
 from jinguo_xl.cli import main
-from jinguo_xl.engine import check_file
-from jinguo_xl.kinds import looks_masked
+from jinguo_xl.read.kinds import looks_masked
+from jinguo_xl.run.files import check_file
 from jinguo_xl.writers.template import FIRST_DATA_ROW, write_template
 from tests.conftest import base_line, people, stacked, write_xlsx
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from jinguo_xl.excel import logic
-from jinguo_xl.reader import load_grids
+from jinguo_xl.read.reader import load_grids
 from tests.conftest import base_line, people, stacked, woman, write_xlsx
 
 

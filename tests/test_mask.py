@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from jinguo_xl.mask import (
+from jinguo_xl.privacy.mask import (
     KIND_CARD,
     KIND_ID,
     KIND_NUMBER,

@@ -14,8 +14,8 @@ import openpyxl
 import pytest
 
 from jinguo_xl.cli import main
+from jinguo_xl.combine.layout import MARKER_SHEET, SHEETS
 from jinguo_xl.demo import write_demo
-from jinguo_xl.writers.master import MARKER_SHEET, SHEETS
 
 
 @pytest.fixture(scope="module")
@@ -182,8 +182,8 @@ def printed(master, tmp_path_factory, rules):
     """The master and a copy whose rows are one line high, printed in one LibreOffice run."""
     if shutil.which("soffice") is None or shutil.which("pdftotext") is None:
         pytest.skip("LibreOffice or poppler not installed")
-    from jinguo_xl.batch import build
-    from jinguo_xl.engine import iter_workbooks
+    from jinguo_xl.run.batch import build
+    from jinguo_xl.run.files import iter_workbooks
     from jinguo_xl.writers import master as writer
 
     out = tmp_path_factory.mktemp("printed")

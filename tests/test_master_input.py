@@ -8,13 +8,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from jinguo_xl.batch import load_one
 from jinguo_xl.cli import main
+from jinguo_xl.combine.layout import MARKER_SHEET
+from jinguo_xl.combine.master_input import is_master, read_master
 from jinguo_xl.demo import write_demo
-from jinguo_xl.engine import check_file
-from jinguo_xl.master_input import is_master, read_master
-from jinguo_xl.messages import FINDINGS
-from jinguo_xl.writers.master import MARKER_SHEET
+from jinguo_xl.findings.messages import FINDINGS
+from jinguo_xl.run.batch import load_one
+from jinguo_xl.run.files import check_file
 from tests.conftest import base_line, people, stacked, write_xlsx
 
 

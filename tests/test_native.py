@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from jinguo_xl.demo import PLANS, Plan, plan_rows
-from jinguo_xl.engine import check_file
-from jinguo_xl.validate import LEFT_OUT
+from jinguo_xl.run.files import check_file
+from jinguo_xl.validate.workbook import LEFT_OUT
 from jinguo_xl.writers import native
 from jinguo_xl.writers.template import (
     FIRST_DATA_ROW,

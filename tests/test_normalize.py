@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jinguo_xl import normalize as nz
-from jinguo_xl.messages import FINDINGS
-from jinguo_xl.normalize import (
+from jinguo_xl.findings.messages import FINDINGS
+from jinguo_xl.vocabulary import normalize as nz
+from jinguo_xl.vocabulary.normalize import (
     Parsed,
     clean_text,
     parse_date,

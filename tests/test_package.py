@@ -8,9 +8,9 @@ import zipfile
 
 import pytest
 
-from jinguo_xl import package
 from jinguo_xl.errors import UnreadableWorkbook
-from jinguo_xl.package import STRICT_MAIN, open_package
+from jinguo_xl.read import package
+from jinguo_xl.read.package import STRICT_MAIN, open_package
 
 _WORKBOOK = (
     '<?xml version="1.0" encoding="UTF-8"?>'

@@ -12,7 +12,7 @@ import xlwt
 from msoffcrypto.format.ooxml import OOXMLFile
 
 from jinguo_xl.errors import UnreadableWorkbook
-from jinguo_xl.reader import folder_county, read_workbook
+from jinguo_xl.read.reader import folder_county, read_workbook
 from tests.conftest import HEADERS, base_line, people, stacked, write_xlsx
 
 
@@ -105,7 +105,7 @@ def test_encrypted_workbook_asks_to_remove_the_password(tmp_path, sample_xlsx):
 
 
 def test_zip_bomb_is_refused_before_parsing(tmp_path, monkeypatch):
-    import jinguo_xl.package as package
+    import jinguo_xl.read.package as package
 
     monkeypatch.setattr(package, "MAX_PART_BYTES", 1024 * 1024)
     path = tmp_path / "炸弹.xlsx"
@@ -147,7 +147,7 @@ def test_formula_without_cached_value_is_a_finding_on_its_cell(tmp_path):
     """A script wrote formulas and nobody opened the file in Excel: no results to read."""
     import openpyxl
 
-    from jinguo_xl.engine import check_file
+    from jinguo_xl.run.files import check_file
     from tests.conftest import woman
 
     wb = openpyxl.Workbook()
@@ -206,8 +206,8 @@ def test_a_date_content_and_type_merged_down_a_group_count_for_every_row(tmp_pat
 
 
 def test_a_merged_amount_counts_once_and_the_clerk_is_told(tmp_path):
-    from jinguo_xl.engine import check_file
     from jinguo_xl.rules import load_rules
+    from jinguo_xl.run.files import check_file
 
     path = _merged_workbook(tmp_path, ["G3:G6"])
     report = check_file(path)
@@ -258,7 +258,7 @@ def test_merged_header_cells_are_read_as_a_two_row_header(tmp_path):
 
 
 def test_a_page_wide_layout_merge_is_not_spread_over_its_cells():
-    from jinguo_xl.reader import MAX_MERGE_CELLS, _merged_cells
+    from jinguo_xl.read.reader import MAX_MERGE_CELLS, _merged_cells
 
     cells = _merged_cells([((0, 0), (999, 25)), ((4, 4), (6, 4))])  # 26 000 cells, then 3
     assert MAX_MERGE_CELLS < 26_000
@@ -271,7 +271,7 @@ def test_a_page_wide_layout_merge_is_not_spread_over_its_cells():
 
 def _strict_twin(path, name: str):
     """The same package with the ISO/IEC 29500 Strict namespaces Excel writes on request."""
-    from jinguo_xl.package import STRICT_MAIN, STRICT_REL, TRANSITIONAL_MAIN, TRANSITIONAL_REL
+    from jinguo_xl.read.package import STRICT_MAIN, STRICT_REL, TRANSITIONAL_MAIN, TRANSITIONAL_REL
 
     twin = path.with_name(name)
     with zipfile.ZipFile(path) as zin, zipfile.ZipFile(twin, "w", zipfile.ZIP_DEFLATED) as zout:
@@ -286,7 +286,7 @@ def _strict_twin(path, name: str):
 
 
 def _verdict(path):
-    from jinguo_xl.engine import check_file
+    from jinguo_xl.run.files import check_file
 
     report = check_file(path, display="同一个文件")
     return (
@@ -326,7 +326,7 @@ def test_a_strict_file_gets_the_verdict_of_its_transitional_twin(tmp_path):
 
 def test_a_native_panic_while_reading_is_an_unreadable_file(tmp_path, sample_xlsx, monkeypatch):
     """pyo3's PanicException derives from BaseException; it must not escape as a traceback."""
-    import jinguo_xl.reader as reader
+    import jinguo_xl.read.reader as reader
     from jinguo_xl.errors import READ_CRASHED
 
     class PanicException(BaseException):

@@ -12,7 +12,7 @@ import pytest
 
 from jinguo_xl.cli import main
 from jinguo_xl.findings import make_finding
-from jinguo_xl.redact import ADDRESS_HIDDEN, redact
+from jinguo_xl.privacy.redact import ADDRESS_HIDDEN, redact
 from tests.conftest import HEADERS, base_line, people, stacked, woman, write_xlsx
 
 # Every spelling of a phone a clerk has typed; each a different number so a leak names itself.

@@ -22,8 +22,8 @@ import pytest
 import xlwt
 from msoffcrypto.format.ooxml import OOXMLFile
 
-from jinguo_xl.batch import check_all
 from jinguo_xl.cli import main
+from jinguo_xl.run.batch import check_all
 from tests.conftest import HEADERS, base_line, people, stacked, woman, write_xlsx
 
 Case = tuple[str, Callable[[Path], Path], str]
@@ -557,8 +557,7 @@ def test_public_test_files_are_each_read_or_refused_in_chinese(tmp_path, monkeyp
     import subprocess
     import sys
 
-    from jinguo_xl import guard
-
+    from jinguo_xl.read import guard
     monkeypatch.setattr(guard, "TIME_LIMIT", 60.0)
     manifest = _manifest()
     files = sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.name != "MANIFEST")

@@ -226,7 +226,7 @@ min = 2
 def notice_2021(tmp_path):
     """An imaginary 2021 notice: one new 是/否 column, one new metric and its target; the
     only code it needs is the metric's function, registered here."""
-    from jinguo_xl.metrics import METRICS, metric
+    from jinguo_xl.vocabulary.metrics import METRICS, metric
 
     @metric("insured_women", needs=("insured",))
     def insured_women(t, ctx):
@@ -249,7 +249,7 @@ def notice_2021(tmp_path):
 def test_a_new_column_and_metric_need_only_the_metric_function(
     tmp_path, notice_2021, insured, status
 ):
-    from jinguo_xl.engine import check_file
+    from jinguo_xl.run.files import check_file
     from tests.conftest import HEADERS, base_line, people, write_xlsx
 
     header = list(HEADERS["手工制作"])

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from jinguo_xl.engine import check_file
-from jinguo_xl.reader import load_grids
-from jinguo_xl.sheetcalc import money_total, row_problems, table_report
+from jinguo_xl.excel.sheetcalc import money_total, row_problems, table_report
+from jinguo_xl.read.reader import load_grids
+from jinguo_xl.run.files import check_file
 from tests.conftest import HEADERS, base_line, people, woman, write_xlsx
 
 

@@ -8,8 +8,8 @@ from fractions import Fraction
 
 import pytest
 
-from jinguo_xl.engine import check_file
-from jinguo_xl.targets import fmt_number
+from jinguo_xl.count.targets import fmt_number
+from jinguo_xl.run.files import check_file
 from tests.conftest import HEADERS, base_line, people, stacked, woman, write_xlsx
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from python_calamine import CalamineWorkbook
 
-from jinguo_xl.engine import check_file
+from jinguo_xl.run.files import check_file
 from jinguo_xl.writers.template import (
     ADDIN_COL,
     FIRST_DATA_ROW,

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from python_calamine import CalamineWorkbook
 
-from jinguo_xl.engine import check_file
 from jinguo_xl.excel import udfs
+from jinguo_xl.run.files import check_file
 from tests.conftest import HEADERS, base_line, people, woman, write_xlsx
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from jinguo_xl.engine import check_file
+from jinguo_xl.run.files import check_file
 from tests.conftest import HEADERS, base_line, people, woman, write_xlsx
 
 

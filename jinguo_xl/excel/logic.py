@@ -11,14 +11,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinguo_xl.engine import FileReport, evaluate_ledger
+from jinguo_xl.count.report import FileReport, evaluate_ledger
+from jinguo_xl.count.targets import fmt_number, fmt_percent
 from jinguo_xl.findings import Finding, count_by_severity
-from jinguo_xl.grid import parse_grids
-from jinguo_xl.ledger import Ledger
-from jinguo_xl.messages import SEVERITY_LABEL
-from jinguo_xl.reader import folder_county
+from jinguo_xl.findings.messages import SEVERITY_LABEL
+from jinguo_xl.read.grid import parse_grids
+from jinguo_xl.read.ledger import Ledger
+from jinguo_xl.read.reader import folder_county
 from jinguo_xl.rules import Rules
-from jinguo_xl.targets import fmt_number, fmt_percent
 
 PROBLEMS_SHEET = "问题清单"
 MARKS_SHEET = "_jinguo_marks"  # hidden: which cells the last check coloured

@@ -291,8 +291,8 @@ def consolidate_folder(
     press: Press, folder: Path | None = None, *, open_master: bool = True
 ) -> str | None:
     """汇总区县工作簿: every workbook under a folder → a master beside it, then opened."""
-    from jinguo_xl.batch import consolidate_to
-    from jinguo_xl.engine import iter_workbooks
+    from jinguo_xl.run.batch import consolidate_to
+    from jinguo_xl.run.files import iter_workbooks
 
     folder = folder or _choose_folder(press)
     if folder is None:

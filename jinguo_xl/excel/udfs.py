@@ -17,9 +17,7 @@ from typing import Any, TypeVar
 import xlwings as xw
 
 from jinguo_xl.errors import JinguoError
-from jinguo_xl.labels import norm_label
-from jinguo_xl.rules import load_rules
-from jinguo_xl.sheetcalc import (
+from jinguo_xl.excel.sheetcalc import (
     as_rows,
     header_index,
     infer_industry,
@@ -28,6 +26,8 @@ from jinguo_xl.sheetcalc import (
     row_problems,
     table_report,
 )
+from jinguo_xl.labels import norm_label
+from jinguo_xl.rules import load_rules
 
 F = TypeVar("F", bound=Callable[..., Any])
 CATEGORY = "巾帼统计"

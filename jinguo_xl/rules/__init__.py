@@ -15,10 +15,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from jinguo_xl.columns import PARSERS
 from jinguo_xl.errors import RulesError
 from jinguo_xl.labels import norm_label
-from jinguo_xl.metrics import METRICS
+from jinguo_xl.vocabulary.columns import PARSERS
+from jinguo_xl.vocabulary.metrics import METRICS
 
 # A kind is known when it has a parser, a metric when it has a counting function: the rules
 # file is refused at load otherwise, never at count time.
@@ -218,7 +218,7 @@ def _check_implemented(data: dict[str, Any], text: str, source: str) -> None:
         if key not in METRICS:
             raise RulesError(
                 f"规则文件错误（{_at(text, source, 'key', key)}）：指标 {key} 没有对应的计算方法"
-                "（需要在 jinguo_xl/metrics.py 中加入）"
+                "（需要在 jinguo_xl/vocabulary/metrics.py 中加入）"
             )
     metric_keys = {m.get("key") for m in data.get("metrics", [])}
     for entry in data.get("targets", []):

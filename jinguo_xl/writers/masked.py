@@ -14,7 +14,7 @@ personal data wherever there is room, so masking is not limited to the 样表's 
   card number (outside money columns: any whole number of 7 or more digits).
 
 The copy carries a document property saying it is masked, and its data shows it too
-(:mod:`jinguo_xl.kinds` looks at both), so it is never counted again. The input is never
+(:mod:`jinguo_xl.read.kinds` looks at both), so it is never counted again. The input is never
 touched; what was masked is returned per sheet and column for the clerk to see.
 """
 
@@ -32,8 +32,7 @@ from openpyxl.packaging.custom import StringProperty
 from jinguo_xl.errors import UnreadableWorkbook
 from jinguo_xl.findings import column_letter
 from jinguo_xl.labels import norm_label
-from jinguo_xl.ledger import Ledger
-from jinguo_xl.mask import (
+from jinguo_xl.privacy.mask import (
     KIND_ADDRESS,
     KIND_CARD,
     KIND_ID,
@@ -46,8 +45,9 @@ from jinguo_xl.mask import (
     number_digits,
     phone_like_number,
 )
-from jinguo_xl.reader import read_workbook
-from jinguo_xl.redact import hide_address, hide_numbers
+from jinguo_xl.privacy.redact import hide_address, hide_numbers
+from jinguo_xl.read.ledger import Ledger
+from jinguo_xl.read.reader import read_workbook
 from jinguo_xl.rules import Rules
 from jinguo_xl.writers.atomic import save_atomic
 

@@ -18,8 +18,7 @@ from typing import Any
 
 import xlsxwriter
 
-from jinguo_xl import __version__
-from jinguo_xl.consolidate import (
+from jinguo_xl.combine.consolidation import (
     STATUSES,
     Consolidation,
     Entry,
@@ -27,9 +26,16 @@ from jinguo_xl.consolidate import (
     by_county,
     county_of,
 )
-from jinguo_xl.left_out import left_out_rows
-from jinguo_xl.mask import mask_address, mask_cell, mask_name, mask_phone
-from jinguo_xl.messages import (
+from jinguo_xl.combine.layout import (
+    BASE_HEADER,
+    FORMAT_VERSION,
+    MARKER_SHEET,
+    SHEET_NOTES,
+    SHEETS,
+    WOMEN_HEADER,
+)
+from jinguo_xl.count.left_out import left_out_rows
+from jinguo_xl.findings.messages import (
     SEVERITY_LABEL,
     STATUS_BASIC,
     STATUS_EMPTY,
@@ -37,82 +43,16 @@ from jinguo_xl.messages import (
     STATUS_NOT_MET,
     STATUS_UNDECIDED,
 )
+from jinguo_xl.privacy.mask import mask_address, mask_cell, mask_name, mask_phone
 from jinguo_xl.rules import Rules
-from jinguo_xl.validate import CleanRow
+from jinguo_xl.validate.workbook import CleanRow
+from jinguo_xl.version import __version__
 from jinguo_xl.writers.atomic import atomic_path, temp_prefix
 from jinguo_xl.writers.bulk import BulkRows, finite
 from jinguo_xl.writers.layout import LINE_PT, PAD_PT, header_width, row_height, text_width
 
-MARKER_SHEET = "_jinguo_master"
 PRINT_COLUMNS_PER_PAGE = 12
 FIT_MAX = 64  # widest a column is made to fit its text; longer text wraps
-FORMAT_VERSION = "1"
-SHEETS = ("汇总", "基地", "妇女明细", "重复人员", "深度贫困乡镇", "问题清单", "推荐排名", "说明")
-SHEET_NOTES = {
-    "汇总": "全市总数，按区县、按类型×产业的统计，以及两张图表",
-    "基地": "每个基地每张已填写的表一行：指标、各项目标（实际/要求）、结论和理由",
-    "妇女明细": "读取到的每一行数据（规范化后），是否计入目标、本行问题和来源位置",
-    "重复人员": "同一姓名 + 联系电话出现在两个及以上基地的人员",
-    "深度贫困乡镇": "名单中每个深度贫困乡镇的基地数和是否已覆盖",
-    "问题清单": "全部问题，含文件、工作表和单元格",
-    "推荐排名": "按超出目标的程度排序，供 9 月评选参考，不是评选结论",
-    "说明": "生成时间、工具版本、输入文件及其 SHA-256、行数核对",
-}
-WOMEN_HEADER = [
-    "区县",
-    "带动基地名称",
-    "创建基地类型",
-    "产业",
-    "序号",
-    "带动妇女姓名",
-    "家庭住址",
-    "联系电话",
-    "培训时间",
-    "培训内容",
-    "金额（万元）",
-    "是否合格",
-    "是否就业",
-    "是否创业",
-    "妇女类型",
-    "备注",
-    "计入目标",
-    "本行问题",
-    "计入汇总",
-    "来源文件",
-    "来源工作表",
-    "来源行",
-]
-BASE_HEADER = [
-    "区县",
-    "所在乡镇",
-    "深度贫困乡镇",
-    "带动基地名称",
-    "创建基地类型",
-    "产业",
-    "负责人",
-    "帮扶户数（填报）",
-    "统计年度",
-    "填报日期",
-    "结论",
-    "理由",
-    "培训人次",
-    "培训场次",
-    "培训次数（按户）",
-    "带动就业",
-    "销售/收入（万元）",
-    "销售/收入（全部，万元）",
-    "培训合格率",
-    "转移就业率",
-    "带动创业",
-    "帮扶户数（计算）",
-    "各项目标（实际/要求）",
-    "数据行",
-    "错误",
-    "警告",
-    "计入汇总",
-    "来源文件",
-    "读取自",
-]
 
 
 def _money(value: Decimal | None) -> float | None:

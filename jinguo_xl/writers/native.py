@@ -30,16 +30,16 @@ from fractions import Fraction
 
 from openpyxl.utils import get_column_letter, quote_sheetname
 
-from jinguo_xl.labels import norm_label
-from jinguo_xl.messages import (
+from jinguo_xl.findings.messages import (
     STATUS_BASIC,
     STATUS_EMPTY,
     STATUS_MET,
     STATUS_NOT_MET,
     STATUS_UNDECIDED,
 )
-from jinguo_xl.normalize import SERIAL_MAX, SERIAL_MIN
+from jinguo_xl.labels import norm_label
 from jinguo_xl.rules import Rules, TableSpec, Target
+from jinguo_xl.vocabulary.normalize import SERIAL_MAX, SERIAL_MIN
 
 HELPER_SHEET = "计算"
 # Why a typed amount counts in no total, in the engine's order (lo column: 1, 2, 3, 4).

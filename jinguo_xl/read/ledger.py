@@ -2,7 +2,7 @@
 
 Every value keeps where it came from (sheet and 0-based grid position), so that every later
 finding can point at the exact Excel cell. Nothing here is interpreted yet; that is
-:mod:`jinguo_xl.validate`'s job.
+:mod:`jinguo_xl.validate.workbook`'s job.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from itertools import compress, zip_longest
 
 from jinguo_xl.findings import Finding, cell_ref, make_finding
 from jinguo_xl.labels import norm_label, strip_parenthetical
-from jinguo_xl.ledger import FieldValue, Ledger, RawRow, RawTable
+from jinguo_xl.read.ledger import FieldValue, Ledger, RawRow, RawTable
 from jinguo_xl.rules import Rules
 
 Grid = Sequence[Sequence[object]]

@@ -19,14 +19,14 @@ from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
-from jinguo_xl.engine import FileReport, evaluate_ledger
+from jinguo_xl.combine.layout import BASE_HEADER, MARKER_SHEET, WOMEN_HEADER
+from jinguo_xl.count.report import FileReport, evaluate_ledger
 from jinguo_xl.errors import UnreadableWorkbook
 from jinguo_xl.findings import Finding
-from jinguo_xl.kinds import looks_masked, small_part
-from jinguo_xl.ledger import FieldValue, Ledger, RawRow, RawTable
-from jinguo_xl.messages import FINDINGS, SEVERITY_LABEL, UNKNOWN_COUNTY
+from jinguo_xl.findings.messages import FINDINGS, SEVERITY_LABEL, UNKNOWN_COUNTY
+from jinguo_xl.read.kinds import looks_masked, small_part
+from jinguo_xl.read.ledger import FieldValue, Ledger, RawRow, RawTable
 from jinguo_xl.rules import Rules
-from jinguo_xl.writers.master import BASE_HEADER, MARKER_SHEET, WOMEN_HEADER
 
 _MARKER_BYTES = f'name="{MARKER_SHEET}"'.encode()
 _SHEET_NAME = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"')

@@ -12,12 +12,12 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from decimal import Decimal
 
-from jinguo_xl.engine import FileReport, evaluate_ledger, money_label
+from jinguo_xl.count.report import FileReport, evaluate_ledger, money_label
 from jinguo_xl.findings import Finding
-from jinguo_xl.grid import DISTINCTIVE, header_keys, is_header, lookups_for, parse_grids
+from jinguo_xl.findings.messages import SEVERITY_LABEL
 from jinguo_xl.labels import norm_label, strip_parenthetical
-from jinguo_xl.ledger import FieldValue, Ledger
-from jinguo_xl.messages import SEVERITY_LABEL
+from jinguo_xl.read.grid import DISTINCTIVE, header_keys, is_header, lookups_for, parse_grids
+from jinguo_xl.read.ledger import FieldValue, Ledger
 from jinguo_xl.rules import Rules, load_rules
 
 Grid = Sequence[Sequence[object]]

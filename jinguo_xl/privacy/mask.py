@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 
-from jinguo_xl.redact import hide_address, hide_numbers
+from jinguo_xl.privacy.redact import hide_address, hide_numbers
 
 _MOBILE = re.compile(r"^(\d{3})\d{4}(\d{4})$")
 _TOWNSHIP = re.compile(r"^(.*?(?:乡|镇|街道))")

@@ -1,6 +1,6 @@
 """Reading many inputs for ``check`` and ``consolidate``: workbooks and masters, in parallel.
 
-Each file is read in a guarded worker process (:mod:`jinguo_xl.guard`): processes are what use
+Each file is read in a guarded worker process (:mod:`jinguo_xl.read.guard`): processes are what use
 both cores, and a file that crashes, exhausts or hangs the native reader costs only its own
 worker. One unreadable file is listed with its reason and never stops the batch. A progress
 line is drawn on a terminal only.
@@ -13,12 +13,13 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from jinguo_xl.consolidate import Consolidation, Entry, InputFile, consolidate, sha256_of
-from jinguo_xl.engine import FileReport, check_file
+from jinguo_xl.combine.consolidation import Consolidation, Entry, InputFile, consolidate, sha256_of
+from jinguo_xl.combine.master_input import is_master, read_master
+from jinguo_xl.count.report import FileReport
 from jinguo_xl.errors import UnreadableWorkbook
-from jinguo_xl.guard import run_guarded
-from jinguo_xl.master_input import is_master, read_master
+from jinguo_xl.read.guard import run_guarded
 from jinguo_xl.rules import load_rules
+from jinguo_xl.run.files import check_file
 
 PARALLEL_FROM = 16  # below this many files one guarded worker is enough
 
@@ -141,8 +142,8 @@ def consolidate_to(
 
     ``progress`` follows the reading, ``write_progress`` the master's sheets (a large master
     takes seconds to write, and a bar stuck at 300/300 looks like a hang)."""
-    from jinguo_xl.consolidate import summary_json
-    from jinguo_xl.engine import display_path
+    from jinguo_xl.combine.consolidation import summary_json
+    from jinguo_xl.run.files import display_path
     from jinguo_xl.writers.master import write_master
 
     rules = load_rules(rules_year)

@@ -1,26 +1,24 @@
-"""One call from a workbook to its verdict: read → validate → targets, as a :class:`FileReport`.
+"""A workbook's verdict from its ledger: validate → targets, as a :class:`FileReport`.
 
-The CLI, the UDFs, the ribbon macros and the consolidation all go through here, so that a
-status is computed the same way wherever the clerk sees it.
+The CLI, the UDFs, the ribbon macros and the consolidation all count through
+:func:`evaluate_ledger`, so that a status is computed the same way wherever the clerk sees it.
+Reading a file from disk is :func:`jinguo_xl.run.files.check_file`, one stage up.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from jinguo_xl.errors import UnreadableWorkbook
+from jinguo_xl.count.targets import TableResult, base_status, evaluate_table
 from jinguo_xl.findings import Finding, count_by_severity, make_finding
+from jinguo_xl.findings.messages import STATUS_EMPTY, STATUS_UNDECIDED
 from jinguo_xl.labels import strip_parenthetical
-from jinguo_xl.ledger import Ledger, RawTable
-from jinguo_xl.messages import STATUS_EMPTY, STATUS_UNDECIDED
-from jinguo_xl.reader import WORKBOOK_SUFFIXES, read_workbook
-from jinguo_xl.redact import hide_numbers
-from jinguo_xl.rules import Rules, load_rules
-from jinguo_xl.targets import TableResult, base_status, evaluate_table
-from jinguo_xl.validate import BaseInfo, CleanTable, check_ledger
+from jinguo_xl.privacy.redact import hide_numbers
+from jinguo_xl.read.ledger import Ledger, RawTable
+from jinguo_xl.rules import Rules
+from jinguo_xl.validate.workbook import BaseInfo, CleanTable, check_ledger
 
 
 @dataclass(slots=True)
@@ -188,62 +186,3 @@ def _flag_households(report: FileReport, ledger: Ledger) -> None:
                     detail=m.households_found,
                 )
             )
-
-
-def check_file(
-    path: Path | str, *, rules: Rules | None = None, display: str | None = None
-) -> FileReport:
-    """Read and check one workbook; an unreadable file gives ``ok=False`` with the reason."""
-    from jinguo_xl.kinds import (
-        BLANK_TEMPLATE,
-        MASKED_COPY,
-        MASKED_REFUSAL,
-        TEMPLATE_SKIPPED,
-        workbook_kind,
-    )
-    from jinguo_xl.master_input import is_master, master_report
-
-    rules = rules or load_rules()
-    path = Path(path)
-    shown = display or str(path)
-    if is_master(path):  # by its content: a master is no base with errors
-        return master_report(path, shown, rules)
-    try:
-        ledger = read_workbook(path, rules=rules, display=shown)
-    except UnreadableWorkbook as exc:
-        return FileReport(shown, path, ok=False, error=exc.message, reason=exc.message)
-    kind = workbook_kind(path, ledger)
-    if kind == MASKED_COPY:
-        return FileReport(shown, path, ok=False, error=MASKED_REFUSAL, reason=MASKED_REFUSAL)
-    if kind == BLANK_TEMPLATE:
-        return FileReport(shown, path, reason=TEMPLATE_SKIPPED, skipped=TEMPLATE_SKIPPED)
-    return evaluate_ledger(ledger, rules)
-
-
-def iter_workbooks(paths: Iterable[Path | str]) -> Iterator[tuple[Path, str]]:
-    """Files named and workbooks found in folders (recursively), with the path to show.
-
-    Excel's lock files (``~$名称.xlsx``) and hidden files are skipped; the order is stable.
-    """
-    for given in paths:
-        p = Path(given)
-        if p.is_dir():
-            found = sorted(
-                f
-                for f in p.rglob("*")
-                if f.is_file()
-                and f.suffix.lower() in WORKBOOK_SUFFIXES
-                and not f.name.startswith(("~$", "."))
-            )
-            for f in found:
-                yield f, display_path(f)
-        else:
-            yield p, display_path(p)
-
-
-def display_path(path: Path) -> str:
-    """Relative to the working folder when inside it, so reports name 城口县/某合作社.xlsx."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()

@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from jinguo_xl import normalize as nz
 from jinguo_xl.findings import Finding, make_finding
+from jinguo_xl.findings.messages import UNKNOWN_COUNTY
 from jinguo_xl.labels import norm_label
-from jinguo_xl.ledger import Ledger, RawTable
-from jinguo_xl.messages import UNKNOWN_COUNTY
-from jinguo_xl.rowcheck import LEFT_OUT, CleanRow, CleanTable, check_rows
+from jinguo_xl.read.ledger import Ledger, RawTable
 from jinguo_xl.rules import Rules, Township
+from jinguo_xl.validate.rowcheck import LEFT_OUT, CleanRow, CleanTable, check_rows
+from jinguo_xl.vocabulary import normalize as nz
 
 # The row types live with the column-wise row check; they are part of this module's interface.
 __all__ = ["LEFT_OUT", "BaseInfo", "Checked", "CleanRow", "CleanTable", "check_ledger"]

@@ -9,7 +9,8 @@ stops a county's whole batch. So each parser here:
 * takes whatever a reader returns (``None``, ``str``, ``int``, ``float``, ``bool``, dates,
   times, ``Decimal``; in fact any object) and never raises;
 * returns a :class:`Parsed`: the normalised value, a stable finding code when something must be
-  reported (registered in :mod:`jinguo_xl.messages`), and a short Chinese detail for the message;
+  reported (registered in :mod:`jinguo_xl.findings.messages`), and a short Chinese detail for the
+  message;
 * treats a blank cell as ``Parsed(None)`` with no code, because whether a blank is allowed is the
   caller's business (required-ness depends on the table and the column).
 

@@ -1,6 +1,7 @@
 """A table's rows checked column by column (spec §7), driven by the rules' column kinds.
 
-Each column is parsed as a whole by the parser of its kind (:mod:`jinguo_xl.columns`), each
+Each column is parsed as a whole by the parser of its kind (:mod:`jinguo_xl.vocabulary.columns`),
+each
 distinct value once; the checks then look at whole columns (blank where required, a date outside
 the year, a training date without its content) and only the rows with something to report cost
 a finding. Rows are not objects until someone asks for them: :class:`CleanTable` keeps one list
@@ -20,12 +21,12 @@ from decimal import Decimal
 from operator import attrgetter
 from typing import overload
 
-from jinguo_xl.columns import parse_column, parsers_for, suspect_threshold
 from jinguo_xl.findings import Finding, cell_ref, make_finding
-from jinguo_xl.ledger import RawTable
-from jinguo_xl.messages import FINDINGS
-from jinguo_xl.normalize import Parsed
+from jinguo_xl.findings.messages import FINDINGS
+from jinguo_xl.read.ledger import RawTable
 from jinguo_xl.rules import Rules, TableSpec
+from jinguo_xl.vocabulary.columns import parse_column, parsers_for, suspect_threshold
+from jinguo_xl.vocabulary.normalize import Parsed
 
 # Codes of an amount that was typed but counts nowhere → the reason the master and the verdict
 # show (spec §7: an implausible value never carries a total or a target).

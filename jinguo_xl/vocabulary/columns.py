@@ -6,7 +6,8 @@ once per table. So a later notice that adds a column of an existing kind (a seco
 column, another amount) needs a line in its rules file and no code; a kind with no parser here
 is refused when the rules are loaded.
 
-Parsers take one cell value and return a :class:`~jinguo_xl.normalize.Parsed`. A table is parsed
+Parsers take one cell value and return a :class:`~jinguo_xl.vocabulary.normalize.Parsed`. A table
+is parsed
 column by column: :func:`parse_column` parses each distinct value once (a date, a 培训内容 or a
 妇女类型 repeats down hundreds of rows) and hands the same result to every row holding it.
 """
@@ -18,7 +19,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from jinguo_xl import normalize as nz
+from jinguo_xl.vocabulary import normalize as nz
 
 if TYPE_CHECKING:
     from jinguo_xl.rules import Rules

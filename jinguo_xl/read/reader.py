@@ -17,10 +17,10 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook
 
 from jinguo_xl.errors import READ_CRASHED, READ_MEMORY, UnreadableWorkbook
-from jinguo_xl.extent import scan_package
-from jinguo_xl.grid import parse_grids
-from jinguo_xl.ledger import Ledger
-from jinguo_xl.package import MAX_FILE_BYTES, as_transitional, open_package
+from jinguo_xl.read.extent import scan_package
+from jinguo_xl.read.grid import parse_grids
+from jinguo_xl.read.ledger import Ledger
+from jinguo_xl.read.package import MAX_FILE_BYTES, as_transitional, open_package
 from jinguo_xl.rules import Rules, load_rules
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")

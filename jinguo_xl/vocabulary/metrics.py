@@ -5,7 +5,8 @@ each name must have a function registered here with :func:`metric`, or the rules
 when loaded (so a target can never fail at count time). A later notice that measures something
 new adds one function and one rules entry; nothing else changes.
 
-Every function receives the table's parsed columns (:class:`~jinguo_xl.validate.CleanTable`) and
+Every function receives the table's parsed columns
+(:class:`~jinguo_xl.validate.workbook.CleanTable`) and
 a :class:`Context`; it works on whole columns, not on row objects.
 """
 
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from jinguo_xl.rules import Rules, TableSpec
-    from jinguo_xl.validate import CleanTable
+    from jinguo_xl.validate.workbook import CleanTable
 
 Value = int | Decimal | Fraction | None
 

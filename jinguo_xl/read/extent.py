@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 
-from jinguo_xl.formulas import col_index, local_names, uncached_in_sheet
-from jinguo_xl.package import Package
+from jinguo_xl.read.formulas import col_index, local_names, uncached_in_sheet
+from jinguo_xl.read.package import Package
 
 # Rectangles up to this many cells are read the fast way whatever their density.
 DENSE_OK = 2_000_000

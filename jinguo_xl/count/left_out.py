@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from jinguo_xl.engine import FileReport
-from jinguo_xl.validate import LEFT_OUT
+from jinguo_xl.count.report import FileReport
+from jinguo_xl.validate.workbook import LEFT_OUT
 
 # Finding codes of a row left out of the targets (its amount still counts in 全部人员).
 WOMEN_TYPE_CODES = {

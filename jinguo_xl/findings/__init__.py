@@ -2,7 +2,8 @@
 
 Like frictionless-py's errors, a finding is a stable code, a severity and the position the clerk
 sees (file, sheet, Excel cell and the column's Chinese header); the message is built from the
-finding's own fields by :mod:`jinguo_xl.messages`, so tests assert on ``(sheet, cell, code)``.
+finding's own fields by :mod:`jinguo_xl.findings.messages`, so tests assert on ``(sheet, cell,
+code)``.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ import functools
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from jinguo_xl.messages import FINDINGS
-from jinguo_xl.redact import redact_param
+from jinguo_xl.findings.messages import FINDINGS
+from jinguo_xl.privacy.redact import redact_param
 
 SEVERITIES = ("error", "warning", "info")
 

@@ -16,11 +16,10 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
-from jinguo_xl.engine import FileReport
+from jinguo_xl.count.left_out import left_out_rows
+from jinguo_xl.count.report import FileReport
 from jinguo_xl.findings import Finding, make_finding
-from jinguo_xl.labels import norm_label
-from jinguo_xl.left_out import left_out_rows
-from jinguo_xl.messages import (
+from jinguo_xl.findings.messages import (
     STATUS_BASIC,
     STATUS_EMPTY,
     STATUS_MET,
@@ -28,6 +27,7 @@ from jinguo_xl.messages import (
     STATUS_UNDECIDED,
     UNKNOWN_COUNTY,
 )
+from jinguo_xl.labels import norm_label
 from jinguo_xl.rules import Rules, Township
 
 STATUSES = (STATUS_MET, STATUS_BASIC, STATUS_NOT_MET, STATUS_EMPTY)

@@ -8,7 +8,7 @@ master holds bases that are already counted elsewhere. File names say nothing (c
 files), so the decision is taken from the content: the sheets and defined names the template
 writer lays out, and names and phones that show the masking. A document property the mask
 writes is read too, but never needed: the data alone decides when the property is gone.
-(Masters are recognised in :mod:`jinguo_xl.master_input`.)
+(Masters are recognised in :mod:`jinguo_xl.combine.master_input`.)
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from jinguo_xl.labels import norm_label
-from jinguo_xl.ledger import Ledger
+from jinguo_xl.read.ledger import Ledger
 
 BASE = "base"
 BLANK_TEMPLATE = "blank-template"

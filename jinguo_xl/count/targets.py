@@ -13,16 +13,16 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from jinguo_xl.messages import (
+from jinguo_xl.findings.messages import (
     STATUS_BASIC,
     STATUS_EMPTY,
     STATUS_MET,
     STATUS_NOT_MET,
     STATUS_UNDECIDED,
 )
-from jinguo_xl.metrics import METRICS, Context, Metrics, compute
 from jinguo_xl.rules import Rules, Target
-from jinguo_xl.validate import LEFT_OUT, BaseInfo, CleanTable
+from jinguo_xl.validate.workbook import LEFT_OUT, BaseInfo, CleanTable
+from jinguo_xl.vocabulary.metrics import METRICS, Context, Metrics, compute
 
 __all__ = ["Metrics", "TableResult", "TargetResult", "base_status", "evaluate_table"]
 
