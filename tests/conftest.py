@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from jinguo_xl.count.report import FileReport, evaluate_ledger
+from jinguo_xl.read.reader import folder_county, read_grids
 from jinguo_xl.rules import Rules, load_rules
 
 Cells = Sequence[Sequence[object]]
@@ -128,6 +130,31 @@ def write_xlsx(path: Path, sheets: Mapping[str, Cells], *, start: str = "A1") ->
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
+
+
+def as_read(sheets: Mapping[str, Cells]) -> list[tuple[str, list[list[object]]]]:
+    """Cell values as a spreadsheet hands them over: whole numbers as floats, blanks as ``""``
+    (what calamine and Excel return), so grids held in memory meet the same parsers a file
+    does."""
+    def cell(value: object) -> object:
+        if value is None:
+            return ""
+        if isinstance(value, int) and not isinstance(value, bool):
+            return float(value)
+        return value
+
+    return [(name, [[cell(v) for v in row] for row in rows]) for name, rows in sheets.items()]
+
+
+def judge(
+    sheets: Mapping[str, Cells], *, file: str = "城口县/test.xlsx", rules: Rules | None = None
+) -> FileReport:
+    """Validation and counting (stages ② and ③) on grids held in memory, no file written: the
+    way to test rules and targets; reading real files is tested in test_reader/test_reliability."""
+    rules = rules or load_rules()
+    ledger = read_grids(as_read(sheets), rules=rules, file=file)
+    ledger.folder_county = folder_county(Path(file), rules)
+    return evaluate_ledger(ledger, rules)
 
 
 def woman(

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from jinguo_xl.run.files import check_file
-from tests.conftest import HEADERS, base_line, people, woman, write_xlsx
+from tests.conftest import HEADERS, base_line, judge, people, woman, write_xlsx
 
 
 def findings_of(
@@ -20,8 +20,7 @@ def findings_of(
         HEADERS[industry],
         *rows,
     ]
-    path = write_xlsx(tmp_path / folder / "x.xlsx", {"表": grid})
-    report = check_file(path)
+    report = judge({"表": grid}, file=f"{folder}/x.xlsx" if folder else "x.xlsx")
     return report, {(f.cell, f.code) for f in report.findings}
 
 
