@@ -33,8 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from jinguo_xl.cli import main as cli_main  # noqa: E402
 from jinguo_xl.demo import corpus_plans, write_plans  # noqa: E402
-from jinguo_xl.excel.sheetcalc import _REPORTS as sheetcalc_cache  # noqa: E402
-from jinguo_xl.excel.sheetcalc import row_problems, table_report  # noqa: E402
+from jinguo_xl.excel.sheetcalc import cached_reports, row_problems, table_report  # noqa: E402
 from jinguo_xl.rules import load_rules  # noqa: E402
 from jinguo_xl.run.files import check_file  # noqa: E402
 
@@ -518,7 +517,7 @@ def main(argv: list[str] | None = None) -> int:
 
         def cold(fn):  # the first formula on a table after an edit: nothing cached
             def run_once():
-                sheetcalc_cache.clear()
+                cached_reports(load_rules()).clear()
                 fn()
 
             return run_once

@@ -125,8 +125,9 @@ def compute_metrics(
 # ---------------------------------------------------------------------- targets and status
 
 
-def _required(target: Target, households: int | None) -> Fraction:
-    """The threshold; per-household targets accumulate over the households (spec §5)."""
+def required_for(target: Target, households: int | None) -> Fraction:
+    """The threshold; per-household targets accumulate over the households (spec §5). The
+    cell function JINGUO_TARGET shows this same figure."""
     required = Fraction(str(target.min))
     return required * (households or 1) if target.per_household else required
 
@@ -193,7 +194,7 @@ def evaluate_table(table: CleanTable, base: BaseInfo, rules: Rules) -> TableResu
         metric = rules.metrics[target.metric]
         absent = _absent(target.metric, rules, table)
         actual = None if absent else metrics.get(target.metric)
-        required = _required(target, metrics.households)
+        required = required_for(target, metrics.households)
         met = actual is not None and Fraction(actual) >= Fraction(required)
         why = absent or ("" if actual is not None else _why_unknown(target.metric, rules, table))
         result.targets.append(

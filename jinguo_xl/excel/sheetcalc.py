@@ -9,18 +9,22 @@ cell always equals the status the CLI prints for the same workbook.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Sequence
 from decimal import Decimal
 
 from jinguo_xl.count.report import FileReport, evaluate_ledger, money_label
 from jinguo_xl.findings import Finding
 from jinguo_xl.findings.messages import SEVERITY_LABEL
 from jinguo_xl.labels import norm_label, strip_parenthetical
-from jinguo_xl.read.grid import DISTINCTIVE, header_keys, is_header, lookups_for, parse_grids
+from jinguo_xl.read.grid import (
+    Grid,
+    fitting_industries,
+    header_keys,
+    is_header,
+    lookups_for,
+    parse_grids,
+)
 from jinguo_xl.read.ledger import FieldValue, Ledger
 from jinguo_xl.rules import Rules, load_rules
-
-Grid = Sequence[Sequence[object]]
 
 
 def as_rows(grid: object) -> list[list[object]]:
@@ -36,11 +40,6 @@ def as_rows(grid: object) -> list[list[object]]:
     return [list(r) for r in grid]
 
 
-def resolve_industry(text: object, rules: Rules) -> str | None:
-    label = norm_label(text)
-    return next((i for i in rules.industries if i in label), None)
-
-
 def table_report(
     grid: object,
     industry: str,
@@ -54,36 +53,45 @@ def table_report(
 
     In the template every table is passed to several formulas (its status cell, its row
     checks, the 达标情况 sheet's status and metrics), all recalculated together after an edit;
-    the report is kept for the last few distinct (range contents, arguments), so only the first
-    of them pays for the count. Reports are never modified after they are made.
+    the report is kept with the rules for the last few distinct (range contents, arguments), so
+    only the first of them pays for the count. Reports are never modified after they are made.
     """
     rules = rules or load_rules()
     rows = as_rows(grid)
+    reports = cached_reports(rules)
     try:
         key: tuple[object, ...] | None = (
-            rules.year,
             industry,
             base_type,
             households,
             sheet,
             tuple(map(tuple, rows)),
         )
-        cached = _REPORTS.get(key)
+        cached = reports.get(key)
     except TypeError:  # a cell value that cannot be hashed: count without the cache
         key, cached = None, None
     if cached is not None:
-        _REPORTS.move_to_end(key)
+        reports.move_to_end(key)
         return cached
     report = _table_report(rows, industry, base_type, households, sheet, rules)
     if key is not None:
-        _REPORTS[key] = report
-        while len(_REPORTS) > _REPORTS_MAX:
-            _REPORTS.popitem(last=False)
+        reports[key] = report
+        while len(reports) > _REPORTS_MAX:
+            reports.popitem(last=False)
     return report
 
 
-_REPORTS: OrderedDict[tuple[object, ...], FileReport] = OrderedDict()
 _REPORTS_MAX = 32  # six tables, a few argument variants each
+
+
+def cached_reports(rules: Rules) -> OrderedDict[tuple[object, ...], FileReport]:
+    """The reports :func:`table_report` keeps for ``rules``, least recently used first; they
+    live with that rules object, so rules loaded from another file never see them."""
+    return rules.derived(_new_reports)
+
+
+def _new_reports(rules: Rules) -> OrderedDict[tuple[object, ...], FileReport]:
+    return OrderedDict()
 
 
 def _table_report(
@@ -119,11 +127,7 @@ def infer_industry(grid: object, rules: Rules) -> str | None:
     head = header_index(rows, rules)
     if head is None:
         return None
-    keys = set(header_keys(rows[head], lookups_for(rules)).values())
-    for key, industries in DISTINCTIVE.items():
-        if key in keys:
-            return industries[0]
-    fits = [ind for ind, spec in rules.tables.items() if set(spec.required) <= keys | {"seq"}]
+    fits = fitting_industries(set(header_keys(rows[head], lookups_for(rules)).values()), rules)
     return fits[0] if fits else None
 
 

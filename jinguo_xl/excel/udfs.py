@@ -16,13 +16,13 @@ from typing import Any, TypeVar
 
 import xlwings as xw
 
+from jinguo_xl.count.targets import required_for
 from jinguo_xl.errors import JinguoError
 from jinguo_xl.excel.sheetcalc import (
     as_rows,
     header_index,
     infer_industry,
     money_total,
-    resolve_industry,
     row_problems,
     table_report,
 )
@@ -65,7 +65,7 @@ def _cell_safe(fn: F) -> F:
 
 
 def _industry(text: object) -> str:
-    industry = resolve_industry(text, load_rules())
+    industry = load_rules().industry_in(text)
     if industry is None:
         raise ValueError(
             f"“{text}”不是产业名称（手工制作、家政服务、农村电商、乡村旅游、种植养殖、加工制造）"
@@ -122,7 +122,7 @@ def JINGUO_CHECK(table: Any, industry: Any = None) -> list[list[str]]:
 
 def _check_texts(rows: list[list[object]], industry: object, height: int) -> list[str]:
     rules = load_rules()
-    chosen = resolve_industry(industry, rules) if industry else infer_industry(rows, rules)
+    chosen = rules.industry_in(industry) if industry else infer_industry(rows, rules)
     if chosen is None:
         return ['无法判断是哪一类产业的表，请在第二个参数写明产业，如 "手工制作"']
     if header_index(rows, rules) is None:
@@ -180,7 +180,7 @@ def JINGUO_TARGET(
     target = next((t for t in rules.targets_for(official, ind) if t.metric == key), None)
     if target is None:
         return f"{official}·{ind}没有“{rules.metrics[key].label}”目标"
-    h = 1
+    count = None
     if target.per_household and households not in (None, ""):
-        h = max(1, int(float(households)))  # type: ignore[arg-type]
-    return float(Fraction(str(target.min)) * (h if target.per_household else 1))
+        count = max(1, int(float(households)))  # type: ignore[arg-type]
+    return float(required_for(target, count))

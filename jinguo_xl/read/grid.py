@@ -33,6 +33,24 @@ DISTINCTIVE = {
 }
 
 
+# Columns a header may leave out whatever the rules say: neither tells one table from another.
+_NEVER_TELLING = frozenset({"seq", "note"})
+
+
+def fitting_industries(keys: set[str], rules: Rules) -> tuple[str, ...]:
+    """The industries whose table a header of column ``keys`` fits, in the rules' order.
+
+    A column only one table has decides alone (是否合格 → 家政服务); otherwise every table whose
+    required columns are all there fits (手工制作 and 加工制造 share theirs). The file reader
+    and the cell functions both ask here, so a range and a file are told apart alike.
+    """
+    for key, industries in DISTINCTIVE.items():
+        if key in keys:
+            return industries
+    shown = keys | _NEVER_TELLING
+    return tuple(ind for ind, spec in rules.tables.items() if set(spec.required) <= shown)
+
+
 # Column kinds a clerk may merge down a group of rows meaning "the same for each of them".
 _FILL_KINDS = frozenset({"date", "text", "yesno", "women_type", "address"})
 
@@ -83,15 +101,9 @@ def _lookups(rules: Rules) -> _Lookups:
     return _Lookups(headers, table_headers, caption, field_pattern, field_labels, {})
 
 
-_CACHE: dict[int, tuple[Rules, _Lookups]] = {}
-
-
 def lookups_for(rules: Rules) -> _Lookups:
-    """The lookups of ``rules``, built once; keyed by identity, checked against id reuse."""
-    hit = _CACHE.get(id(rules))
-    if hit is None or hit[0] is not rules:
-        hit = _CACHE[id(rules)] = (rules, _lookups(rules))
-    return hit[1]
+    """The lookups of ``rules``, built once and kept with that rules object."""
+    return rules.derived(_lookups)
 
 
 def header_keys(cells: Sequence[object], lk: _Lookups) -> dict[int, str]:
@@ -134,9 +146,7 @@ class _SheetParser:
         self.ledger = ledger
         self.table: RawTable | None = None
         self.pending_caption: str | None = None
-        self.sheet_industry = next(
-            (ind for ind in rules.industries if ind in norm_label(name)), None
-        )
+        self.sheet_industry = rules.industry_in(name)
         self.skipped_legend: list[int] = []
         self.skipped_seq_only = 0
         self.merges_reported: set[tuple[tuple[int, int, int], str]] = set()
@@ -375,7 +385,7 @@ class _SheetParser:
         industry = self.pending_caption or self.sheet_industry
         candidates: tuple[str, ...] = ()
         if industry is None:
-            candidates = self._candidates(set(keys.values()))
+            candidates = fitting_industries(set(keys.values()), self.rules)
             if len(candidates) == 1:
                 industry = candidates[0]
         self.pending_caption = None
@@ -390,17 +400,6 @@ class _SheetParser:
             cols[key] = col
             headers[key] = " ".join(str(cells[col]).split())
         self.table = RawTable(industry, self.name, r, cols, headers, candidates=candidates)
-
-    def _candidates(self, keys: set[str]) -> tuple[str, ...]:
-        for key, industries in DISTINCTIVE.items():
-            if key in keys:
-                return industries
-        fits = [
-            ind
-            for ind, spec in self.rules.tables.items()
-            if set(spec.required) <= keys | {"seq", "note"}
-        ]
-        return tuple(fits)
 
     def _close_table(self) -> None:
         table = self.table
@@ -605,10 +604,7 @@ def parse_grids(
 def _resolve_industries(ledger: Ledger, rules: Rules) -> None:
     """Settle tables whose industry the columns left open, using the declared 帮扶产业."""
     declared = ledger.fields.get("industry")
-    declared_name = None
-    if declared is not None:
-        text = norm_label(declared.raw)
-        declared_name = next((i for i in rules.industries if i in text), None)
+    declared_name = rules.industry_in(declared.raw) if declared is not None else None
     kept: list[RawTable] = []
     for table in ledger.tables:
         if table.industry is None:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from jinguo_xl.errors import RulesError
 from jinguo_xl.labels import norm_label
@@ -25,6 +26,8 @@ from jinguo_xl.vocabulary.metrics import METRICS
 COLUMN_KINDS = frozenset(PARSERS)
 METRIC_KINDS = frozenset({"count", "money", "rate"})
 EMPLOYED_BY = frozenset({"yes", "money"})
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +111,20 @@ class BaseField:
     required: bool
 
 
+class _Derived(dict[object, object]):
+    """Values computed from one :class:`Rules` object, kept with it (see :meth:`Rules.derived`).
+
+    Rules made by ``dataclasses.replace``, a deep copy or a pickle start with an empty memo, so
+    they are never handed a value built from the rules they came from. (A shallow copy shares
+    every field of the original, this one included.)
+    """
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[type[_Derived], tuple[()]]:
+        return (_Derived, ())
+
+
 @dataclass(frozen=True, slots=True)
 class Rules:
     year: int
@@ -128,10 +145,33 @@ class Rules:
     base_fields: tuple[BaseField, ...]
     _type_lookup: dict[str, str] = field(repr=False, default_factory=dict)
     _county_lookup: dict[str, str] = field(repr=False, default_factory=dict)
+    # Not an argument: ``dataclasses.replace`` makes rules with a memo of their own.
+    _derived: _Derived = field(init=False, repr=False, compare=False, default_factory=_Derived)
+
+    def derived(self, build: Callable[[Rules], T]) -> T:
+        """``build(self)``, computed once for this rules object and kept with it.
+
+        Header lookups and bound parsers are costly to build and used for every sheet and
+        table; keeping them on the rules object they came from (keyed by ``build``) means
+        another rules object, even one at the same address after this one is gone, can
+        never be handed them.
+        """
+        memo = self._derived
+        try:
+            return cast(T, memo[build])
+        except KeyError:
+            value = memo[build] = build(self)
+            return value
 
     @property
     def industries(self) -> tuple[str, ...]:
         return tuple(self.tables)
+
+    def industry_in(self, text: object) -> str | None:
+        """The industry named anywhere in ``text`` (a sheet name, 帮扶产业, a formula's
+        argument: ``手工制作类`` → 手工制作), or None."""
+        label = norm_label(text)
+        return next((i for i in self.industries if i in label), None)
 
     def base_type(self, name: str) -> BaseType:
         return next(t for t in self.base_types if t.name == name)

@@ -67,19 +67,15 @@ def suspect_threshold(wan: float) -> Decimal:
     return Decimal(str(wan))
 
 
-_BOUND: dict[int, tuple[Rules, dict[str, Parser]]] = {}
-
-
 def parsers_for(rules: Rules) -> dict[str, Parser]:
-    """Column key → its parser, bound once per rules object (the memo of a bound parser is
-    shared by every table of the run)."""
-    hit = _BOUND.get(id(rules))
-    if hit is None or hit[0] is not rules:
-        by_kind = {kind: make(rules) for kind, make in PARSERS.items()}
-        hit = (rules, {key: by_kind[col.kind] for key, col in rules.columns.items()})
-        if len(_BOUND) < 16:
-            _BOUND[id(rules)] = hit
-    return hit[1]
+    """Column key → its parser, bound once per rules object and kept with it (the memo of a
+    bound parser is shared by every table of the run)."""
+    return rules.derived(_bind_parsers)
+
+
+def _bind_parsers(rules: Rules) -> dict[str, Parser]:
+    by_kind = {kind: make(rules) for kind, make in PARSERS.items()}
+    return {key: by_kind[col.kind] for key, col in rules.columns.items()}
 
 
 # Types that compare equal across classes (1 == 1.0 == True): a column mixing two of them is
