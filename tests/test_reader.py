@@ -352,3 +352,140 @@ def test_a_workbook_in_a_folder_named_in_gbk_is_read_with_its_county(tmp_path, r
     ledger = read_workbook(path, rules=rules)
     assert folder_county(path, rules) == "城口县"
     assert ledger.folder_county == "城口县"
+
+
+# ---------------------------------------------------------------- sheets, closing, typed errors
+
+
+def test_sheets_come_as_objects_with_merges_formulas_and_how_they_were_read(tmp_path):
+    import openpyxl
+
+    from jinguo_xl.read.reader import Sheet, read_sheets
+    from tests.conftest import woman
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "手工制作"
+    ws.append([base_line()])
+    ws.append(HEADERS["手工制作"])
+    ws.append(woman("张三", "13800130001", extra=["=0.5*2"]))
+    ws.append(woman("李四", "13800130002", extra=[0.5]))
+    ws.merge_cells("H3:H4")
+    far = wb.create_sheet("备用")
+    far["A1"] = "说明"
+    far.cell(row=1_000_000, column=3, value="末行")
+    path = tmp_path / "两表.xlsx"
+    wb.save(path)
+
+    data, spare = read_sheets(path)
+    assert isinstance(data, Sheet) and data.name == "手工制作" and not data.streamed
+    assert list(data.grid[1][:9]) == HEADERS["手工制作"] and data.grid[3][1] == "李四"
+    assert dict(data.merged) == {(3, 7): (2, 7, 3)}
+    assert data.uncached == {(2, 6)}
+    assert spare.name == "备用" and spare.streamed and not spare.merged and not spare.uncached
+    assert len(spare.grid) == 1_000_000
+    assert spare.grid[0][0] == "说明" and spare.grid[-1][2] == "末行"
+    with pytest.raises(AttributeError):
+        data.name = "别的"  # frozen: a sheet read is never changed afterwards
+
+
+class _BookSpy:
+    """Stands in for python-calamine's workbook class and keeps every workbook it opened."""
+
+    def __init__(self, real):
+        self.real = real
+        self.opened = []
+
+    def from_filelike(self, filelike):
+        book = self.real.from_filelike(filelike)
+        self.opened.append(book)
+        return book
+
+
+def _closed(book) -> bool:
+    from python_calamine import WorkbookClosed
+
+    try:
+        book.get_sheet_by_index(0)
+    except WorkbookClosed:
+        return True
+    return False
+
+
+def test_the_calamine_workbook_is_closed_after_reading(sample_xlsx, monkeypatch):
+    import jinguo_xl.read.reader as reader
+
+    spy = _BookSpy(reader.CalamineWorkbook)
+    monkeypatch.setattr(reader, "CalamineWorkbook", spy)
+    ledger = read_workbook(sample_xlsx)
+    assert [len(t.rows) for t in ledger.tables if t.rows] == [3]
+    (book,) = spy.opened
+    assert _closed(book)
+
+
+def test_the_calamine_workbook_is_closed_when_reading_fails_midway(sample_xlsx, monkeypatch):
+    import jinguo_xl.read.reader as reader
+
+    spy = _BookSpy(reader.CalamineWorkbook)
+    monkeypatch.setattr(reader, "CalamineWorkbook", spy)
+
+    def broken(ranges):
+        raise ValueError("merge list unreadable")
+
+    monkeypatch.setattr(reader, "_merged_cells", broken)
+    with pytest.raises(UnreadableWorkbook) as err:
+        read_workbook(sample_xlsx)
+    assert err.value.message == reader.DAMAGED
+    (book,) = spy.opened
+    assert _closed(book)
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "reason"),
+    [
+        # calamine's type decides, whatever its text says
+        ("PasswordError", "workbook is locked", "PASSWORD_PROTECTED"),
+        ("WorksheetNotFound", "no sheet named password", "DAMAGED"),
+        ("XmlError", "encrypted-looking attribute", "DAMAGED"),
+        ("ZipError", "invalid Zip archive", "DAMAGED"),
+        ("CalamineError", "Cannot detect file format", "DAMAGED"),
+    ],
+)
+def test_calamine_errors_are_told_apart_by_type(sample_xlsx, monkeypatch, kind, text, reason):
+    import python_calamine
+
+    import jinguo_xl.read.reader as reader
+
+    error = getattr(python_calamine, kind)(text)
+
+    class Refusing:
+        @staticmethod
+        def from_filelike(_):
+            raise error
+
+    monkeypatch.setattr(reader, "CalamineWorkbook", Refusing)
+    with pytest.raises(UnreadableWorkbook) as err:
+        read_workbook(sample_xlsx)
+    assert err.value.message == getattr(reader, reason)
+    assert reader.PASSWORD_PROTECTED == "工作簿设有打开密码，请去掉密码后重新提交"
+
+
+def test_a_workbook_calamine_types_as_password_protected_gets_the_password_sentence(tmp_path):
+    """The error type caught is the one calamine really raises for an encrypted workbook (read
+    from its path); read from memory, as here, the container's encryption stream is seen first
+    and the clerk gets the same sentence either way."""
+    from python_calamine import CalamineWorkbook, PasswordError
+
+    import jinguo_xl.read.reader as reader
+
+    encrypted = io.BytesIO()
+    plain = write_xlsx(tmp_path / "明文.xlsx", {"统计表": [[base_line()]]})
+    with plain.open("rb") as fh:
+        OOXMLFile(fh).encrypt("123456", encrypted)
+    path = tmp_path / "加密.xlsx"
+    path.write_bytes(encrypted.getvalue())
+    with pytest.raises(PasswordError):
+        CalamineWorkbook.from_path(str(path))
+    with pytest.raises(UnreadableWorkbook) as err:
+        read_workbook(path)
+    assert err.value.message == reader.PASSWORD_PROTECTED

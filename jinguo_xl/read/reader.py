@@ -3,7 +3,9 @@
 Files arrive from dozens of offices. Before any parser sees a file we look at its first bytes,
 so that an encrypted workbook, a renamed CSV or web page, an old .xls and a truncated download
 each get a sentence the clerk can act on instead of a library's traceback. Cells are read with
-python-calamine (values only: macros never run, formulas give their cached results).
+python-calamine (values only: macros never run, formulas give their cached results) into
+:class:`Sheet` objects (``read_sheets(path)``), which hold plain values only: the library's
+workbook is closed before they are handed out.
 """
 
 from __future__ import annotations
@@ -11,14 +13,15 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineWorkbook, PasswordError
 
 from jinguo_xl.errors import READ_CRASHED, READ_MEMORY, UnreadableWorkbook
 from jinguo_xl.read.extent import scan_package
-from jinguo_xl.read.grid import parse_grids
+from jinguo_xl.read.grid import Grid, parse_grids
 from jinguo_xl.read.ledger import Ledger
 from jinguo_xl.read.package import MAX_FILE_BYTES, as_transitional, open_package
 from jinguo_xl.rules import Rules, load_rules
@@ -28,6 +31,11 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 _COUNTY_FOLDER = re.compile(r"^.{1,12}(?:县|区|自治县)$")
+PASSWORD_PROTECTED = "工作簿设有打开密码，请去掉密码后重新提交"
+DAMAGED = (
+    "文件无法作为 Excel 工作簿读取（文件已损坏或格式不受支持），请用 Excel 或 WPS 打开后"
+    "另存为 .xlsx 再提交"
+)
 
 
 def _sniff(path: Path) -> str:
@@ -85,7 +93,7 @@ def _read_bytes(path: Path) -> bytes:
 
 def _check_ole(data: bytes) -> None:
     if _ENCRYPTION_STREAM in data:
-        raise UnreadableWorkbook("工作簿设有打开密码，请去掉密码后重新提交")
+        raise UnreadableWorkbook(PASSWORD_PROTECTED)
 
 
 def _folder_text(name: str) -> str:
@@ -114,20 +122,34 @@ def folder_county(path: Path, rules: Rules) -> str | None:
     return None
 
 
-def load_grids(path: Path) -> list[tuple[str, list[list[object]]]]:
-    """Every sheet (hidden ones too) as a grid of values anchored at A1."""
-    return load_sheets(path)[0]
-
-
-Merged = dict[str, dict[tuple[int, int], tuple[int, int, int]]]
+Cell = tuple[int, int]
 # Merges larger than this are layout (a title across the page), never one value per row.
 MAX_MERGE_CELLS = 5_000
 
 
-def _merged_cells(ranges: object) -> dict[tuple[int, int], tuple[int, int, int]]:
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    """One worksheet as the file holds it, in plain Python values.
+
+    The table finder needs the values and two facts the fast reader hides (merges, formulas
+    that were never calculated); nothing of the library that read the file is kept, and that
+    library's workbook is closed before the sheet is handed out.
+    """
+
+    name: str
+    grid: Grid  # rows of cell values anchored at A1 (a streamed sheet's empty rows are ``()``)
+    # 0-based (row, col) of every merged cell except the first → (first row, first column,
+    # last row) of its merge
+    merged: Mapping[Cell, tuple[int, int, int]] = field(default_factory=dict)
+    uncached: frozenset[Cell] = frozenset()  # 0-based cells of formulas without a result
+    # Read row by row (openpyxl) because its values lie far apart; merges are not read then.
+    streamed: bool = False
+
+
+def _merged_cells(ranges: object) -> dict[Cell, tuple[int, int, int]]:
     """0-based (row, col) of every merged cell except the first → (first row, first column,
     last row) of its merge."""
-    out: dict[tuple[int, int], tuple[int, int, int]] = {}
+    out: dict[Cell, tuple[int, int, int]] = {}
     for (r0, c0), (r1, c1) in ranges or ():  # type: ignore[attr-defined]
         if (r1 - r0 + 1) * (c1 - c0 + 1) > MAX_MERGE_CELLS:
             continue
@@ -138,22 +160,20 @@ def _merged_cells(ranges: object) -> dict[tuple[int, int], tuple[int, int, int]]
     return out
 
 
-def load_sheets(
-    path: Path,
-) -> tuple[list[tuple[str, list[list[object]]]], dict[str, set[tuple[int, int]]], Merged]:
-    """(every sheet as a grid anchored at A1, formula cells without a cached value, merges).
+def read_sheets(path: Path | str) -> tuple[Sheet, ...]:
+    """Every sheet of the workbook at ``path`` (hidden ones too), in the workbook's order.
 
     The package is checked (encryption, bombs by real unpacked bytes, markup declarations)
     before the cell reader sees it; each sheet's XML is then scanned once for what the fast
     reader cannot tell us and whether a sheet is too sparse for it. The file is read into
     memory once and parsed from there, so a name that is not valid UTF-8 (a folder copied from
-    a Windows share) reads like any other.
+    a Windows share) reads like any other. Raises :class:`UnreadableWorkbook` only.
     """
     path = Path(path)
     kind = _sniff(path)
     data = _read_bytes(path)
     sparse: dict[str, int] = {}
-    uncached: dict[str, set[tuple[int, int]]] = {}
+    uncached: dict[str, set[Cell]] = {}
     strict = False
     if kind == "zip":
         package = open_package(data)
@@ -162,38 +182,49 @@ def load_sheets(
     else:
         _check_ole(data)
     try:
-        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = []
-        merged: Merged = {}
-        for name in wb.sheet_names:
-            if name in sparse:
-                grid = _stream_grid(data, name, sparse[name], strict=strict)
-            else:
-                sheet = wb.get_sheet_by_name(name)
-                grid = sheet.to_python(skip_empty_area=False)
-                cells = _merged_cells(sheet.merged_cell_ranges)
-                if cells:
-                    merged[name] = cells
-            sheets.append((name, grid))
-        return sheets, uncached, merged
+        return _read_cells(data, sparse, uncached, strict=strict)
     except UnreadableWorkbook:
         raise
     except MemoryError:
         raise UnreadableWorkbook(READ_MEMORY) from None
-    except Exception as exc:  # the library boundary: any parser failure is an unreadable file
-        text = str(exc)
-        if "password" in text.lower() or "encrypt" in text.lower():
-            raise UnreadableWorkbook("工作簿设有打开密码，请去掉密码后重新提交") from None
-        raise UnreadableWorkbook(
-            "文件无法作为 Excel 工作簿读取（文件已损坏或格式不受支持），请用 Excel 或 WPS 打开后"
-            "另存为 .xlsx 再提交"
-        ) from None
+    except PasswordError:
+        raise UnreadableWorkbook(PASSWORD_PROTECTED) from None
+    except Exception:
+        # The library boundary: calamine's own errors (CalamineError: XmlError, ZipError,
+        # WorksheetNotFound …) and whatever openpyxl raises on a sheet it streams all mean
+        # the same to the clerk.
+        raise UnreadableWorkbook(DAMAGED) from None
     except BaseException as exc:
         # A panic inside the Rust reader (pyo3's PanicException) derives from BaseException;
         # interrupts and exits still go through.
         if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
             raise
         raise UnreadableWorkbook(READ_CRASHED) from None
+
+
+def _read_cells(
+    data: bytes, sparse: dict[str, int], uncached: dict[str, set[Cell]], *, strict: bool
+) -> tuple[Sheet, ...]:
+    """The sheets' values: calamine for each sheet, openpyxl for the ``sparse`` ones (name →
+    width); calamine's workbook is closed on the way out, whatever happens."""
+    sheets: list[Sheet] = []
+    with CalamineWorkbook.from_filelike(io.BytesIO(data)) as book:
+        for name in book.sheet_names:
+            formulas = frozenset(uncached.get(name, ()))
+            if name in sparse:
+                grid = _stream_grid(data, name, sparse[name], strict=strict)
+                sheets.append(Sheet(name, grid, uncached=formulas, streamed=True))
+                continue
+            sheet = book.get_sheet_by_name(name)
+            grid = sheet.to_python(skip_empty_area=False)
+            merged = _merged_cells(sheet.merged_cell_ranges)
+            sheets.append(Sheet(name, grid, merged, formulas))
+    return tuple(sheets)
+
+
+def load_grids(path: Path | str) -> list[tuple[str, Grid]]:
+    """Every sheet (hidden ones too) as (name, grid of values anchored at A1)."""
+    return [(sheet.name, sheet.grid) for sheet in read_sheets(path)]
 
 
 def _as_calamine(value: object) -> object:
@@ -243,14 +274,16 @@ def read_workbook(
         raise UnreadableWorkbook(
             f"不支持的文件类型“{path.suffix}”，请提交 .xlsx、.xlsm 或 .xls 工作簿"
         )
-    sheets, ledger.uncached, ledger.merged = load_sheets(path)
-    parse_grids(sheets, rules, ledger=ledger)
+    sheets = read_sheets(path)
+    ledger.uncached = {s.name: set(s.uncached) for s in sheets if s.uncached}
+    ledger.merged = {s.name: dict(s.merged) for s in sheets if s.merged}
+    parse_grids([(s.name, s.grid) for s in sheets], rules, ledger=ledger)
     ledger.folder_county = folder_county(path.resolve().parent / path.name, rules)
     return ledger
 
 
 def read_grids(
-    sheets: list[tuple[str, list[list[object]]]], *, rules: Rules | None = None, file: str = ""
+    sheets: Sequence[tuple[str, Grid]], *, rules: Rules | None = None, file: str = ""
 ) -> Ledger:
     """The same reading for grids already in memory (the open workbook, through xlwings)."""
     return parse_grids(sheets, rules or load_rules(), file=file)
