@@ -213,3 +213,33 @@ def test_two_row_header_with_split_name_label(rules):
     grid = [["手工制作带动统计表："], top, sub, *people(1, extra=[0.5])]
     (table,) = parse_grids([("s", grid)], rules).tables
     assert table.cols["name"] == 1 and len(table.rows) == 1
+
+
+def test_header_lookups_belong_to_the_rules_they_were_built_from(rules):
+    import dataclasses
+
+    from jinguo_xl.read.grid import lookups_for
+
+    name = rules.columns["name"]
+    wider = dataclasses.replace(
+        rules,
+        columns={**rules.columns, "name": dataclasses.replace(name, aliases=("女工名字",))},
+    )
+    header = ["女工名字" if "姓名" in str(h) else h for h in HEADERS["手工制作"]]
+    grid = [["手工制作带动统计表："], header, *people(2, extra=[0.5])]
+    assert lookups_for(rules) is lookups_for(rules)
+    assert [len(t.rows) for t in parse_grids([("s", grid)], rules).tables] == []
+    assert [len(t.rows) for t in parse_grids([("s", grid)], wider).tables] == [2]
+    assert [len(t.rows) for t in parse_grids([("s", grid)], rules).tables] == []
+
+
+def test_a_header_without_序号_and_备注_fits_even_rules_that_require_them(rules):
+    import dataclasses
+
+    from jinguo_xl.read.grid import fitting_industries
+
+    spec = dataclasses.replace(rules.tables["手工制作"], optional=frozenset())
+    strict = dataclasses.replace(rules, tables={**rules.tables, "手工制作": spec})
+    keys = {"name", "address", "phone", "train_date", "train_content", "income", "women_type"}
+    assert fitting_industries(keys, strict) == ("手工制作", "加工制造")
+    assert fitting_industries(keys | {"qualified"}, strict) == ("家政服务",)

@@ -264,3 +264,47 @@ def test_a_new_column_and_metric_need_only_the_metric_function(
     assert f"参保人数 {result.metrics.insured_women}/2" in report.reason
     converted = [(f.cell, f.column) for f in report.findings if f.code == "yesno-converted"]
     assert converted == ([("H5", "是否参保")] if status == "达标" else [])
+
+
+# ---------------------------------------------------------------- values kept with the rules
+
+
+def test_a_derived_value_is_built_once_and_kept_with_its_own_rules_object(rules):
+    import copy
+    import dataclasses
+    import pickle
+
+    built = []
+
+    def build(r):
+        built.append(r)
+        return object()
+
+    first = rules.derived(build)
+    assert rules.derived(build) is first and built == [rules]
+    other = dataclasses.replace(rules, money_suspect_wan=1000.0)
+    assert other.derived(build) is not first and built == [rules, other]
+    for twin in (copy.deepcopy(rules), pickle.loads(pickle.dumps(rules))):
+        assert twin == rules
+        assert twin.derived(build) is not first
+    assert rules.derived(build) is first
+
+
+def test_bound_parsers_follow_the_rules_they_were_bound_with(rules):
+    import dataclasses
+
+    from jinguo_xl.vocabulary.columns import parsers_for
+
+    assert parsers_for(rules)["income"](80).code == "money-suspect-yuan"  # above 50 万元
+    lenient = dataclasses.replace(rules, money_suspect_wan=100.0)
+    assert parsers_for(lenient)["income"](80).code is None
+    assert parsers_for(rules)["income"](80).code == "money-suspect-yuan"
+    assert parsers_for(rules) is parsers_for(rules)
+
+
+@pytest.mark.parametrize(
+    ("text", "industry"),
+    [("手工制作类", "手工制作"), (" 家政 服务 ", "家政服务"), ("Sheet1", None), (None, None)],
+)
+def test_the_industry_named_in_a_text(rules, text, industry):
+    assert rules.industry_in(text) == industry

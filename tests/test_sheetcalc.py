@@ -81,3 +81,35 @@ def test_an_unhashable_cell_value_is_counted_without_the_cache(table_with_mistak
         table_report(odd, "手工制作").rows_read
         == table_report(table_with_mistakes, "手工制作").rows_read
     )
+
+
+def test_reports_kept_for_one_rules_object_are_never_handed_to_another(table_with_mistakes, rules):
+    import dataclasses
+
+    from jinguo_xl.excel.sheetcalc import cached_reports
+
+    easy = dataclasses.replace(
+        rules, targets=tuple(dataclasses.replace(t, min=0.0) for t in rules.targets)
+    )
+    assert easy.year == rules.year
+    strict = table_report(table_with_mistakes, "手工制作", base_type="巾帼扶贫车间", rules=rules)
+    lenient = table_report(table_with_mistakes, "手工制作", base_type="巾帼扶贫车间", rules=easy)
+    assert strict.status == "未达标" and lenient.status == "达标"
+    assert [r.status for r in cached_reports(easy).values()] == ["达标"]
+    assert strict in cached_reports(rules).values()
+
+
+def test_a_range_is_told_apart_like_a_file(rules):
+    """A header without 序号 and 备注 fits 手工制作 even under rules that list both as required,
+    in a formula's range as in a file."""
+    import dataclasses
+
+    from jinguo_xl.excel.sheetcalc import infer_industry
+    from jinguo_xl.read.grid import parse_grids
+
+    spec = dataclasses.replace(rules.tables["手工制作"], optional=frozenset())
+    strict = dataclasses.replace(rules, tables={**rules.tables, "手工制作": spec})
+    grid = [HEADERS["手工制作"][1:-1], *(row[1:-1] for row in people(2, extra=[0.5]))]
+    (table,) = parse_grids([("Sheet1", grid)], strict).tables
+    assert table.candidates == ("手工制作", "加工制造")
+    assert infer_industry(grid, strict) == "手工制作"
