@@ -361,25 +361,18 @@ def test_sheets_come_as_objects_with_merges_formulas_and_how_they_were_read(tmp_
     import openpyxl
 
     from jinguo_xl.read.reader import Sheet, read_sheets
-    from tests.conftest import woman
 
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "手工制作"
-    ws.append([base_line()])
-    ws.append(HEADERS["手工制作"])
-    ws.append(woman("张三", "13800130001", extra=["=0.5*2"]))
-    ws.append(woman("李四", "13800130002", extra=[0.5]))
-    ws.merge_cells("H3:H4")
-    far = wb.create_sheet("备用")
-    far["A1"] = "说明"
-    far.cell(row=1_000_000, column=3, value="末行")
-    path = tmp_path / "两表.xlsx"
+    grid = [[base_line()], HEADERS["手工制作"], *people(2, extra=[0.5])]
+    path = write_xlsx(tmp_path / "两表.xlsx", {"手工制作": grid, "备用": [["说明"]]})
+    wb = openpyxl.load_workbook(path)
+    wb["手工制作"]["G3"] = "=0.5*2"  # written by a script: no cached result
+    wb["手工制作"].merge_cells("H3:H4")
+    wb["备用"].cell(row=1_000_000, column=3, value="末行")  # far away: streamed
     wb.save(path)
 
     data, spare = read_sheets(path)
     assert isinstance(data, Sheet) and data.name == "手工制作" and not data.streamed
-    assert list(data.grid[1][:9]) == HEADERS["手工制作"] and data.grid[3][1] == "李四"
+    assert list(data.grid[1][:9]) == HEADERS["手工制作"] and data.grid[3][1] == grid[3][1]
     assert dict(data.merged) == {(3, 7): (2, 7, 3)}
     assert data.uncached == {(2, 6)}
     assert spare.name == "备用" and spare.streamed and not spare.merged and not spare.uncached
