@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from jinguo_xl.excel import marks
+from jinguo_xl.findings import column_letter
 
 XL_NONE = -4142  # xlColorIndexNone
 XL_FORMULAS = -4123  # Find: look in formulas, so a formula showing "" still counts as content
@@ -30,12 +31,8 @@ Grid = list[list[object]]
 
 
 def col_letter(index: int) -> str:
-    """1 → A, 27 → AA."""
-    out = ""
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(65 + rem) + out
-    return out
+    """1 → A, 27 → AA: Excel's own 1-based column numbers, as COM counts them."""
+    return column_letter(index - 1)
 
 
 def clean(value: object) -> object:
