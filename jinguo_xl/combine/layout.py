@@ -1,8 +1,16 @@
-"""The master workbook's layout: its sheets, their order and the headers of its long tables.
+"""The master workbook's layout: its sheets, their order, and every column of its tables.
 
-One definition for both directions: :mod:`jinguo_xl.writers.master` writes these sheets and
-headers, :mod:`jinguo_xl.combine.master_input` recognises and reads a master back by them.
+One definition for every reader and writer of a master: :mod:`jinguo_xl.writers.master` takes
+each sheet's headers, number formats, widths and wrapping from here,
+:mod:`jinguo_xl.combine.master_input` reads a master back by the same columns' keys, and the
+Python API (:mod:`jinguo_xl.api`) names and types its DataFrames' columns by them. A column is
+added, renamed or reformatted here once, and the three cannot drift apart.
 """
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 MARKER_SHEET = "_jinguo_master"
 FORMAT_VERSION = "1"
@@ -17,58 +25,214 @@ SHEET_NOTES = {
     "推荐排名": "按超出目标的程度排序，供 9 月评选参考，不是评选结论",
     "说明": "生成时间、工具版本、输入文件及其 SHA-256、行数核对",
 }
-WOMEN_HEADER = [
-    "区县",
-    "带动基地名称",
-    "创建基地类型",
-    "产业",
-    "序号",
-    "带动妇女姓名",
-    "家庭住址",
-    "联系电话",
-    "培训时间",
-    "培训内容",
-    "金额（万元）",
-    "是否合格",
-    "是否就业",
-    "是否创业",
-    "妇女类型",
-    "备注",
-    "计入目标",
-    "本行问题",
-    "计入汇总",
-    "来源文件",
-    "来源工作表",
-    "来源行",
-]
-BASE_HEADER = [
-    "区县",
-    "所在乡镇",
-    "深度贫困乡镇",
-    "带动基地名称",
-    "创建基地类型",
-    "产业",
-    "负责人",
-    "帮扶户数（填报）",
-    "统计年度",
-    "填报日期",
-    "结论",
-    "理由",
-    "培训人次",
-    "培训场次",
-    "培训次数（按户）",
-    "带动就业",
-    "销售/收入（万元）",
-    "销售/收入（全部，万元）",
-    "培训合格率",
-    "转移就业率",
-    "带动创业",
-    "帮扶户数（计算）",
-    "各项目标（实际/要求）",
-    "数据行",
-    "错误",
-    "警告",
-    "计入汇总",
-    "来源文件",
-    "读取自",
-]
+
+# What a column holds, which decides its number format in the master and its dtype in a
+# DataFrame: "text" (written as typed text), "int" (a count), "money" (万元, 0.00), "ratio"
+# (a multiple, 0.00), "rate" (a share, 0.0%), "date" (yyyy-mm-dd), "as_typed" (kept as the
+# clerk typed it: a number or a text, as 序号 is never checked).
+KINDS = frozenset({"text", "int", "money", "ratio", "rate", "date", "as_typed"})
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column of a master table.
+
+    ``width`` is None for a column fitted to its header; ``wrap`` wraps its text (the row
+    gets the height it needs); ``fit`` widens it to its longest text (up to the writer's
+    ceiling). ``read_back`` marks the columns a master is rebuilt from when it is consolidated
+    again (see :mod:`jinguo_xl.combine.master_input`)."""
+
+    key: str
+    header: str
+    kind: str = "text"
+    width: float | None = None
+    wrap: bool = False
+    fit: bool = False
+    read_back: bool = False
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown column kind {self.kind!r} for {self.key}")
+
+
+Columns = tuple[Column, ...]
+
+C = Column  # the tables below read as tables
+
+# 基地: one row per base per filled table (a base without one gets one row).
+BASE_COLUMNS: Columns = (
+    C("county", "区县", width=12, wrap=True, read_back=True),
+    C("township", "所在乡镇", width=10, wrap=True, read_back=True),
+    C("deep_poverty", "深度贫困乡镇"),
+    C("name", "带动基地名称", width=30, wrap=True, fit=True, read_back=True),
+    C("type", "创建基地类型", read_back=True),
+    C("industry", "产业"),
+    C("leader", "负责人", width=8, read_back=True),
+    C("households", "帮扶户数（填报）", "int", read_back=True),
+    C("year", "统计年度", "int", read_back=True),
+    C("fill_date", "填报日期", "date", width=11, read_back=True),
+    C("status", "结论", width=12, wrap=True),
+    C("reason", "理由", width=36, wrap=True),
+    C("training_person_times", "培训人次", "int"),
+    C("training_sessions", "培训场次", "int"),
+    C("household_sessions", "培训次数（按户）", "int"),
+    C("employed", "带动就业", "int"),
+    C("sales_wan", "销售/收入（万元）", "money"),
+    C("sales_wan_all", "销售/收入（全部，万元）", "money"),
+    C("pass_rate", "培训合格率", "rate"),
+    C("employment_rate", "转移就业率", "rate"),
+    C("startups", "带动创业", "int"),
+    C("households_counted", "帮扶户数（计算）", "int"),
+    C("targets", "各项目标（实际/要求）", width=36, wrap=True),
+    C("rows", "数据行", "int"),
+    C("errors", "错误", "int"),
+    C("warnings", "警告", "int"),
+    C("counts", "计入汇总", width=12, wrap=True),
+    C("file", "来源文件", width=26, wrap=True, fit=True),
+    C("origin", "读取自", width=26, wrap=True, fit=True),
+)
+
+# 妇女明细: every row read, normalised, with whether it counts and where it came from. The
+# person's own cells (序号 … 备注) are read back under the 样表 column keys of the rules; 金额
+# goes back to the table's own money column.
+WOMEN_COLUMNS: Columns = (
+    C("county", "区县", width=12, wrap=True),
+    C("base", "带动基地名称", width=26, wrap=True, fit=True),
+    C("type", "创建基地类型"),
+    C("industry", "产业"),
+    C("seq", "序号", "as_typed", read_back=True),
+    C("name", "带动妇女姓名", read_back=True),
+    C("address", "家庭住址", width=26, wrap=True, read_back=True),
+    C("phone", "联系电话", width=13, read_back=True),
+    C("train_date", "培训时间", "date", read_back=True),
+    C("train_content", "培训内容", width=14, read_back=True),
+    C("money", "金额（万元）", "money"),
+    C("qualified", "是否合格", read_back=True),
+    C("employed", "是否就业", read_back=True),
+    C("startup", "是否创业", read_back=True),
+    C("women_type", "妇女类型", read_back=True),
+    C("note", "备注", width=24, wrap=True, read_back=True),
+    C("counted", "计入目标"),
+    C("problems", "本行问题", width=40, wrap=True),
+    C("counts", "计入汇总"),
+    C("file", "来源文件", width=30, wrap=True, fit=True),
+    C("sheet", "来源工作表", wrap=True, fit=True),
+    C("row", "来源行", "int"),
+)
+# The person's own cells, from 序号 to 备注: what masking covers.
+PERSON_KEYS = (
+    "seq",
+    "name",
+    "address",
+    "phone",
+    "train_date",
+    "train_content",
+    "money",
+    "qualified",
+    "employed",
+    "startup",
+    "women_type",
+    "note",
+)
+
+DUPLICATE_COLUMNS: Columns = (
+    C("name", "带动妇女姓名"),
+    C("phone", "联系电话", width=13),
+    C("bases", "基地数", "int"),
+    C("county", "区县", width=12, wrap=True),
+    C("base", "带动基地名称", width=30, wrap=True, fit=True),
+    C("file", "来源文件", width=30, wrap=True, fit=True),
+)
+
+FINDING_COLUMNS: Columns = (
+    C("severity", "级别", width=6),
+    C("file", "文件", width=30, wrap=True, fit=True),
+    C("sheet", "工作表", width=10, wrap=True),
+    C("cell", "单元格", width=8),
+    C("column", "列", width=14, wrap=True),
+    C("message", "说明", width=60, wrap=True),
+    C("code", "代码", width=20),
+)
+
+RANKING_COLUMNS: Columns = (
+    C("rank", "名次", "int"),
+    C("county", "区县", width=12, wrap=True),
+    C("base", "带动基地名称", width=28, wrap=True, fit=True),
+    C("type", "创建基地类型"),
+    C("industries", "产业", width=12, wrap=True),
+    C("status", "结论", width=12, wrap=True),
+    C("multiple", "达到目标的倍数", "ratio"),
+    C("reason", "理由", width=44, wrap=True),
+    C("file", "来源文件", width=28, wrap=True, fit=True),
+)
+
+# One row per base (the Python API's ``bases()``; the master spreads a base over one 基地 row
+# per table): the same headers as 基地 wherever a column means the same.
+BASE_SUMMARY_COLUMNS: Columns = (
+    *(c for c in BASE_COLUMNS[:5]),
+    C("industries", "产业"),
+    *(c for c in BASE_COLUMNS[6:12]),
+    C("rows", "数据行", "int"),
+    C("training_person_times", "培训人次", "int"),
+    C("employed", "带动就业", "int"),
+    C("sales_wan", "销售/收入（万元）", "money"),
+    C("sales_wan_all", "销售/收入（全部，万元）", "money"),
+    C("errors", "错误", "int"),
+    C("warnings", "警告", "int"),
+    C("resent", "重复报送（未计入）"),
+    C("file", "来源文件"),
+    C("origin", "读取自"),
+)
+
+
+def township_columns(type_names: Iterable[str]) -> Columns:
+    """深度贫困乡镇: one column per base type of the rules between the names and the total."""
+    return (
+        C("county", "区县", width=22),
+        C("township", "乡镇"),
+        C("listed", "名单状态"),
+        *(C(f"type:{t}", t, "int") for t in type_names),
+        C("bases", "合计", "int"),
+        C("covered", "是否覆盖"),
+    )
+
+
+def county_columns(type_names: Iterable[str], statuses: Iterable[str]) -> Columns:
+    """汇总's table 按区县: bases by type and by status, then the figures (counted bases)."""
+    return (
+        C("county", "区县"),
+        C("listed", "名单状态"),
+        C("bases", "基地数", "int"),
+        *(C(f"type:{t}", t, "int") for t in type_names),
+        *(C(f"status:{s}", s, "int") for s in statuses),
+        C("rows", "数据行", "int"),
+        C("trained", "培训人次", "int"),
+        C("employed", "带动就业", "int"),
+        C("sales_wan_all", "销售/收入（万元）", "money"),
+        C("sales_wan", "其中贫困妇女（万元）", "money"),
+    )
+
+
+def headers(columns: Sequence[Column]) -> list[str]:
+    """The header row of a table."""
+    return [c.header for c in columns]
+
+
+def header_of(columns: Sequence[Column], key: str) -> str:
+    """The Chinese header of column ``key`` (KeyError for a key the table does not have)."""
+    for c in columns:
+        if c.key == key:
+            return c.header
+    raise KeyError(key)
+
+
+def index_of(columns: Sequence[Column], key: str) -> int:
+    """The 0-based position of column ``key``."""
+    for i, c in enumerate(columns):
+        if c.key == key:
+            return i
+    raise KeyError(key)
+
+
+BASE_HEADER = headers(BASE_COLUMNS)
+WOMEN_HEADER = headers(WOMEN_COLUMNS)

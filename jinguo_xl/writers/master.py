@@ -12,40 +12,42 @@ import datetime as dt
 import math
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import xlsxwriter
 
+from jinguo_xl.combine import rows as build
 from jinguo_xl.combine.consolidation import (
     STATUSES,
     Consolidation,
-    Entry,
     by_combination,
     by_county,
-    county_of,
 )
 from jinguo_xl.combine.layout import (
-    BASE_HEADER,
+    BASE_COLUMNS,
+    DUPLICATE_COLUMNS,
+    FINDING_COLUMNS,
     FORMAT_VERSION,
     MARKER_SHEET,
+    RANKING_COLUMNS,
     SHEET_NOTES,
     SHEETS,
-    WOMEN_HEADER,
+    WOMEN_COLUMNS,
+    Column,
+    county_columns,
+    headers,
+    township_columns,
 )
 from jinguo_xl.count.left_out import left_out_rows
 from jinguo_xl.findings.messages import (
-    SEVERITY_LABEL,
     STATUS_BASIC,
     STATUS_EMPTY,
     STATUS_MET,
     STATUS_NOT_MET,
     STATUS_UNDECIDED,
 )
-from jinguo_xl.privacy.mask import mask_address, mask_cell, mask_name, mask_phone
 from jinguo_xl.rules import Rules
-from jinguo_xl.validate.workbook import CleanRow
 from jinguo_xl.version import __version__
 from jinguo_xl.writers.atomic import atomic_path, temp_prefix
 from jinguo_xl.writers.bulk import BulkRows, finite
@@ -53,20 +55,6 @@ from jinguo_xl.writers.layout import LINE_PT, PAD_PT, header_width, row_height, 
 
 PRINT_COLUMNS_PER_PAGE = 12
 FIT_MAX = 64  # widest a column is made to fit its text; longer text wraps
-
-
-def _money(value: Decimal | None) -> float | None:
-    return None if value is None else float(value)
-
-
-def _rate(value: Fraction | None) -> float | None:
-    return None if value is None else float(value)
-
-
-def _yes_no(value: bool | None, raw: object) -> object:
-    if value is None:
-        return raw if raw not in (None, "") else None
-    return "是" if value else "否"
 
 
 class _Book:
@@ -179,6 +167,30 @@ class _Book:
         self.print_setup(ws, first_row, columns=len(header))
         return ws
 
+    def columns_table(
+        self,
+        name: str,
+        columns: Sequence[Column],
+        rows: Sequence[Sequence[object]],
+        *,
+        first_row: int = 0,
+        bulk: bool = False,
+    ) -> Any:
+        """A table laid out by its column specs (:mod:`jinguo_xl.combine.layout`): headers,
+        number formats by kind, widths, wrapped and fitted columns."""
+        number = {"money": self.wan, "ratio": self.wan, "rate": self.pct}
+        return self.table(
+            name,
+            headers(columns),
+            rows,
+            first_row=first_row,
+            widths={i: c.width for i, c in enumerate(columns) if c.width is not None},
+            formats={i: number[c.kind] for i, c in enumerate(columns) if c.kind in number},
+            bulk=bulk,
+            wrap=[i for i, c in enumerate(columns) if c.wrap],
+            fit=[i for i, c in enumerate(columns) if c.fit],
+        )
+
     def header(self, ws: Any, r: int, header: Sequence[str], width: Sequence[float]) -> None:
         """A header row, tall enough for its longest wrapped header (plus the filter button)."""
         # three spaces of room for the filter button beside the header text
@@ -245,18 +257,6 @@ def column_widths(header: Sequence[str], widths: dict[int, float] | None = None)
     return [(widths or {}).get(c, header_width(h)) for c, h in enumerate(header)]
 
 
-def status_text(status: str, errors: int) -> str:
-    """``达标（另有 4 个错误待改正）``: a verdict reached with errors still open must not read
-    as a plain 达标 (the errors may hide rows that were not counted)."""
-    if errors and status in (STATUS_MET, STATUS_BASIC):
-        return f"{status}（另有 {errors} 个错误待改正）"
-    return status
-
-
-def _errors(entry: Entry) -> int:
-    return sum(f.severity == "error" for f in entry.report.findings)
-
-
 # Fixed colours, so a colour means the same status in every chart, viewer and print.
 STATUS_COLOURS = {
     STATUS_MET: "#2E9E44",  # green
@@ -299,19 +299,8 @@ def _integer_axis(name: str, largest: float) -> dict[str, object]:
 def _summary(book: _Book, result: Consolidation, rules: Rules) -> None:
     ws = book.wb.add_worksheet("汇总")
     type_names = [bt.name for bt in rules.base_types]
-    statuses = (*STATUSES, STATUS_UNDECIDED)
-    header = [
-        "区县",
-        "名单状态",
-        "基地数",
-        *type_names,
-        *statuses,
-        "数据行",
-        "培训人次",
-        "带动就业",
-        "销售/收入（万元）",
-        "其中贫困妇女（万元）",
-    ]
+    statuses = build.SUMMARY_STATUSES
+    header = headers(county_columns(type_names, statuses))
     widths = [
         SUMMARY_WIDTHS.get(c, 12 if c < 3 + len(type_names) else 8) for c in range(len(header))
     ]
@@ -381,24 +370,7 @@ def _summary(book: _Book, result: Consolidation, rules: Rules) -> None:
     top = max(len(headline), len(side)) + 4
     ws.write_string(top - 1, 0, "按区县", book.bold)
     book.header(ws, top, header, widths)
-    rows = []
-    for name, f in counties.items():
-        county = rules.county(name)
-        status = "" if county is None else ("已核实" if county.confirmed else "待核实")
-        rows.append(
-            [
-                name,
-                status or "名单外",
-                f.bases,
-                *(f.by_type[t] for t in type_names),
-                *(f.by_status[s] for s in statuses),
-                f.rows,
-                f.trained,
-                f.employed,
-                f.sales_wan_all,
-                f.sales_wan,
-            ]
-        )
+    rows = build.county_rows(result, rules)
     for r, row in enumerate(rows, start=top + 1):
         if ht := row_height([(row[0], widths[0])]):
             ws.set_row(r, ht)
@@ -482,193 +454,24 @@ def _summary(book: _Book, result: Consolidation, rules: Rules) -> None:
     book.print_setup(ws, None, pages_wide=1)
 
 
-def _target_text(entry: Entry, industry: str) -> str:
-    result = next((r for r in entry.report.results if r.industry == industry), None)
-    if result is None:
-        return ""
-    return "；".join(t.text() + ("（原则上）" if t.in_principle else "") for t in result.targets)
-
-
-def _bases(book: _Book, result: Consolidation, rules: Rules) -> None:
-    rows = []
-    for entry in result.entries:
-        report = entry.report
-        base = report.base
-        assert base is not None
-        errors = sum(f.severity == "error" for f in report.findings)
-        warnings = sum(f.severity == "warning" for f in report.findings)
-        common = [
-            county_of(entry),
-            base.township,
-            "是" if base.deep_poverty else "否",
-            base.name,
-            base.type or base.type_raw,
-        ]
-        filled = [r for r in report.results if r.rows] or [None]
-        for r in filled:
-            m = r.metrics if r else None
-            rows.append(
-                [
-                    *common,
-                    r.industry if r else "",
-                    base.leader,
-                    base.households,
-                    base.year,
-                    base.fill_date,
-                    status_text(r.status if r else report.status, errors),
-                    r.reason if r else report.reason,
-                    m.training_person_times if m else None,
-                    m.training_sessions if m else None,
-                    m.household_sessions if m else None,
-                    m.employed if m else None,
-                    _money(m.sales_wan) if m else None,
-                    _money(m.sales_wan_all) if m else None,
-                    _rate(m.pass_rate) if m else None,
-                    _rate(m.employment_rate) if m else None,
-                    m.startups if m else None,
-                    m.households if m else None,
-                    _target_text(entry, r.industry) if r else "",
-                    r.rows if r else 0,
-                    errors,
-                    warnings,
-                    "是" if entry.counts else f"否（以 {entry.superseded_by} 为准）",
-                    report.file,
-                    entry.origin,
-                ]
-            )
-    fmts = {16: book.wan, 17: book.wan, 18: book.pct, 19: book.pct}
-    book.table(
-        "基地",
-        BASE_HEADER,
-        rows,
-        formats=fmts,
-        widths={0: 12, 1: 10, 3: 30, 6: 8, 9: 11, 10: 12, 11: 36, 22: 36, 26: 12, 27: 26, 28: 26},
-        wrap=(0, 1, 3, 10, 11, 22, 26, 27, 28),
-        fit=(3, 27, 28),
-    )
-
-
-def _row_values(row: CleanRow, mask: bool) -> list[object]:
-    raw = row.raw
-    name = row.name or raw.get("name")
-    phone = row.phone or raw.get("phone")
-    address = row.address
-    if mask:
-        name, phone, address = mask_name(name), mask_phone(phone), mask_address(address)
-    money = row.money if row.money is not None else _first_money(raw)
-    values = [
-        row.seq,
-        name,
-        address,
-        phone,
-        row.train_date or raw.get("train_date"),
-        row.train_content,
-        money,
-        _yes_no(row.qualified, raw.get("qualified")),
-        _yes_no(row.employed, raw.get("employed")),
-        _yes_no(row.startup, raw.get("startup")),
-        row.women_type or raw.get("women_type"),
-        row.note,
-    ]
-    if mask:  # a phone typed in 备注, 妇女类型 or an amount must not survive the mask
-        values = [mask_cell(v, money=i == _MONEY_AT) for i, v in enumerate(values)]
-    return values
-
-
-_MONEY_AT = 6  # index of the amount in _row_values
-
-
-def _first_money(raw: dict[str, object]) -> object:
-    for key in ("income", "sales", "industry_income"):
-        if raw.get(key) not in (None, ""):
-            return raw[key]
-    return None
+def _bases(book: _Book, result: Consolidation) -> None:
+    book.columns_table("基地", BASE_COLUMNS, build.base_rows(result.entries))
 
 
 def _women(book: _Book, result: Consolidation, mask: bool) -> int:
-    problems: dict[tuple[str, str, int | None], list[str]] = {}
-    for f in result.findings:
-        if f.row is not None and f.severity != "info":
-            problems.setdefault((f.file, f.sheet, f.row), []).append(f.message)
-    rows = []
-    for entry in result.entries:
-        base = entry.report.base
-        assert base is not None
-        for table in entry.report.tables:
-            for row in table.rows:
-                issues = problems.get((entry.report.file, row.sheet, row.excel_row), [])
-                rows.append(
-                    [
-                        county_of(entry),
-                        base.name,
-                        base.type or base.type_raw,
-                        table.industry,
-                        *_row_values(row, mask),
-                        "是" if row.counted else "否",
-                        "；".join(issues),
-                        "是" if entry.counts else "否",
-                        entry.report.file,
-                        row.sheet,
-                        row.excel_row,
-                    ]
-                )
-    book.table(
-        "妇女明细",
-        WOMEN_HEADER,
-        rows,
-        formats={10: book.wan},
-        widths={0: 12, 1: 26, 6: 26, 7: 13, 9: 14, 15: 24, 17: 40, 19: 30},
-        bulk=True,
-        wrap=(0, 1, 6, 15, 17, 19, 20),
-        fit=(1, 19, 20),
-    )
+    rows = build.women_rows(result, mask)
+    book.columns_table("妇女明细", WOMEN_COLUMNS, rows, bulk=True)
     return len(rows)
 
 
 def _duplicates(book: _Book, result: Consolidation, mask: bool) -> None:
-    rows = []
-    for d in result.duplicates:
-        name = mask_name(d.name) if mask else d.name
-        phone = mask_phone(d.phone) if mask else d.phone
-        for entry in d.bases:
-            base = entry.report.base
-            rows.append(
-                [
-                    name,
-                    phone,
-                    len(d.bases),
-                    county_of(entry),
-                    base.name if base else "",
-                    entry.report.file,
-                ]
-            )
-    book.table(
-        "重复人员",
-        ["带动妇女姓名", "联系电话", "基地数", "区县", "带动基地名称", "来源文件"],
-        rows,
-        widths={1: 13, 3: 12, 4: 30, 5: 30},
-        wrap=(3, 4, 5),
-        fit=(4, 5),
-    )
+    book.columns_table("重复人员", DUPLICATE_COLUMNS, build.duplicate_rows(result, mask))
 
 
 def _townships(book: _Book, result: Consolidation, rules: Rules) -> None:
-    type_names = [bt.name for bt in rules.base_types]
-    rows = []
-    for t in result.townships:
-        rows.append(
-            [
-                t.township.county,
-                t.township.name,
-                "已核实" if t.township.confirmed else "待核实",
-                *(t.by_type[n] for n in type_names),
-                t.bases,
-                "已覆盖" if t.bases else "未覆盖",
-            ]
-        )
-    header = ["区县", "乡镇", "名单状态", *type_names, "合计", "是否覆盖"]
-    widths = {0: 22}
-    ws = book.table("深度贫困乡镇", header, rows, widths=widths)
+    columns = township_columns(bt.name for bt in rules.base_types)
+    rows = build.township_rows(result, rules)
+    ws = book.columns_table("深度贫困乡镇", columns, rows)
     missing = rules.notice_township_count - len(rules.townships)
     note = (
         f"通知要求 {rules.notice_township_count} 个深度贫困乡镇各建立至少 1 个基地；名单目前列出 "
@@ -676,75 +479,31 @@ def _townships(book: _Book, result: Consolidation, rules: Rules) -> None:
         + (f"，另有 {missing} 个待市妇联补充" if missing > 0 else "")
         + "。标为“待核实”的乡镇请核实后修改规则文件。"
     )
-    book.note_row(ws, len(rows) + 2, note, len(header), column_widths(header, widths))
+    book.note_row(ws, len(rows) + 2, note, len(columns), _spec_widths(columns))
 
 
 def _findings(book: _Book, result: Consolidation) -> None:
-    order = {"error": 0, "warning": 1, "info": 2}
-    rows = [
-        [SEVERITY_LABEL[f.severity], f.file, f.sheet, f.cell, f.column, f.message, f.code]
-        for f in sorted(result.findings, key=lambda f: order[f.severity])
-    ]
-    book.table(
-        "问题清单",
-        ["级别", "文件", "工作表", "单元格", "列", "说明", "代码"],
-        rows,
-        widths={0: 6, 1: 30, 2: 10, 3: 8, 4: 14, 5: 60, 6: 20},
-        bulk=True,
-        wrap=(1, 2, 4, 5),
-        fit=(1,),
-    )
+    rows = build.finding_rows(result.findings)
+    book.columns_table("问题清单", FINDING_COLUMNS, rows, bulk=True)
 
 
 def _ranking(book: _Book, result: Consolidation) -> None:
-    rows = []
-    for i, (entry, value) in enumerate(result.ranking, start=1):
-        base = entry.report.base
-        industries = "、".join(r.industry for r in entry.report.results if r.rows)
-        rows.append(
-            [
-                i,
-                county_of(entry),
-                base.name if base else "",
-                base.type if base else "",
-                industries,
-                status_text(entry.report.status, _errors(entry)),
-                value,
-                entry.report.reason,
-                entry.report.file,
-            ]
-        )
-    header = [
-        "名次",
-        "区县",
-        "带动基地名称",
-        "创建基地类型",
-        "产业",
-        "结论",
-        "达到目标的倍数",
-        "理由",
-        "来源文件",
-    ]
     ws = book.wb.add_worksheet("推荐排名")
-    widths = {1: 12, 2: 28, 4: 12, 5: 12, 7: 44, 8: 28}
     # Rows are streamed in order (constant_memory): the note above the table goes first.
     book.note_row(
         ws,
         0,
         "本表按超出目标的程度排序（各项目标“实际/要求”中最小的倍数），仅供 9 月评选"
         "优秀示范基地参考，不是评选结论。只列出达标和基本达标的基地。",
-        len(header),
-        column_widths(header, widths),
+        len(RANKING_COLUMNS),
+        _spec_widths(RANKING_COLUMNS),
     )
-    book.table(
-        "推荐排名",
-        header,
-        rows,
-        first_row=2,
-        formats={6: book.wan},
-        widths=widths,
-        wrap=(1, 2, 4, 5, 7, 8),
-        fit=(2, 8),
+    book.columns_table("推荐排名", RANKING_COLUMNS, build.ranking_rows(result), first_row=2)
+
+
+def _spec_widths(columns: Sequence[Column]) -> list[float]:
+    return column_widths(
+        headers(columns), {i: c.width for i, c in enumerate(columns) if c.width is not None}
     )
 
 
@@ -857,7 +616,7 @@ def _write_sheets(
     """Every sheet, in the order the office reads them; returns the rows in 妇女明细."""
     _summary(book, result, rules)
     step()
-    _bases(book, result, rules)
+    _bases(book, result)
     step()
     written = _women(book, result, mask)
     step()

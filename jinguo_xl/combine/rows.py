@@ -1,0 +1,335 @@
+"""The rows of the master's tables, built once for every reader of them.
+
+The master writer (:mod:`jinguo_xl.writers.master`) writes these rows and the Python API
+(:mod:`jinguo_xl.api`) turns them into DataFrames, so a figure can never differ between the
+workbook the office opens and the frame an analyst computes with. Each builder returns plain
+values in the order of its table's columns in :mod:`jinguo_xl.combine.layout`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from fractions import Fraction
+
+from jinguo_xl.combine.consolidation import (
+    STATUSES,
+    Consolidation,
+    CountyFigures,
+    Entry,
+    by_county,
+    county_of,
+)
+from jinguo_xl.combine.layout import PERSON_KEYS
+from jinguo_xl.findings import Finding
+from jinguo_xl.findings.messages import (
+    SEVERITY_LABEL,
+    STATUS_BASIC,
+    STATUS_MET,
+    STATUS_UNDECIDED,
+)
+from jinguo_xl.privacy.mask import mask_address, mask_cell, mask_name, mask_phone
+from jinguo_xl.rules import Rules
+from jinguo_xl.validate.workbook import CleanRow
+
+Row = list[object]
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+_MONEY_AT = PERSON_KEYS.index("money")
+
+
+def status_text(status: str, errors: int) -> str:
+    """``达标（另有 4 个错误待改正）``: a verdict reached with errors still open must not read
+    as a plain 达标 (the errors may hide rows that were not counted)."""
+    if errors and status in (STATUS_MET, STATUS_BASIC):
+        return f"{status}（另有 {errors} 个错误待改正）"
+    return status
+
+
+def _money(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _rate(value: Fraction | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _yes_no(value: bool | None, raw: object) -> object:
+    if value is None:
+        return raw if raw not in (None, "") else None
+    return "是" if value else "否"
+
+
+def _severities(findings: Iterable[Finding]) -> tuple[int, int]:
+    errors = warnings = 0
+    for f in findings:
+        errors += f.severity == "error"
+        warnings += f.severity == "warning"
+    return errors, warnings
+
+
+def counts_text(entry: Entry) -> str:
+    """计入汇总: 是, or which copy of the same base counts instead."""
+    return "是" if entry.counts else f"否（以 {entry.superseded_by} 为准）"
+
+
+def target_text(entry: Entry, industry: str) -> str:
+    result = next((r for r in entry.report.results if r.industry == industry), None)
+    if result is None:
+        return ""
+    return "；".join(t.text() + ("（原则上）" if t.in_principle else "") for t in result.targets)
+
+
+def base_rows(entries: Iterable[Entry]) -> list[Row]:
+    """基地: one row per base per filled table (one row for a base without any)."""
+    rows: list[Row] = []
+    for entry in entries:
+        report = entry.report
+        base = report.base
+        assert base is not None
+        errors, warnings = _severities(report.findings)
+        common = [
+            county_of(entry),
+            base.township,
+            "是" if base.deep_poverty else "否",
+            base.name,
+            base.type or base.type_raw,
+        ]
+        filled = [r for r in report.results if r.rows] or [None]
+        for r in filled:
+            m = r.metrics if r else None
+            rows.append(
+                [
+                    *common,
+                    r.industry if r else "",
+                    base.leader,
+                    base.households,
+                    base.year,
+                    base.fill_date,
+                    status_text(r.status if r else report.status, errors),
+                    r.reason if r else report.reason,
+                    m.training_person_times if m else None,
+                    m.training_sessions if m else None,
+                    m.household_sessions if m else None,
+                    m.employed if m else None,
+                    _money(m.sales_wan) if m else None,
+                    _money(m.sales_wan_all) if m else None,
+                    _rate(m.pass_rate) if m else None,
+                    _rate(m.employment_rate) if m else None,
+                    m.startups if m else None,
+                    m.households if m else None,
+                    target_text(entry, r.industry) if r else "",
+                    r.rows if r else 0,
+                    errors,
+                    warnings,
+                    counts_text(entry),
+                    report.file,
+                    entry.origin,
+                ]
+            )
+    return rows
+
+
+def base_summary_rows(result: Consolidation) -> list[Row]:
+    """One row per counted base: its fields, verdict, totals over its tables (summed as 汇总
+    sums them), and the superseded copies of it that were sent too."""
+    resent: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for entry in result.entries:
+        if not entry.counts:
+            resent[entry.key].append(entry.origin)
+    rows: list[Row] = []
+    for entry in result.counted:
+        report = entry.report
+        base = report.base
+        assert base is not None
+        errors, warnings = _severities(report.findings)
+        figures = CountyFigures()
+        figures.add(report)
+        rows.append(
+            [
+                county_of(entry),
+                base.township,
+                "是" if base.deep_poverty else "否",
+                base.name,
+                base.type or base.type_raw,
+                "、".join(r.industry for r in report.results if r.rows),
+                base.leader,
+                base.households,
+                base.year,
+                base.fill_date,
+                status_text(report.status, errors),
+                report.reason,
+                report.rows_read,
+                figures.trained,
+                figures.employed,
+                _money(figures.sales_wan),
+                _money(figures.sales_wan_all),
+                errors,
+                warnings,
+                "；".join(resent.get(entry.key, ())),
+                report.file,
+                entry.origin,
+            ]
+        )
+    return rows
+
+
+def person_values(row: CleanRow, mask: bool) -> Row:
+    """A row's own cells (序号 … 备注), normalised where they could be read, else as typed;
+    with ``mask``, names, phones and addresses masked, and a phone typed anywhere else too."""
+    raw = row.raw
+    name = row.name or raw.get("name")
+    phone = row.phone or raw.get("phone")
+    address = row.address
+    if mask:
+        name, phone, address = mask_name(name), mask_phone(phone), mask_address(address)
+    money = row.money if row.money is not None else _first_money(raw)
+    values = [
+        row.seq,
+        name,
+        address,
+        phone,
+        row.train_date or raw.get("train_date"),
+        row.train_content,
+        money,
+        _yes_no(row.qualified, raw.get("qualified")),
+        _yes_no(row.employed, raw.get("employed")),
+        _yes_no(row.startup, raw.get("startup")),
+        row.women_type or raw.get("women_type"),
+        row.note,
+    ]
+    if mask:  # a phone typed in 备注, 妇女类型 or an amount must not survive the mask
+        values = [mask_cell(v, money=i == _MONEY_AT) for i, v in enumerate(values)]
+    return values
+
+
+def _first_money(raw: dict[str, object]) -> object:
+    for key in ("income", "sales", "industry_income"):
+        if raw.get(key) not in (None, ""):
+            return raw[key]
+    return None
+
+
+def women_rows(result: Consolidation, mask: bool) -> list[Row]:
+    """妇女明细: every row read (counted or not), with its own problems and its source."""
+    problems: dict[tuple[str, str, int | None], list[str]] = {}
+    for f in result.findings:
+        if f.row is not None and f.severity != "info":
+            problems.setdefault((f.file, f.sheet, f.row), []).append(f.message)
+    rows: list[Row] = []
+    for entry in result.entries:
+        base = entry.report.base
+        assert base is not None
+        for table in entry.report.tables:
+            for row in table.rows:
+                issues = problems.get((entry.report.file, row.sheet, row.excel_row), [])
+                rows.append(
+                    [
+                        county_of(entry),
+                        base.name,
+                        base.type or base.type_raw,
+                        table.industry,
+                        *person_values(row, mask),
+                        "是" if row.counted else "否",
+                        "；".join(issues),
+                        "是" if entry.counts else "否",
+                        entry.report.file,
+                        row.sheet,
+                        row.excel_row,
+                    ]
+                )
+    return rows
+
+
+def duplicate_rows(result: Consolidation, mask: bool) -> list[Row]:
+    """重复人员: one row per person per base they appear under."""
+    rows: list[Row] = []
+    for d in result.duplicates:
+        name = mask_name(d.name) if mask else d.name
+        phone = mask_phone(d.phone) if mask else d.phone
+        for entry in d.bases:
+            base = entry.report.base
+            rows.append(
+                [
+                    name,
+                    phone,
+                    len(d.bases),
+                    county_of(entry),
+                    base.name if base else "",
+                    entry.report.file,
+                ]
+            )
+    return rows
+
+
+def finding_rows(findings: Sequence[Finding]) -> list[Row]:
+    """问题清单: errors first, then warnings, then notes (stable within each)."""
+    return [
+        [SEVERITY_LABEL[f.severity], f.file, f.sheet, f.cell, f.column, f.message, f.code]
+        for f in sorted(findings, key=lambda f: _SEVERITY_ORDER[f.severity])
+    ]
+
+
+def ranking_rows(result: Consolidation) -> list[Row]:
+    """推荐排名: the bases that met their targets, by how far they exceed them."""
+    rows: list[Row] = []
+    for i, (entry, value) in enumerate(result.ranking, start=1):
+        base = entry.report.base
+        industries = "、".join(r.industry for r in entry.report.results if r.rows)
+        rows.append(
+            [
+                i,
+                county_of(entry),
+                base.name if base else "",
+                base.type if base else "",
+                industries,
+                status_text(entry.report.status, entry.report.error_count),
+                value,
+                entry.report.reason,
+                entry.report.file,
+            ]
+        )
+    return rows
+
+
+def township_rows(result: Consolidation, rules: Rules) -> list[Row]:
+    """深度贫困乡镇: each listed township, its bases by type, and whether it is covered."""
+    type_names = [bt.name for bt in rules.base_types]
+    return [
+        [
+            t.township.county,
+            t.township.name,
+            "已核实" if t.township.confirmed else "待核实",
+            *(t.by_type[n] for n in type_names),
+            t.bases,
+            "已覆盖" if t.bases else "未覆盖",
+        ]
+        for t in result.townships
+    ]
+
+
+SUMMARY_STATUSES = (*STATUSES, STATUS_UNDECIDED)
+
+
+def county_rows(result: Consolidation, rules: Rules) -> list[Row]:
+    """汇总 按区县: the counted bases of each county by type and status, and their figures."""
+    type_names = [bt.name for bt in rules.base_types]
+    rows: list[Row] = []
+    for name, f in by_county(result, rules).items():
+        county = rules.county(name)
+        status = "" if county is None else ("已核实" if county.confirmed else "待核实")
+        rows.append(
+            [
+                name,
+                status or "名单外",
+                f.bases,
+                *(f.by_type[t] for t in type_names),
+                *(f.by_status[s] for s in SUMMARY_STATUSES),
+                f.rows,
+                f.trained,
+                f.employed,
+                f.sales_wan_all,
+                f.sales_wan,
+            ]
+        )
+    return rows
