@@ -19,7 +19,16 @@ from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
-from jinguo_xl.combine.layout import BASE_HEADER, MARKER_SHEET, WOMEN_HEADER
+from jinguo_xl.combine.layout import (
+    BASE_COLUMNS,
+    BASE_HEADER,
+    FINDING_COLUMNS,
+    MARKER_SHEET,
+    WOMEN_COLUMNS,
+    WOMEN_HEADER,
+    Columns,
+    headers,
+)
 from jinguo_xl.count.report import FileReport, evaluate_ledger
 from jinguo_xl.errors import UnreadableWorkbook
 from jinguo_xl.findings import Finding
@@ -34,30 +43,11 @@ _CONTENT_SHEETS = ("基地", "妇女明细")
 _HEADER_SCAN = 12  # rows searched for a header row (a copied sheet may gain a title line)
 MASTER_MASKED = FINDINGS["master-masked"][1]
 _SEVERITY_BY_LABEL = {label: code for code, label in SEVERITY_LABEL.items()}
-# 妇女明细 column → row key; 金额 maps to the table's own money column.
-_WOMEN_KEYS = {
-    "序号": "seq",
-    "带动妇女姓名": "name",
-    "家庭住址": "address",
-    "联系电话": "phone",
-    "培训时间": "train_date",
-    "培训内容": "train_content",
-    "是否合格": "qualified",
-    "是否就业": "employed",
-    "是否创业": "startup",
-    "妇女类型": "women_type",
-    "备注": "note",
-}
-_BASE_FIELDS = {
-    "带动基地名称": "name",
-    "创建基地类型": "type",
-    "负责人": "leader",
-    "区县": "county",
-    "所在乡镇": "township",
-    "帮扶户数（填报）": "households",
-    "统计年度": "year",
-    "填报日期": "fill_date",
-}
+# The columns a base is rebuilt from: 妇女明细's under the rules' column keys (金额 goes to the
+# table's own money column), 基地's under the base field keys.
+_WOMEN_READ = tuple(c.key for c in WOMEN_COLUMNS if c.read_back)
+_BASE_READ = tuple(c.key for c in BASE_COLUMNS if c.read_back)
+_FINDING_KEYS = tuple(c.key for c in FINDING_COLUMNS)
 
 
 def is_master(path: Path) -> bool:
@@ -85,16 +75,20 @@ def _header_at(grid: list[list[object]], header: list[str]) -> int | None:
     return next((i for i, row in enumerate(grid) if list(row[: len(header)]) == header), None)
 
 
-def _records(wb: CalamineWorkbook, name: str, header: list[str]) -> list[dict[str, object]]:
+def _records(wb: CalamineWorkbook, name: str, columns: Columns) -> list[dict[str, object]]:
+    """A long table's rows keyed by column key, found below its header row."""
     grid = wb.get_sheet_by_name(name).to_python()
-    start = _header_at(grid, header)
+    start = _header_at(grid, headers(columns))
     if start is None:
         raise UnreadableWorkbook(f"汇总表的“{name}”工作表被改动过，无法再次汇总；请使用原始汇总表")
-    return [dict(zip(header, row, strict=False)) for row in grid[start + 1 :]]
+    keys = [c.key for c in columns]
+    return [dict(zip(keys, row, strict=False)) for row in grid[start + 1 :]]
 
 
 def _finding_from_row(row: list[object]) -> Finding | None:
-    label, file, sheet, cell, column, message, code = (list(row) + [""] * 7)[:7]
+    cells = dict(zip(_FINDING_KEYS, list(row) + [""] * len(_FINDING_KEYS), strict=False))
+    label, file, sheet, cell = cells["severity"], cells["file"], cells["sheet"], cells["cell"]
+    column, message, code = cells["column"], cells["message"], cells["code"]
     severity = _SEVERITY_BY_LABEL.get(str(label))
     if severity is None or str(code) not in FINDINGS:
         return None
@@ -121,9 +115,9 @@ def read_master(path: Path, rules: Rules) -> list[FileReport]:
         marker = {str(r[0]): str(r[1]) for r in marker_rows if len(r) >= 2}
         if marker.get("masked") == "yes":
             raise UnreadableWorkbook(MASTER_MASKED)
-        bases = _records(wb, "基地", BASE_HEADER)
-        women = _records(wb, "妇女明细", WOMEN_HEADER)
-        if looks_masked((w.get("带动妇女姓名") for w in women), (w.get("联系电话") for w in women)):
+        bases = _records(wb, "基地", BASE_COLUMNS)
+        women = _records(wb, "妇女明细", WOMEN_COLUMNS)
+        if looks_masked((w.get("name") for w in women), (w.get("phone") for w in women)):
             raise UnreadableWorkbook(MASTER_MASKED)  # the data shows it, whatever the flag says
         problems = (
             wb.get_sheet_by_name("问题清单").to_python()[1:] if "问题清单" in wb.sheet_names else []
@@ -137,33 +131,34 @@ def read_master(path: Path, rules: Rules) -> list[FileReport]:
 
     ledgers: dict[str, Ledger] = {}
     for b in bases:
-        file = str(b["来源文件"])
+        file = str(b["file"])
         if file in ledgers:
             continue
         ledger = Ledger(file=file, path=None, sheets=("基地",))
-        for label, key in _BASE_FIELDS.items():
-            value = b.get(label)
+        for key in _BASE_READ:
+            value = b.get(key)
             if value in (None, "") or (key == "county" and value == UNKNOWN_COUNTY):
                 continue
             ledger.fields[key] = FieldValue(value, "基地", "")
         ledgers[file] = ledger
     tables: dict[tuple[str, str], RawTable] = {}
     for w in women:
-        file, industry = str(w["来源文件"]), str(w["产业"])
+        file, industry = str(w["file"]), str(w["industry"])
         ledger = ledgers.get(file)
         spec = rules.tables.get(industry)
         if ledger is None or spec is None:
             continue
-        values = {key: w.get(label) for label, key in _WOMEN_KEYS.items()}
+        values = {key: w.get(key) for key in _WOMEN_READ}
         if spec.money:
-            values[spec.money] = w.get("金额（万元）")
+            values[spec.money] = w.get("money")
         cols = {key: i for i, key in enumerate(values)}
-        sheet = str(w["来源工作表"])
+        sheet = str(w["sheet"])
         table = tables.get((file, industry))
         if table is None:
             table = tables[(file, industry)] = RawTable(industry, sheet, 0, cols, {})
             ledger.tables.append(table)
-        row = int(float(w["来源行"])) - 1 if w.get("来源行") not in (None, "") else 0
+        at = w.get("row")
+        row = int(float(at)) - 1 if at not in (None, "") else 0
         table.rows.append(RawRow(sheet, row, values, cols))
     findings: dict[str, list[Finding]] = defaultdict(list)
     for row in problems:
