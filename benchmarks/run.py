@@ -232,17 +232,9 @@ def synthetic_rows(n: int) -> list[list[object]]:
 def udf_rows(n: int) -> list[list[object]]:
     import datetime as dt
 
-    header = [
-        "序号",
-        "带动妇女姓名",
-        "家庭住址",
-        "联系电话",
-        "培训时间",
-        "培训内容",
-        "产品收入（万元）",
-        "妇女类型",
-        "备注",
-    ]
+    rules = load_rules()
+    spec = rules.tables["手工制作"]  # the 样表's header, from the rules
+    header: list[object] = [spec.header_of(key, rules.columns) for key in spec.columns]
     rows: list[list[object]] = [header]
     given = "春夏秋冬梅兰竹菊玉秀英芳"
     for i in range(n):

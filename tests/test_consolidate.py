@@ -13,6 +13,13 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from jinguo_xl.cli import main
+from jinguo_xl.combine.layout import (
+    BASE_COLUMNS,
+    DUPLICATE_COLUMNS,
+    FINDING_COLUMNS,
+    WOMEN_COLUMNS,
+    headers,
+)
 from jinguo_xl.run.files import check_file
 from jinguo_xl.writers.sample import write_sample
 from tests.conftest import base_line, people, stacked, woman, write_xlsx
@@ -131,9 +138,11 @@ def _sheet(path, name):
     return CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name).to_python()
 
 
-def _records(path, name):
+def _records(path, name, columns):
+    """A long table's rows keyed by the layout's column keys (its header row checked)."""
     grid = _sheet(path, name)
-    return [dict(zip(grid[0], row, strict=False)) for row in grid[1:]]
+    assert grid[0] == headers(columns)
+    return [dict(zip([c.key for c in columns], row, strict=False)) for row in grid[1:]]
 
 
 @pytest.fixture
@@ -148,12 +157,12 @@ def consolidated(tree, capsys):
 def test_every_row_is_in_the_master_once_and_the_counts_reconcile(consolidated):
     tree, summary, code, _ = consolidated
     master = tree / "out" / "全市汇总.xlsx"
-    women = _records(master, "妇女明细")
+    women = _records(master, "妇女明细", WOMEN_COLUMNS)
     # 3 + 10 + 2 (bases) + 1 + 1 (in the county master) + 2 (丁社 again) = 19
     assert summary["rows_read"] == summary["rows_in_master"] == len(women) == 19
-    keys = [(w["来源文件"], w["来源工作表"], w["来源行"]) for w in women]
+    keys = [(w["file"], w["sheet"], w["row"]) for w in women]
     assert len(set(keys)) == len(keys)
-    assert {w["来源文件"] for w in women if w["计入汇总"] == "否"} == {"巫溪县/丁社.xlsx"}
+    assert {w["file"] for w in women if w["counts"] == "否"} == {"巫溪县/丁社.xlsx"}
     readme = _sheet(master, "说明")
     assert ["读取的数据行", 19.0] in [r[:2] for r in readme]
     assert ["核对", "一致"] in [r[:2] for r in readme]
@@ -162,9 +171,9 @@ def test_every_row_is_in_the_master_once_and_the_counts_reconcile(consolidated):
 
 def test_rows_from_a_county_master_keep_their_original_file(consolidated):
     tree, *_ = consolidated
-    women = _records(tree / "out" / "全市汇总.xlsx", "妇女明细")
-    zhou = next(w for w in women if w["带动妇女姓名"] == "周九")
-    assert zhou["来源文件"] == "巫溪县/戊基地.xlsx" and zhou["区县"] == "巫溪县"
+    women = _records(tree / "out" / "全市汇总.xlsx", "妇女明细", WOMEN_COLUMNS)
+    zhou = next(w for w in women if w["name"] == "周九")
+    assert zhou["file"] == "巫溪县/戊基地.xlsx" and zhou["county"] == "巫溪县"
 
 
 def test_figures_equal_the_sum_of_individual_checks(consolidated):
@@ -199,8 +208,8 @@ def test_failed_file_is_listed_and_the_rest_processed(consolidated):
 def test_cross_base_duplicates_and_township_coverage(consolidated):
     tree, summary, *_ = consolidated
     assert summary["cross_base_duplicates"] == 1
-    dup = _records(tree / "out" / "全市汇总.xlsx", "重复人员")
-    assert {(d["带动妇女姓名"], d["带动基地名称"]) for d in dup} == {
+    dup = _records(tree / "out" / "全市汇总.xlsx", "重复人员", DUPLICATE_COLUMNS)
+    assert {(d["name"], d["base"]) for d in dup} == {
         ("张玉兰", "甲社"),
         ("张玉兰", "丙基地"),
     }
@@ -218,14 +227,14 @@ def test_cross_base_duplicates_and_township_coverage(consolidated):
 def test_same_base_twice_is_flagged_and_the_later_one_counts(consolidated):
     tree, *_ = consolidated
     master = tree / "out" / "全市汇总.xlsx"
-    bases = _records(master, "基地")
-    ding = [b for b in bases if b["带动基地名称"] == "丁社"]
-    assert sorted(b["计入汇总"][:1] for b in ding) == ["否", "是"]
-    counted = next(b for b in ding if b["计入汇总"] == "是")
-    assert counted["读取自"] == "单独报送/丁社.xlsx" and counted["数据行"] == 2
-    problems = _records(master, "问题清单")
-    twice = [p for p in problems if p["代码"] == "base-sent-twice"]
-    assert len(twice) == 1 and "county/巫溪县汇总.xlsx" in twice[0]["说明"]
+    bases = _records(master, "基地", BASE_COLUMNS)
+    ding = [b for b in bases if b["name"] == "丁社"]
+    assert sorted(b["counts"][:1] for b in ding) == ["否", "是"]
+    counted = next(b for b in ding if b["counts"] == "是")
+    assert counted["origin"] == "单独报送/丁社.xlsx" and counted["rows"] == 2
+    problems = _records(master, "问题清单", FINDING_COLUMNS)
+    twice = [p for p in problems if p["code"] == "base-sent-twice"]
+    assert len(twice) == 1 and "county/巫溪县汇总.xlsx" in twice[0]["message"]
 
 
 def test_formula_like_text_stays_text(consolidated):

@@ -12,9 +12,19 @@ from unittest import mock
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 
 from jinguo_xl.cli import main
-from jinguo_xl.combine.layout import MARKER_SHEET, SHEETS
+from jinguo_xl.combine.layout import (
+    BASE_COLUMNS,
+    DUPLICATE_COLUMNS,
+    FINDING_COLUMNS,
+    MARKER_SHEET,
+    SHEETS,
+    WOMEN_COLUMNS,
+    header_of,
+    index_of,
+)
 from jinguo_xl.demo import write_demo
 
 
@@ -42,7 +52,7 @@ def test_tables_have_frozen_headers_filters_formats_and_print_setup(master):
         assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
         assert ws.print_title_rows == "$1:$1", name
     women = wb["妇女明细"]
-    money_col = [c.value for c in women[1]].index("金额（万元）") + 1
+    money_col = [c.value for c in women[1]].index(header_of(WOMEN_COLUMNS, "money")) + 1
     assert women.cell(row=2, column=money_col).number_format == "0.00"
     assert wb["推荐排名"].print_title_rows == "$3:$3"
 
@@ -105,7 +115,8 @@ def test_charts_use_fixed_status_colours_whole_number_axes_and_every_status(mast
 def test_a_verdict_with_open_errors_says_so(master):
     rows = _sheet(master, "基地")
     head = rows[0]
-    status, errors = head.index("结论"), head.index("错误")
+    status = head.index(header_of(BASE_COLUMNS, "status"))
+    errors = head.index(header_of(BASE_COLUMNS, "errors"))
     with_errors = [r for r in rows[1:] if r[errors] and r[status].startswith(("达标", "基本达标"))]
     assert with_errors, "the demo has bases that meet their targets with errors open"
     for r in with_errors:
@@ -120,11 +131,14 @@ def test_wrapped_rows_have_explicit_heights_and_headers_fit(master):
 
     wb = openpyxl.load_workbook(master)
     ws = wb["问题清单"]
-    widths = {c: ws.column_dimensions[c].width for c in "BF"}
+    file, message = (
+        get_column_letter(index_of(FINDING_COLUMNS, key) + 1) for key in ("file", "message")
+    )
+    widths = {c: ws.column_dimensions[c].width for c in (file, message)}
     tall = 0
     for r in range(2, ws.max_row + 1):
-        lines = max(lines_for(ws[f"{c}{r}"].value, widths[c]) for c in "BF")
-        assert ws[f"F{r}"].alignment.wrap_text
+        lines = max(lines_for(ws[f"{c}{r}"].value, widths[c]) for c in (file, message))
+        assert ws[f"{message}{r}"].alignment.wrap_text
         if lines > 1:
             tall += 1
             assert ws.row_dimensions[r].height >= lines * LINE_PT, r
@@ -226,14 +240,15 @@ def test_no_printed_text_is_cut_or_overprinted(printed, master):
         subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     )
     checked = 0
-    for sheet, columns in (
-        ("问题清单", ("文件", "说明")),
-        ("基地", ("区县", "带动基地名称", "结论", "理由", "各项目标（实际/要求）")),
-        ("重复人员", ("带动基地名称", "来源文件")),
+    for sheet, spec, keys in (
+        ("问题清单", FINDING_COLUMNS, ("file", "message")),
+        ("基地", BASE_COLUMNS, ("county", "name", "status", "reason", "targets")),
+        ("重复人员", DUPLICATE_COLUMNS, ("base", "file")),
     ):
         rows = _sheet(master, sheet)
-        for name in columns:
-            c = rows[0].index(name)
+        for key in keys:
+            c, name = index_of(spec, key), header_of(spec, key)
+            assert rows[0][c] == name
             for row in rows[1:]:
                 if row[c]:
                     checked += 1
