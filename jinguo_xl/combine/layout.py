@@ -166,6 +166,22 @@ RANKING_COLUMNS: Columns = (
     C("file", "来源文件", width=28, wrap=True, fit=True),
 )
 
+# 说明's list of the files given: what each was read as, and why one could not be read.
+INPUT_COLUMNS: Columns = (
+    C("file", "文件", width=34, wrap=True),
+    C("kind", "类型", width=14, wrap=True),
+    C("sha256", "SHA-256", width=66),
+    C("bases", "基地数", "int", width=8),
+    C("rows", "数据行", "int", width=8),
+    C("error", "无法读取的原因", width=40, wrap=True),
+)
+INPUT_KINDS = {
+    "workbook": "基地工作簿",
+    "master": "汇总表",
+    "template": "空白模板（已跳过）",
+    "unreadable": "无法读取",
+}
+
 # One row per base (the Python API's ``bases()``; the master spreads a base over one 基地 row
 # per table): the same headers as 基地 wherever a column means the same.
 BASE_SUMMARY_COLUMNS: Columns = (

@@ -21,7 +21,7 @@ from jinguo_xl.combine.consolidation import (
     by_county,
     county_of,
 )
-from jinguo_xl.combine.layout import PERSON_KEYS
+from jinguo_xl.combine.layout import INPUT_KINDS, PERSON_KEYS
 from jinguo_xl.findings import Finding
 from jinguo_xl.findings.messages import (
     SEVERITY_LABEL,
@@ -333,3 +333,11 @@ def county_rows(result: Consolidation, rules: Rules) -> list[Row]:
             ]
         )
     return rows
+
+
+def input_rows(result: Consolidation) -> list[Row]:
+    """说明's input files: each file given, what it was read as, its SHA-256 and counts."""
+    return [
+        [i.file, INPUT_KINDS[i.kind], i.sha256, i.bases, i.rows, i.error or ""]
+        for i in result.inputs
+    ]

@@ -29,6 +29,7 @@ from jinguo_xl.combine.layout import (
     DUPLICATE_COLUMNS,
     FINDING_COLUMNS,
     FORMAT_VERSION,
+    INPUT_COLUMNS,
     MARKER_SHEET,
     RANKING_COLUMNS,
     SHEET_NOTES,
@@ -545,21 +546,14 @@ def _readme(
         ws.merge_range(r + i, 1, r + i, 2, SHEET_NOTES[name], book.wrap)
     r += len(SHEETS) + 2
     ws.write_string(r - 1, 0, "输入文件", book.bold)
-    header = ["文件", "类型", "SHA-256", "基地数", "数据行", "无法读取的原因"]
-    widths = [34, 14, 66, 8, 8, 40]
-    book.header(ws, r, header, widths)
-    kinds = {
-        "workbook": "基地工作簿",
-        "master": "汇总表",
-        "template": "空白模板（已跳过）",
-        "unreadable": "无法读取",
-    }
-    for i, item in enumerate(result.inputs, start=r + 1):
-        values = [item.file, kinds[item.kind], item.sha256, item.bases, item.rows, item.error or ""]
-        if ht := row_height([(values[0], widths[0]), (values[1], widths[1]), (values[5], 40)]):
+    widths = _spec_widths(INPUT_COLUMNS)
+    book.header(ws, r, headers(INPUT_COLUMNS), widths)
+    wrapped = [c for c, col in enumerate(INPUT_COLUMNS) if col.wrap]
+    for i, values in enumerate(build.input_rows(result), start=r + 1):
+        if ht := row_height([(values[c], widths[c]) for c in wrapped]):
             ws.set_row(i, ht)
         for c, value in enumerate(values):
-            book.cell(ws, i, c, value, book.wrap if c in (0, 1, 5) else None)
+            book.cell(ws, i, c, value, book.wrap if c in wrapped else None)
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
     book.print_setup(ws, r, pages_wide=1)
