@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from jinguo_xl.errors import JinguoError
 from jinguo_xl.rules import Rules, load_rules
-from jinguo_xl.run.files import iter_workbooks
+from jinguo_xl.run.files import iter_workbooks, missing_paths
 from jinguo_xl.run.render import render_consolidation, render_report, render_summary
 from jinguo_xl.version import __version__
 
@@ -246,7 +246,7 @@ def _add_addin_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def _collect(paths: Sequence[str]) -> list[tuple[Path, str]] | None:
-    missing = [p for p in paths if not Path(p).exists()]
+    missing = missing_paths(paths)
     if missing:
         for p in missing:
             print(f"找不到：{p}", file=sys.stderr)

@@ -66,6 +66,11 @@ def iter_workbooks(paths: Iterable[Path | str]) -> Iterator[tuple[Path, str]]:
             yield p, display_path(p)
 
 
+def missing_paths(paths: Iterable[Path | str]) -> list[str]:
+    """The paths given that do not exist: a typo must be said, not read as an empty folder."""
+    return [str(p) for p in paths if not Path(p).exists()]
+
+
 def display_path(path: Path) -> str:
     """Relative to the working folder when inside it, so reports name 城口县/某合作社.xlsx."""
     try:
