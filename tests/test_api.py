@@ -99,6 +99,18 @@ def test_one_row_per_base_and_each_base_once(demo, rules):
         assert by_base.loc[row["带动基地名称"], "培训人次"] == row["培训人次"]
 
 
+def test_a_folder_holding_the_workbooks_and_their_master_still_gives_one_row_per_base(demo):
+    """As after ``jinguo-xl demo``: the master lies beside the workbooks it was made from, so
+    each base is read twice; the copies resolve as in the master (one counts, both listed)."""
+    root, once, _ = demo
+    twice = jinguo_xl.consolidate([root])
+    assert len(twice.bases()) == len(once.bases())
+    assert sorted(twice.bases()["带动基地名称"]) == sorted(once.bases()["带动基地名称"])
+    assert len(twice.tables()) == 2 * len(once.tables())
+    assert twice.bases()["重复报送（未计入）"].notna().all()
+    assert twice.bases()["培训人次"].sum() == once.bases()["培训人次"].sum()
+
+
 def test_import_jinguo_xl_loads_no_pandas():
     code = (
         "import sys; sys.modules['pandas'] = None; import jinguo_xl; "
