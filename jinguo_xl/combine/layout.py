@@ -119,21 +119,6 @@ WOMEN_COLUMNS: Columns = (
     C("sheet", "来源工作表", wrap=True, fit=True),
     C("row", "来源行", "int"),
 )
-# The person's own cells, from 序号 to 备注: what masking covers.
-PERSON_KEYS = (
-    "seq",
-    "name",
-    "address",
-    "phone",
-    "train_date",
-    "train_content",
-    "money",
-    "qualified",
-    "employed",
-    "startup",
-    "women_type",
-    "note",
-)
 
 DUPLICATE_COLUMNS: Columns = (
     C("name", "带动妇女姓名"),
@@ -185,9 +170,15 @@ INPUT_KINDS = {
 # One row per base (the Python API's ``bases()``; the master spreads a base over one 基地 row
 # per table): the same headers as 基地 wherever a column means the same.
 BASE_SUMMARY_COLUMNS: Columns = (
-    *(c for c in BASE_COLUMNS[:5]),
+    *(
+        next(c for c in BASE_COLUMNS if c.key == key)
+        for key in ("county", "township", "deep_poverty", "name", "type")
+    ),
     C("industries", "产业"),
-    *(c for c in BASE_COLUMNS[6:12]),
+    *(
+        next(c for c in BASE_COLUMNS if c.key == key)
+        for key in ("leader", "households", "year", "fill_date", "status", "reason")
+    ),
     C("rows", "数据行", "int"),
     C("training_person_times", "培训人次", "int"),
     C("employed", "带动就业", "int"),
@@ -252,3 +243,8 @@ def index_of(columns: Sequence[Column], key: str) -> int:
 
 BASE_HEADER = headers(BASE_COLUMNS)
 WOMEN_HEADER = headers(WOMEN_COLUMNS)
+# The person's own cells in 妇女明细, from 序号 to 备注: what masking covers.
+PERSON_KEYS = tuple(
+    c.key
+    for c in WOMEN_COLUMNS[index_of(WOMEN_COLUMNS, "seq") : index_of(WOMEN_COLUMNS, "note") + 1]
+)
