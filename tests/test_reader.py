@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import struct
 import zipfile
+from pathlib import Path
 
 import msoffcrypto
 import pytest
@@ -482,3 +484,154 @@ def test_a_workbook_calamine_types_as_password_protected_gets_the_password_sente
     with pytest.raises(UnreadableWorkbook) as err:
         read_workbook(path)
     assert err.value.message == reader.PASSWORD_PROTECTED
+
+
+# ---------------------------------------------------------------- encrypted legacy .xls
+
+CORPUS = Path(__file__).parent / "corpus"
+_BIFF8_BOF = bytes.fromhex("0908100000060500")  # BOF record, BIFF8, workbook globals
+
+
+def _plain_xls(tmp_path: Path) -> bytes:
+    """A small .xls as xlwt writes it: its Workbook stream starts at sector 0, whole sectors."""
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("手工制作")
+    grid = [[base_line()], HEADERS["手工制作"], *people(2, extra=[1.5])]
+    for r, row in enumerate(grid):
+        for c, value in enumerate(row):
+            if value is not None:
+                ws.write(r, c, value if not hasattr(value, "year") else value.isoformat())
+    path = tmp_path / "明文.xls"
+    wb.save(str(path))
+    return path.read_bytes()
+
+
+def _with_filepass(data: bytes, xor_verifier: int) -> bytes:
+    """The same file with an XOR FILEPASS right after its BOF, as Excel places it. The 16 bytes
+    of INTERFACEHDR, MMS and INTERFACEEND that xlwt writes there become FILEPASS (10 bytes) and
+    INTERFACEHDR (6), so the stream keeps its length and every later record its place."""
+    at = data.index(_BIFF8_BOF) + 20  # after BOF's 4-byte header and 16-byte body
+    interface = data[at : at + 6]
+    assert [interface[:2], data[at + 6 : at + 8], data[at + 12 : at + 16]] == [
+        b"\xe1\x00",
+        b"\xc1\x00",
+        b"\xe2\x00\x00\x00",
+    ]
+    filepass = struct.pack("<HHHHH", 0x002F, 6, 0, 0x1234, xor_verifier)
+    return data[:at] + filepass + interface + data[at + 16 :]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "exceldatareader/Test_git_issue_242_std_rc4_pwd_password.xls",  # RC4 CryptoAPI
+        "exceldatareader/Test_git_issue_242_xor_pwd_password.xls",  # BIFF5, XOR obfuscation
+        "exceldatareader/Test_git_issue_477_crypto_keylength40.xls",  # CryptoAPI, 40-bit key
+        "sheetjs/password_2002_40_972000.xls",  # RC4
+        "sheetjs/password_2002_40_xor.xls",  # BIFF8, XOR obfuscation
+        "sheetjs/password_2002_128_strong.xls",  # CryptoAPI, stream kept in the mini stream
+    ],
+)
+def test_an_encrypted_xls_asks_to_remove_the_password(name):
+    import jinguo_xl.read.reader as reader
+
+    with pytest.raises(UnreadableWorkbook) as err:
+        read_workbook(CORPUS / name)
+    assert err.value.message == reader.PASSWORD_PROTECTED
+
+
+def test_an_xls_encrypted_with_excels_builtin_password_is_not_said_to_have_one():
+    """Excel opens this file without asking for a password (msoffcrypto decrypts it with the
+    built-in one, and not a file with a password of its own): the clerk is told to save it as
+    .xlsx, not to remove a password they never set."""
+    import jinguo_xl.read.reader as reader
+
+    builtin = CORPUS / "exceldatareader/protectedsheet-xxx.xls"
+    own = CORPUS / "exceldatareader/Test_git_issue_242_std_rc4_pwd_password.xls"
+    office = msoffcrypto.OfficeFile(io.BytesIO(builtin.read_bytes()))
+    office.load_key(password="VelvetSweatshop")
+    office.decrypt(io.BytesIO())
+    office = msoffcrypto.OfficeFile(io.BytesIO(own.read_bytes()))
+    with pytest.raises(msoffcrypto.exceptions.InvalidKeyError):
+        office.load_key(password="VelvetSweatshop")
+    with pytest.raises(UnreadableWorkbook) as err:
+        read_workbook(builtin)
+    assert err.value.message == reader.DEFAULT_ENCRYPTED
+    assert "不需要输入密码" in reader.DEFAULT_ENCRYPTED
+
+
+def test_an_xls_is_judged_by_its_filepass_record(tmp_path):
+    """The same xlwt file reads without a FILEPASS record and is refused with one; an XOR
+    verifier of Excel's built-in password gets the sentence without a password to remove."""
+    import jinguo_xl.read.reader as reader
+
+    plain = _plain_xls(tmp_path)
+    verdicts = {}
+    for label, data in {
+        "plain": plain,
+        "own": _with_filepass(plain, 0x5678),
+        "builtin": _with_filepass(plain, 0x9A0A),
+    }.items():
+        path = tmp_path / f"{label}.xls"
+        path.write_bytes(data)
+        try:
+            ledger = read_workbook(path)
+            verdicts[label] = [len(t.rows) for t in ledger.tables]
+        except UnreadableWorkbook as exc:
+            verdicts[label] = exc.message
+    assert verdicts == {
+        "plain": [2],
+        "own": reader.PASSWORD_PROTECTED,
+        "builtin": reader.DEFAULT_ENCRYPTED,
+    }
+
+
+def _fat_offset(data: bytes, sector: int) -> int:
+    """Where the FAT entry of ``sector`` lies (small files: the first FAT sector)."""
+    (first_fat,) = struct.unpack_from("<I", data, 76)
+    return (first_fat + 1) * 512 + sector * 4
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["cut in half", "first sector garbled", "chain loops", "chain runs past the end"],
+)
+def test_a_broken_xls_gets_the_damaged_sentence(tmp_path, damage):
+    """Damage on the way to or in the workbook stream is the damaged sentence, read in this
+    very process: a looping sector chain ends the check rather than hanging it."""
+    import jinguo_xl.read.reader as reader
+
+    plain = bytearray(_plain_xls(tmp_path))
+    start = plain.index(_BIFF8_BOF)
+    assert start == 512  # the Workbook stream starts at sector 0
+    if damage == "cut in half":
+        data = bytes(plain[: len(plain) // 2])
+    elif damage == "first sector garbled":
+        plain[start : start + 512] = bytes(range(256)) * 2
+        data = bytes(plain)
+    elif damage == "chain loops":  # sector 1 leads back to sector 0
+        struct.pack_into("<I", plain, _fat_offset(plain, 1), 0)
+        data = bytes(plain)
+    else:
+        struct.pack_into("<I", plain, _fat_offset(plain, 0), 0x7FFF)
+        data = bytes(plain)
+    path = tmp_path / "坏.xls"
+    path.write_bytes(data)
+    with pytest.raises(UnreadableWorkbook) as err:
+        read_workbook(path)
+    assert err.value.message == reader.DAMAGED
+
+
+def test_an_xls_whose_directory_links_back_is_still_read(tmp_path):
+    """Sibling links pointing back at an entry or at the root are followed once: the check
+    ends, and a file whose cells are intact is read."""
+    data = bytearray(_plain_xls(tmp_path))
+    (shift,) = struct.unpack_from("<H", data, 30)
+    (directory,) = struct.unpack_from("<I", data, 48)
+    workbook = (directory + 1) * (1 << shift) + 128  # entry 1, the Workbook stream
+    assert data[workbook : workbook + 16] == "Workbook".encode("utf-16-le")
+    struct.pack_into("<II", data, workbook + 68, 1, 0)  # left: itself, right: the root
+    path = tmp_path / "回环.xls"
+    path.write_bytes(bytes(data))
+    (table,) = read_workbook(path).tables
+    assert len(table.rows) == 2

@@ -23,6 +23,7 @@ import xlwt
 from msoffcrypto.format.ooxml import OOXMLFile
 
 from jinguo_xl.cli import main
+from jinguo_xl.read import reader
 from jinguo_xl.run.batch import check_all
 from tests.conftest import HEADERS, base_line, people, stacked, woman, write_xlsx
 
@@ -307,8 +308,9 @@ def _panicking_xls(folder: Path) -> Path:
 
 
 def _looping_chain_xls(folder: Path) -> Path:
-    """The directory's sector chain points back to itself: the reader allocates until the
-    memory runs out and the process aborts."""
+    """The directory's sector chain points back to itself: left to the cell reader, it
+    allocates until the memory runs out and the process aborts; the container check before it
+    sees the loop and calls the file damaged."""
     data = bytearray(_legacy_xls(folder, "成环.xls"))
     shift, = struct.unpack_from("<H", data, 30)
     directory, = struct.unpack_from("<I", data, 48)
@@ -364,7 +366,7 @@ CASES[1] = ("没有任何行的工作簿", _zero_rows, "ok:0")
 # Files built to break the reader (issue classes: native crash, bombs, XML spellings, names).
 HOSTILE: list[Case] = [
     ("解析库 panic 的 .xls", _panicking_xls, "error:读取时程序异常退出"),
-    ("扇区链成环的 .xls（内存耗尽）", _looping_chain_xls, "error:读取时程序异常退出"),
+    ("扇区链成环的 .xls", _looping_chain_xls, "error:文件无法作为 Excel 工作簿读取（文件已损坏"),
     ("头部谎报大小（7 MB → 1.9 GB）", _lying_headers, "error:疑似恶意文件"),
     ("40 个 49 MiB 的部件", _forty_honest_sheets, "error:疑似恶意文件"),
     (
@@ -545,6 +547,12 @@ def _manifest() -> dict[str, str]:
     return {row[0]: row[1] for row in rows}
 
 
+def _reasons() -> dict[str, str]:
+    """File → why it is here (the last column), for the kinds whose sentence is fixed."""
+    lines = (CORPUS / "MANIFEST").read_text(encoding="utf-8").splitlines()
+    return {r[0]: r[-1] for r in (x.split("\t") for x in lines if x and not x.startswith("#"))}
+
+
 def _in_corpus(shown: str) -> str:
     return shown.replace("\\", "/").split("corpus/", 1)[1]
 
@@ -589,6 +597,15 @@ def test_public_test_files_are_each_read_or_refused_in_chinese(tmp_path, monkeyp
     assert outcome == manifest
     reasons = [f["error"] for f in checked if not f["ok"]]
     assert all(re.search(r"[\u4e00-\u9fff]{4}", reason) for reason in reasons)
+    # An encrypted file is told so, .xls as .xlsx, and Excel's built-in password apart.
+    sentences = {
+        "encrypted": reader.PASSWORD_PROTECTED,
+        "encrypted with Excel's built-in password": reader.DEFAULT_ENCRYPTED,
+    }
+    why = _reasons()
+    told = {_in_corpus(f["file"]): f["error"] for f in checked if not f["ok"]}
+    expected = {name: sentences[w] for name, w in why.items() if w in sentences}
+    assert {name: told[name] for name in expected} == expected
 
     master = tmp_path / "汇总.xlsx"
     main(["consolidate", str(CORPUS), "-o", str(master), "--json"])

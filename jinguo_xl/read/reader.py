@@ -23,6 +23,7 @@ from jinguo_xl.errors import READ_CRASHED, READ_MEMORY, UnreadableWorkbook
 from jinguo_xl.read.extent import scan_package
 from jinguo_xl.read.grid import Grid, parse_grids
 from jinguo_xl.read.ledger import Ledger
+from jinguo_xl.read.legacy import BrokenContainer, Encryption, legacy_encryption
 from jinguo_xl.read.package import MAX_FILE_BYTES, as_transitional, open_package
 from jinguo_xl.rules import Rules, load_rules
 
@@ -32,6 +33,13 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 _COUNTY_FOLDER = re.compile(r"^.{1,12}(?:县|区|自治县)$")
 PASSWORD_PROTECTED = "工作簿设有打开密码，请去掉密码后重新提交"
+# Excel encrypts some protected .xls files with its built-in password and opens them without
+# asking: there is no password for the clerk to remove, but saving as .xlsx drops the
+# encryption.
+DEFAULT_ENCRYPTED = (
+    "工作簿被 Excel 用内置密码加密（通常因为设了工作簿或工作表保护），无法直接读取；请用 Excel "
+    "或 WPS 打开（不需要输入密码）后另存为 .xlsx 再提交"
+)
 DAMAGED = (
     "文件无法作为 Excel 工作簿读取（文件已损坏或格式不受支持），请用 Excel 或 WPS 打开后"
     "另存为 .xlsx 再提交"
@@ -92,8 +100,20 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def _check_ole(data: bytes) -> None:
+    """An encrypted .xlsx (its package inside an OLE file with an EncryptionInfo stream) or an
+    encrypted .xls (FILEPASS at the start of its workbook stream) is refused with the password
+    sentence; an OLE file broken on the way to that stream is refused as damaged, before the
+    cell reader can loop over its sector chains."""
     if _ENCRYPTION_STREAM in data:
         raise UnreadableWorkbook(PASSWORD_PROTECTED)
+    try:
+        encryption = legacy_encryption(data)
+    except BrokenContainer:
+        raise UnreadableWorkbook(DAMAGED) from None
+    if encryption is Encryption.PASSWORD:
+        raise UnreadableWorkbook(PASSWORD_PROTECTED)
+    if encryption is Encryption.DEFAULT:
+        raise UnreadableWorkbook(DEFAULT_ENCRYPTED)
 
 
 def _folder_text(name: str) -> str:
