@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jinguo_xl.errors import JinguoError
+from jinguo_xl.findings import Severity
 from jinguo_xl.rules import Rules, load_rules
 from jinguo_xl.run.files import iter_workbooks, missing_paths
 from jinguo_xl.run.render import render_consolidation, render_report, render_summary
@@ -351,7 +352,7 @@ def cmd_consolidate(args: argparse.Namespace, rules: Rules) -> int:
     else:
         print(render_consolidation(summary))
     failed = len(summary["files_failed"])
-    errors = summary["findings"].get("error", 0)  # type: ignore[union-attr]
+    errors = summary["findings"].get(Severity.ERROR, 0)  # type: ignore[union-attr]
     return _close(errors, failed, args.json, "详见汇总表的“问题清单”和“说明”")
 
 

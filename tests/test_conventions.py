@@ -1,4 +1,4 @@
-"""House rules enforced as tests: the core never imports xlwings; every finding code is known."""
+"""House rules enforced as tests: the core never imports xlwings; finding codes are enum members."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import string
 from pathlib import Path
 
 import jinguo_xl
-from jinguo_xl.findings.messages import FINDINGS
+from jinguo_xl.findings import Code, Scope, Severity
 
 PACKAGE = Path(jinguo_xl.__file__).parent
 SOURCES = sorted(PACKAGE.rglob("*.py"))
@@ -34,37 +34,50 @@ def test_only_the_excel_and_addin_packages_import_xlwings():
     assert offenders == []
 
 
-def test_every_finding_code_raised_in_code_has_a_message():
-    callers = {"make_finding", "add", "flag", "_finding"}
-    used = set()
-    for path in SOURCES:
-        for node in ast.walk(_tree(path)):
-            if isinstance(node, ast.Call) and node.args:
-                func = node.func
-                name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-                first = node.args[0]
-                if (
-                    name in callers
-                    and isinstance(first, ast.Constant)
-                    and isinstance(first.value, str)
-                ):
-                    used.add(first.value)
-    assert used, "the scan found no finding codes at all"
-    assert sorted(used - set(FINDINGS)) == []
-
-
-def test_codes_are_stable_kebab_case_with_known_severity():
-    for code, (severity, template) in FINDINGS.items():
-        assert re.fullmatch(r"[a-z]+(-[a-z]+)+", code), code
-        assert severity in {"error", "warning", "info"}, code
-        assert any("\u4e00" <= ch <= "\u9fff" for ch in template), code
+def test_every_code_has_a_chinese_message_a_known_severity_and_a_scope():
+    assert len(Code) > 50
+    for code in Code:
+        assert re.fullmatch(r"[a-z]+(-[a-z]+)+", code.value), code
+        assert code.name == code.value.upper().replace("-", "_"), code
+        assert code.severity in set(Severity), code
+        assert code.scope in set(Scope), code
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in code.template), code
 
 
 def test_every_message_names_only_known_fields():
     known = {"detail", "value", "column", "allowed", "origin"}
-    for code, (_, template) in FINDINGS.items():
-        fields = {f for _, f, _, _ in string.Formatter().parse(template) if f}
+    for code in Code:
+        fields = {f for _, f, _, _ in string.Formatter().parse(code.template) if f}
         assert fields <= known, (code, fields - known)
+
+
+def _bare_codes(tree: ast.Module) -> list[tuple[int, str]]:
+    """(line, text) of every string literal spelling a finding code."""
+    values = {code.value for code in Code}
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in values
+    ]
+
+
+def test_no_module_spells_a_finding_code_as_a_bare_string():
+    """Codes are written as ``Code.PHONE_INVALID``: a typo then fails at import, not in a
+    clerk's report. Only the registry itself spells them out."""
+    offenders = [
+        f"{path.relative_to(PACKAGE)}:{line} {text}"
+        for path in SOURCES
+        if path != PACKAGE / "findings" / "messages.py"
+        for line, text in _bare_codes(_tree(path))
+    ]
+    assert offenders == []
+
+
+def test_the_bare_code_check_sees_a_bare_string():
+    """The check above must be able to fail: a code passed as a string is reported."""
+    source = 'out.add("phone-invalid", sheet, row, col)\nif f.code == "row-duplicate": pass\n'
+    tree = ast.parse(source)
+    assert _bare_codes(tree) == [(1, "phone-invalid"), (2, "row-duplicate")]
 
 
 # The stages from the bottom up; a module may import its own package and anything ranked lower.

@@ -12,7 +12,7 @@ from jinguo_xl.cli import main
 from jinguo_xl.combine.layout import MARKER_SHEET
 from jinguo_xl.combine.master_input import is_master, read_master
 from jinguo_xl.demo import write_demo
-from jinguo_xl.findings.messages import FINDINGS
+from jinguo_xl.findings import Code
 from jinguo_xl.run.batch import load_one
 from jinguo_xl.run.files import check_file
 from tests.conftest import base_line, people, stacked, write_xlsx
@@ -150,4 +150,4 @@ def test_a_masked_master_is_refused_whatever_its_flag_says(two_bases, rules, tmp
         _without_marker(Path("县汇总脱敏.xlsx"), target)
     item, reports = load_one(str(target), target.name, rules.year)
     assert item.kind == "unreadable" and reports == []
-    assert item.error == FINDINGS["master-masked"][1]
+    assert item.error == Code.MASTER_MASKED.template

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from jinguo_xl.cli import main
-from jinguo_xl.findings import make_finding
+from jinguo_xl.findings import Code, Findings
 from jinguo_xl.privacy.redact import ADDRESS_HIDDEN, redact
 from tests.conftest import HEADERS, base_line, people, stacked, woman, write_xlsx
 
@@ -71,7 +71,7 @@ def test_an_address_is_cut_after_its_township_wherever_it_is_quoted():
 
 
 def test_a_value_from_the_address_column_is_never_quoted():
-    f = make_finding("merged-filled", column="家庭住址", detail="5–9", value="鸡鸣乡青山村")
+    f = Findings().add(Code.MERGED_FILLED, column="家庭住址", detail="5–9", value="鸡鸣乡青山村")
     assert "青山村" not in f.message and ADDRESS_HIDDEN in f.message and "5–9" in f.message
 
 

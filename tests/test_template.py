@@ -232,6 +232,6 @@ def test_in_cell_functions_on_the_recalculated_template_equal_the_cli(engine_vie
     column = udfs.JINGUO_CHECK(table, "手工制作")
     assert len(column) == len(table) - 1 == 52
     flagged = {FIRST_DATA_ROW + i for i, (text,) in enumerate(column) if text}
-    cli_rows = {f.row for f in cli.findings if f.severity != "info" and f.sheet == "手工制作"}
+    cli_rows = {f.excel_row for f in cli.findings if f.severity != "info" and f.sheet == "手工制作"}
     assert flagged == cli_rows == {FIRST_DATA_ROW + 7, FIRST_DATA_ROW + 20}
     assert "联系电话" in column[7][0] and "妇女类型" in column[20][0]

@@ -87,7 +87,7 @@ def test_row_finding_lands_on_its_cell(tmp_path, row, cell, code, severity):
     report, found = findings_of(tmp_path, [row])
     assert (cell, code) in found
     (f,) = [f for f in report.findings if f.code == code]
-    assert f.severity == severity and f.sheet == "表" and f.row == 4
+    assert f.severity == severity and f.sheet == "表" and f.excel_row == 4
     assert f.where == f"城口县/x.xlsx!表!{cell}" or f.where.endswith(f"x.xlsx!表!{cell}")
 
 

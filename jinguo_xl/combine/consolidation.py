@@ -18,7 +18,7 @@ from pathlib import Path
 
 from jinguo_xl.count.left_out import left_out_rows
 from jinguo_xl.count.report import FileReport
-from jinguo_xl.findings import Finding, make_finding
+from jinguo_xl.findings import Code, Finding, Findings
 from jinguo_xl.findings.messages import (
     STATUS_BASIC,
     STATUS_EMPTY,
@@ -82,9 +82,13 @@ class TownshipCoverage:
 
 @dataclass(slots=True)
 class Consolidation:
+    """The municipal picture. Each entry's report keeps its own findings; the consolidation
+    keeps only what it found itself (a base sent twice …) in ``own_findings``, and
+    :attr:`findings` joins the two for output."""
+
     inputs: list[InputFile]
     entries: list[Entry]
-    findings: list[Finding]
+    own_findings: list[Finding]
     duplicates: list[Duplicate]
     townships: list[TownshipCoverage]
     ranking: list[tuple[Entry, float]]
@@ -99,6 +103,24 @@ class Consolidation:
     def rows_read(self) -> int:
         return sum(e.report.rows_read for e in self.entries)
 
+    @property
+    def findings(self) -> list[Finding]:
+        """Every finding, as 问题清单, the summary and the terminal list it: the consolidation's
+        own first, then each entry's in the entries' order.
+
+        A base read twice from the same original (its file and a master holding it) brings the
+        same findings twice: each is listed once.
+        """
+        out = list(self.own_findings)
+        seen: set[tuple[object, ...]] = set()
+        for entry in self.entries:
+            for f in entry.report.findings:
+                key = (f.file, f.sheet, f.row, f.col, f.code, f.message)
+                if key not in seen:
+                    seen.add(key)
+                    out.append(f)
+        return out
+
 
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
@@ -111,7 +133,7 @@ def sha256_of(path: Path) -> str:
 # ---------------------------------------------------------------------- building
 
 
-def _resolve_duplicates(entries: list[Entry], findings: list[Finding]) -> None:
+def _resolve_duplicates(entries: list[Entry], findings: Findings) -> None:
     """The same base twice: the later 填报日期 counts, else the newer file; both stay listed."""
     groups: dict[tuple[str, str], list[Entry]] = defaultdict(list)
     for entry in entries:
@@ -130,17 +152,13 @@ def _resolve_duplicates(entries: list[Entry], findings: list[Finding]) -> None:
                 continue
             entry.counts = False
             entry.superseded_by = winner.origin
-            findings.append(
-                make_finding(
-                    "base-sent-twice",
-                    file=entry.report.file,
-                    sheet="",
-                    cell="",
-                    column="带动基地名称",
-                    detail=winner.origin,
-                    origin=entry.origin,
-                    value=entry.report.base.name if entry.report.base else "",
-                )
+            findings.add(
+                Code.BASE_SENT_TWICE,
+                file=entry.report.file,
+                column="带动基地名称",
+                detail=winner.origin,
+                origin=entry.origin,
+                value=entry.report.base.name if entry.report.base else "",
             )
 
 
@@ -234,22 +252,13 @@ def consolidate(
         InputFile(i.file, i.sha256, "template", None, 0, 0, i.mtime) if i.file in skipped else i
         for i in inputs
     ]
-    findings: list[Finding] = list(extra_findings)
-    _resolve_duplicates(entries, findings)
+    own = Findings("", extra_findings)
+    _resolve_duplicates(entries, own)
     counted = [e for e in entries if e.counts]
-    # A base read twice from the same original (its file and a master holding it) brings the
-    # same findings twice: 问题清单 lists each once.
-    seen: set[tuple[object, ...]] = set()
-    for entry in entries:
-        for f in entry.report.findings:
-            key = (f.file, f.sheet, f.cell, f.code, f.message)
-            if key not in seen:
-                seen.add(key)
-                findings.append(f)
     return Consolidation(
         inputs=list(inputs),
         entries=entries,
-        findings=findings,
+        own_findings=own,
         duplicates=_cross_base_duplicates(counted),
         townships=_townships(counted, rules),
         ranking=_ranking(counted),

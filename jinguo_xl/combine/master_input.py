@@ -31,8 +31,8 @@ from jinguo_xl.combine.layout import (
 )
 from jinguo_xl.count.report import FileReport, evaluate_ledger
 from jinguo_xl.errors import UnreadableWorkbook
-from jinguo_xl.findings import Finding
-from jinguo_xl.findings.messages import FINDINGS, SEVERITY_LABEL, UNKNOWN_COUNTY
+from jinguo_xl.findings import Code, Finding, Severity
+from jinguo_xl.findings.messages import UNKNOWN_COUNTY
 from jinguo_xl.read.kinds import looks_masked, small_part
 from jinguo_xl.read.ledger import FieldValue, Ledger, RawRow, RawTable
 from jinguo_xl.rules import Rules
@@ -41,8 +41,8 @@ _MARKER_BYTES = f'name="{MARKER_SHEET}"'.encode()
 _SHEET_NAME = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"')
 _CONTENT_SHEETS = ("基地", "妇女明细")
 _HEADER_SCAN = 12  # rows searched for a header row (a copied sheet may gain a title line)
-MASTER_MASKED = FINDINGS["master-masked"][1]
-_SEVERITY_BY_LABEL = {label: code for code, label in SEVERITY_LABEL.items()}
+MASTER_MASKED = Code.MASTER_MASKED.template
+_SEVERITY_LABELS = {severity.label for severity in Severity}
 # The columns a base is rebuilt from: 妇女明细's under the rules' column keys (金额 goes to the
 # table's own money column), 基地's under the base field keys.
 _WOMEN_READ = tuple(c.key for c in WOMEN_COLUMNS if c.read_back)
@@ -89,19 +89,11 @@ def _finding_from_row(row: list[object]) -> Finding | None:
     cells = dict(zip(_FINDING_KEYS, list(row) + [""] * len(_FINDING_KEYS), strict=False))
     label, file, sheet, cell = cells["severity"], cells["file"], cells["sheet"], cells["cell"]
     column, message, code = cells["column"], cells["message"], cells["code"]
-    severity = _SEVERITY_BY_LABEL.get(str(label))
-    if severity is None or str(code) not in FINDINGS:
+    known = Code.lookup(code)
+    if str(label) not in _SEVERITY_LABELS or known is None:
         return None
-    digits = "".join(ch for ch in str(cell) if ch.isdigit())
-    return Finding(
-        str(code),
-        severity,
-        str(message),
-        str(file),
-        str(sheet),
-        str(cell),
-        str(column),
-        int(digits) if digits else None,
+    return Finding.restore(
+        known, str(message), file=str(file), sheet=str(sheet), cell=str(cell), column=str(column)
     )
 
 
@@ -139,7 +131,7 @@ def read_master(path: Path, rules: Rules) -> list[FileReport]:
             value = b.get(key)
             if value in (None, "") or (key == "county" and value == UNKNOWN_COUNTY):
                 continue
-            ledger.fields[key] = FieldValue(value, "基地", "")
+            ledger.fields[key] = FieldValue(value, "基地")
         ledgers[file] = ledger
     tables: dict[tuple[str, str], RawTable] = {}
     for w in women:
@@ -163,7 +155,7 @@ def read_master(path: Path, rules: Rules) -> list[FileReport]:
     findings: dict[str, list[Finding]] = defaultdict(list)
     for row in problems:
         f = _finding_from_row(list(row))
-        if f is not None and f.code != "base-sent-twice":
+        if f is not None and f.code is not Code.BASE_SENT_TWICE:
             findings[f.file].append(f)
     reports = []
     for file, ledger in ledgers.items():

@@ -22,9 +22,8 @@ from jinguo_xl.combine.consolidation import (
     county_of,
 )
 from jinguo_xl.combine.layout import INPUT_KINDS, PERSON_KEYS
-from jinguo_xl.findings import Finding
+from jinguo_xl.findings import Finding, Severity, by_severity
 from jinguo_xl.findings.messages import (
-    SEVERITY_LABEL,
     STATUS_BASIC,
     STATUS_MET,
     STATUS_UNDECIDED,
@@ -34,7 +33,6 @@ from jinguo_xl.rules import Rules
 from jinguo_xl.validate.workbook import CleanRow
 
 Row = list[object]
-_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 _MONEY_AT = PERSON_KEYS.index("money")
 
 
@@ -63,8 +61,8 @@ def _yes_no(value: bool | None, raw: object) -> object:
 def _severities(findings: Iterable[Finding]) -> tuple[int, int]:
     errors = warnings = 0
     for f in findings:
-        errors += f.severity == "error"
-        warnings += f.severity == "warning"
+        errors += f.severity is Severity.ERROR
+        warnings += f.severity is Severity.WARNING
     return errors, warnings
 
 
@@ -214,8 +212,8 @@ def women_rows(result: Consolidation, mask: bool) -> list[Row]:
     """妇女明细: every row read (counted or not), with its own problems and its source."""
     problems: dict[tuple[str, str, int | None], list[str]] = {}
     for f in result.findings:
-        if f.row is not None and f.severity != "info":
-            problems.setdefault((f.file, f.sheet, f.row), []).append(f.message)
+        if f.excel_row is not None and f.severity is not Severity.INFO:
+            problems.setdefault((f.file, f.sheet, f.excel_row), []).append(f.message)
     rows: list[Row] = []
     for entry in result.entries:
         base = entry.report.base
@@ -265,8 +263,8 @@ def duplicate_rows(result: Consolidation, mask: bool) -> list[Row]:
 def finding_rows(findings: Sequence[Finding]) -> list[Row]:
     """问题清单: errors first, then warnings, then notes (stable within each)."""
     return [
-        [SEVERITY_LABEL[f.severity], f.file, f.sheet, f.cell, f.column, f.message, f.code]
-        for f in sorted(findings, key=lambda f: _SEVERITY_ORDER[f.severity])
+        [f.severity.label, f.file, f.sheet, f.cell, f.column, f.message, f.code.value]
+        for f in by_severity(findings)
     ]
 
 

@@ -12,12 +12,13 @@ from collections import Counter
 from collections.abc import Iterable
 
 from jinguo_xl.count.report import FileReport
+from jinguo_xl.findings import Code
 from jinguo_xl.validate.workbook import LEFT_OUT
 
 # Finding codes of a row left out of the targets (its amount still counts in 全部人员).
 WOMEN_TYPE_CODES = {
-    "women-type-invalid": "妇女类型无法识别，不计入目标",
-    "women-type-missing": "妇女类型未填写，不计入目标",
+    Code.WOMEN_TYPE_INVALID: "妇女类型无法识别，不计入目标",
+    Code.WOMEN_TYPE_MISSING: "妇女类型未填写，不计入目标",
 }
 
 

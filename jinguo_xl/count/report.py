@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from jinguo_xl.count.targets import TableResult, base_status, evaluate_table
-from jinguo_xl.findings import Finding, count_by_severity, make_finding
+from jinguo_xl.findings import Code, Finding, Findings, Severity, count_by_severity
 from jinguo_xl.findings.messages import STATUS_EMPTY, STATUS_UNDECIDED
 from jinguo_xl.labels import strip_parenthetical
 from jinguo_xl.privacy.redact import hide_numbers
@@ -47,7 +47,7 @@ class FileReport:
 
     @property
     def error_count(self) -> int:
-        return sum(f.severity == "error" for f in self.findings)
+        return sum(f.severity is Severity.ERROR for f in self.findings)
 
     def totals(self, rules: Rules, *, counted_only: bool = False) -> dict[str, Decimal]:
         """Money totals by the 样表's money headers (产品收入, 代销产品, 发展产业收入)."""
@@ -159,30 +159,31 @@ def _flag_households(report: FileReport, ledger: Ledger) -> None:
     if base is None:
         return
     declared = ledger.fields.get("households")  # the cell a clerk corrects
+    found = Findings(report.file)
     for result, table in zip(report.results, report.tables, strict=True):
         m = result.metrics
         if m.households is None or not table.rows:
             continue
+        first = table.rows[0]
         if base.households is None:
-            report.findings.append(
-                make_finding(
-                    "households-derived",
-                    file=report.file,
-                    sheet=table.sheet,
-                    cell=table.rows[0].name_cell,
-                    column="帮扶户数",
-                    value=m.households,
-                )
+            found.add(
+                Code.HOUSEHOLDS_DERIVED,
+                table.sheet,
+                *first.name_at,
+                column="帮扶户数",
+                value=m.households,
             )
         elif base.households < m.households_found:
-            report.findings.append(
-                make_finding(
-                    "households-understated",
-                    file=report.file,
-                    sheet=declared.sheet if declared else table.sheet,
-                    cell=declared.cell if declared else table.rows[0].name_cell,
-                    column="帮扶户数",
-                    value=base.households,
-                    detail=m.households_found,
-                )
+            at = (
+                (declared.sheet, declared.row, declared.col)
+                if declared
+                else (table.sheet, *first.name_at)
             )
+            found.add(
+                Code.HOUSEHOLDS_UNDERSTATED,
+                *at,
+                column="帮扶户数",
+                value=base.households,
+                detail=m.households_found,
+            )
+    report.findings.extend(found)

@@ -13,8 +13,7 @@ from pathlib import Path
 
 from jinguo_xl.count.report import FileReport, evaluate_ledger
 from jinguo_xl.count.targets import fmt_number, fmt_percent
-from jinguo_xl.findings import Finding, count_by_severity
-from jinguo_xl.findings.messages import SEVERITY_LABEL
+from jinguo_xl.findings import Finding, Severity, by_severity, count_by_severity
 from jinguo_xl.read.grid import parse_grids
 from jinguo_xl.read.ledger import Ledger
 from jinguo_xl.read.reader import folder_county
@@ -28,7 +27,7 @@ NOTE_PREFIX = "巾帼统计："
 # derived values, never data; reading it would cost as much as the tables themselves.
 HELPER_SHEET = "计算"
 OWN_SHEETS = frozenset({PROBLEMS_SHEET, MARKS_SHEET, STATUS_SHEET, HELPER_SHEET})
-COLORS = {"error": "#F8CBAD", "warning": "#FFF2CC"}
+COLORS = {Severity.ERROR: "#F8CBAD", Severity.WARNING: "#FFF2CC"}
 PROBLEM_HEADER = ["级别", "工作表", "单元格", "列", "说明", "代码"]
 
 Grid = list[list[object]]
@@ -75,17 +74,16 @@ def plan_check(
             by_cell.setdefault((f.sheet, f.cell), []).append(f)
     marks = []
     for (sheet, cell), found in by_cell.items():
-        severity = "error" if any(f.severity == "error" for f in found) else "warning"
-        text = "\n".join(f"{SEVERITY_LABEL[f.severity]}：{f.message}" for f in found)
+        severity = min(f.severity for f in found)  # the most important: error, else warning
+        text = "\n".join(f"{f.severity.label}：{f.message}" for f in found)
         marks.append(Mark(sheet, cell, severity, NOTE_PREFIX + text))
-    order = {"error": 0, "warning": 1, "info": 2}
     problems: list[list[object]] = [list(PROBLEM_HEADER)]
-    for f in sorted(report.findings, key=lambda f: order[f.severity]):
-        problems.append([SEVERITY_LABEL[f.severity], f.sheet, f.cell, f.column, f.message, f.code])
+    for f in by_severity(report.findings):
+        problems.append([f.severity.label, f.sheet, f.cell, f.column, f.message, f.code.value])
     counts = count_by_severity(report.findings)
     summary = (
-        f"{report.reason}\n\n错误 {counts['error']} 条，警告 {counts['warning']} 条，"
-        f"提示 {counts['info']} 条。"
+        f"{report.reason}\n\n错误 {counts[Severity.ERROR]} 条，警告 {counts[Severity.WARNING]} 条，"
+        f"提示 {counts[Severity.INFO]} 条。"
     )
     if marks:
         summary += f"\n已在 {len(marks)} 个单元格上标色并加批注，全部问题见“{PROBLEMS_SHEET}”表。"

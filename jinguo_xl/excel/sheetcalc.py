@@ -12,8 +12,7 @@ from collections import OrderedDict
 from decimal import Decimal
 
 from jinguo_xl.count.report import FileReport, evaluate_ledger, money_label
-from jinguo_xl.findings import Finding
-from jinguo_xl.findings.messages import SEVERITY_LABEL
+from jinguo_xl.findings import Code, Finding, Severity
 from jinguo_xl.labels import norm_label, strip_parenthetical
 from jinguo_xl.read.grid import (
     Grid,
@@ -105,9 +104,9 @@ def _table_report(
     name = sheet or industry
     ledger = Ledger(file="", path=None)
     if base_type not in (None, ""):
-        ledger.fields["type"] = FieldValue(base_type, name, "")
+        ledger.fields["type"] = FieldValue(base_type, name)
     if households not in (None, ""):
-        ledger.fields["households"] = FieldValue(households, name, "")
+        ledger.fields["households"] = FieldValue(households, name)
     # The range is read as a sheet named after the industry, so no caption is needed.
     parse_grids([(industry, rows)], rules, ledger=ledger)
     ledger.sheets = (name,)
@@ -131,7 +130,7 @@ def infer_industry(grid: object, rules: Rules) -> str | None:
     return fits[0] if fits else None
 
 
-_ROW_CODES_SKIPPED = {"households-derived", "households-understated"}
+_ROW_CODES_SKIPPED = {Code.HOUSEHOLDS_DERIVED, Code.HOUSEHOLDS_UNDERSTATED}
 
 
 def row_problems(
@@ -149,14 +148,14 @@ def row_problems(
     report = table_report(rows, industry, base_type=base_type, rules=rules)
     by_row: dict[int, list[Finding]] = {}
     for f in report.findings:
-        if f.row is None or f.severity == "info" or f.code in _ROW_CODES_SKIPPED:
+        if f.excel_row is None or f.severity is Severity.INFO or f.code in _ROW_CODES_SKIPPED:
             continue
-        by_row.setdefault(f.row - 1, []).append(f)
+        by_row.setdefault(f.excel_row - 1, []).append(f)
     out = [""] * (len(rows) - head - 1)  # most rows have nothing to say
     for index, found in by_row.items():
         if head < index < len(rows):
-            found.sort(key=lambda f: f.severity != "error")
-            text = "；".join(f"{SEVERITY_LABEL[f.severity]}：{f.message}" for f in found)
+            found.sort(key=lambda f: f.severity)
+            text = "；".join(f"{f.severity.label}：{f.message}" for f in found)
             out[index - head - 1] = text
     return out
 

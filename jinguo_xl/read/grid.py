@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import compress, zip_longest
 
-from jinguo_xl.findings import Finding, cell_ref, make_finding
+from jinguo_xl.findings import Code, Findings
 from jinguo_xl.labels import norm_label, strip_parenthetical
 from jinguo_xl.read.ledger import FieldValue, Ledger, RawRow, RawTable
 from jinguo_xl.rules import Rules
@@ -152,17 +152,8 @@ class _SheetParser:
         self.merges_reported: set[tuple[tuple[int, int, int], str]] = set()
 
     # ------------------------------------------------------------------ helpers
-    def _finding(self, code: str, row: int, col: int, **kw: object) -> None:
-        self.ledger.findings.append(
-            make_finding(
-                code,
-                file=self.ledger.file,
-                sheet=self.name,
-                cell=cell_ref(row, col),
-                row=row + 1,
-                **kw,
-            )
-        )
+    def _finding(self, code: Code, row: int, col: int, **kw: object) -> None:
+        self.ledger.findings.add(code, self.name, row, col, **kw)
 
     def _header(self, key: str) -> str:
         """The Chinese header of column ``key`` in the open table, as the 样表 prints it."""
@@ -266,7 +257,7 @@ class _SheetParser:
                 self._scan_fields(r, cells)  # the row is not blank: something sits beside
                 continue
             if i in totals:
-                self._finding("total-row-skipped", r, table.cols.get("name", 0))
+                self._finding(Code.TOTAL_ROW_SKIPPED, r, table.cols.get("name", 0))
                 continue
             if filled == 1 and not seq_blank[i]:
                 self.skipped_seq_only += 1
@@ -278,7 +269,7 @@ class _SheetParser:
             if uncached:
                 for key, col in table.cols.items():
                     if key != "seq" and (r, col) in uncached and _is_empty(row_values[key]):
-                        self._finding("formula-no-value", r, col, column=self._header(key))
+                        self._finding(Code.FORMULA_NO_VALUE, r, col, column=self._header(key))
             table.add(sheet, r, row_values)
         return r0 + n
 
@@ -395,7 +386,7 @@ class _SheetParser:
         for col, key in keys.items():
             key = specific.get(norm_label(cells[col]), key)
             if key in cols:
-                self._finding("column-duplicate", r, col, column=str(cells[col]).strip())
+                self._finding(Code.COLUMN_DUPLICATE, r, col, column=str(cells[col]).strip())
                 continue
             cols[key] = col
             headers[key] = " ".join(str(cells[col]).split())
@@ -410,7 +401,7 @@ class _SheetParser:
             rows = self.skipped_legend
             span = f"第 {rows[0]} 行" if len(rows) == 1 else f"第 {rows[0]}–{rows[-1]} 行"
             self._finding(
-                "legend-rows-skipped",
+                Code.LEGEND_ROWS_SKIPPED,
                 rows[0] - 1,
                 table.cols.get("women_type", col),
                 column="妇女类型",
@@ -419,7 +410,7 @@ class _SheetParser:
             )
         if self.skipped_seq_only:
             self._finding(
-                "seq-only-rows-skipped", table.header_row, col, value=self.skipped_seq_only
+                Code.SEQ_ONLY_ROWS_SKIPPED, table.header_row, col, value=self.skipped_seq_only
             )
         self.skipped_legend = []
         self.skipped_seq_only = 0
@@ -448,7 +439,7 @@ class _SheetParser:
         heads = [values.get("seq"), values.get("name"), *cells[: lead + 1]]
         # Every total word has 计: the cheap test first, the normalised one only then.
         if any(v.__class__ is str and "计" in v and norm_label(v) in _TOTAL_WORDS for v in heads):
-            self._finding("total-row-skipped", r, table.cols.get("name", 0))
+            self._finding(Code.TOTAL_ROW_SKIPPED, r, table.cols.get("name", 0))
             return
         if filled <= {"seq"}:
             self.skipped_seq_only += 1
@@ -460,7 +451,7 @@ class _SheetParser:
         if uncached:
             for key, col in table.cols.items():
                 if key != "seq" and (r, col) in uncached and _is_empty(values[key]):
-                    self._finding("formula-no-value", r, col, column=self._header(key))
+                    self._finding(Code.FORMULA_NO_VALUE, r, col, column=self._header(key))
         table.add(self.name, r, values)
 
     def _merged_values(
@@ -496,12 +487,12 @@ class _SheetParser:
                 if not own:
                     continue
                 values[key] = value
-                self._report_merge("merged-filled", block, key, value)
+                self._report_merge(Code.MERGED_FILLED, block, key, value)
             elif kind == "money":
-                self._report_merge("merged-money", block, key, value)
+                self._report_merge(Code.MERGED_MONEY, block, key, value)
 
     def _report_merge(
-        self, code: str, block: tuple[int, int, int], key: str, value: object
+        self, code: Code, block: tuple[int, int, int], key: str, value: object
     ) -> None:
         """One finding per merged block and column, on the block's first cell."""
         if (block, key) in self.merges_reported:
@@ -567,19 +558,19 @@ class _SheetParser:
             self._set_field(key, value, r, c2)
             return
         # Left blank: remember where its input cell is, so a finding can point there.
-        self.ledger.fields.setdefault(key, FieldValue(None, self.name, cell_ref(r, blank_at)))
+        self.ledger.fields.setdefault(key, FieldValue(None, self.name, r, blank_at))
 
     def _set_field(self, key: str, value: object, r: int, c: int) -> None:
         fields = self.ledger.fields
         if isinstance(value, str):
             value = " ".join(value.split())
         if key not in fields or _is_empty(fields[key].raw):
-            fields[key] = FieldValue(value, self.name, cell_ref(r, c))
+            fields[key] = FieldValue(value, self.name, r, c)
             return
         if norm_label(fields[key].raw) != norm_label(value):
             label = next(bf.label for bf in self.rules.base_fields if bf.key == key)
             self._finding(
-                "base-field-conflict", r, c, column=label, detail=f"{fields[key].raw} / {value}"
+                Code.BASE_FIELD_CONFLICT, r, c, column=label, detail=f"{fields[key].raw} / {value}"
             )
 
 
@@ -614,25 +605,21 @@ def _resolve_industries(ledger: Ledger, rules: Rules) -> None:
                 continue  # an empty, unnamed header block says nothing
             else:
                 maybe = "或".join(table.candidates)
-                ledger.findings.append(
-                    make_finding(
-                        "table-industry-unknown",
-                        file=ledger.file,
-                        sheet=table.sheet,
-                        cell=table.header_cell,
-                        row=table.header_row + 1,
-                        value=len(table.rows),
-                        detail=f"（可能是{maybe}）" if maybe else "",
-                    )
+                ledger.findings.add(
+                    Code.TABLE_INDUSTRY_UNKNOWN,
+                    table.sheet,
+                    *table.header_at,
+                    value=len(table.rows),
+                    detail=f"（可能是{maybe}）" if maybe else "",
                 )
         kept.append(table)
     ledger.tables = kept
 
 
-def merge_same_industry(ledger: Ledger) -> list[Finding]:
+def merge_same_industry(ledger: Ledger) -> Findings:
     """One table per industry: blocks of the same industry are joined, with a warning."""
     merged: dict[str, RawTable] = {}
-    findings: list[Finding] = []
+    findings = Findings(ledger.file)
     out: list[RawTable] = []
     for table in ledger.tables:
         if table.industry is None:
@@ -649,16 +636,7 @@ def merge_same_industry(ledger: Ledger) -> list[Finding]:
             out[slot] = merged[table.industry] = table
             continue
         if table.rows:
-            findings.append(
-                make_finding(
-                    "table-duplicate",
-                    file=ledger.file,
-                    sheet=table.sheet,
-                    cell=table.header_cell,
-                    row=table.header_row + 1,
-                    value=table.industry,
-                )
-            )
+            findings.add(Code.TABLE_DUPLICATE, table.sheet, *table.header_at, value=table.industry)
             first.rows.extend(table.rows)
     ledger.tables = out
     return findings

@@ -10,16 +10,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jinguo_xl.findings import Finding, cell_ref
+from jinguo_xl.findings import Findings, cell_ref
 
 
 @dataclass(slots=True)
 class FieldValue:
-    """One base-information value (带动基地名称 …) and the cell it was read from."""
+    """One base-information value (带动基地名称 …) and the cell it was read from (0-based;
+    None when it came from no cell, e.g. a master's 基地 sheet or a value the macro passed)."""
 
     raw: object
     sheet: str
-    cell: str
+    row: int | None = None
+    col: int | None = None
+
+    @property
+    def cell(self) -> str:
+        return "" if self.row is None or self.col is None else cell_ref(self.row, self.col)
 
 
 class RawRow:
@@ -96,9 +102,9 @@ class RawTable:
         return [r.values.get(key) for r in self.rows]
 
     @property
-    def header_cell(self) -> str:
-        first = min(self.cols.values()) if self.cols else 0
-        return cell_ref(self.header_row, first)
+    def header_at(self) -> tuple[int, int]:
+        """0-based (row, col) of the header's first cell: where findings about the table point."""
+        return self.header_row, min(self.cols.values()) if self.cols else 0
 
 
 @dataclass(slots=True)
@@ -109,13 +115,16 @@ class Ledger:
     path: Path | None
     fields: dict[str, FieldValue] = field(default_factory=dict)
     tables: list[RawTable] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
+    findings: Findings = field(init=False)
     folder_county: str | None = None  # county named by the nearest parent folder
     # sheet → 0-based (row, col) of formulas saved without a result (see formulas.py)
     uncached: dict[str, set[tuple[int, int]]] = field(default_factory=dict)
     # sheet → 0-based (row, col) of a merged cell → (first row, first col, last row) of its merge
     merged: dict[str, dict[tuple[int, int], tuple[int, int, int]]] = field(default_factory=dict)
     sheets: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        self.findings = Findings(self.file)
 
     @property
     def rows_read(self) -> int:

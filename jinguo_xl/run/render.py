@@ -9,9 +9,8 @@ from collections.abc import Sequence
 
 from jinguo_xl.count.report import FileReport
 from jinguo_xl.count.targets import fmt_number
-from jinguo_xl.findings import count_by_severity
+from jinguo_xl.findings import by_severity, count_by_severity
 from jinguo_xl.findings.messages import (
-    SEVERITY_LABEL,
     STATUS_BASIC,
     STATUS_EMPTY,
     STATUS_MET,
@@ -66,12 +65,11 @@ def render_report(report: FileReport, rules: Rules, *, all_findings: bool = Fals
     if money:
         lines.append(f"  金额合计：{money}")
     counts = count_by_severity(report.findings)
-    lines.append("  问题：" + "，".join(f"{SEVERITY_LABEL[s]} {n} 条" for s, n in counts.items()))
-    ordered = sorted(report.findings, key=lambda f: ("error", "warning", "info").index(f.severity))
+    lines.append("  问题：" + "，".join(f"{s.label} {n} 条" for s, n in counts.items()))
+    ordered = by_severity(report.findings)
     shown = ordered if all_findings else ordered[:FIRST_FINDINGS]
     for f in shown:
-        where = "!".join(p for p in (f.sheet, f.cell) if p)
-        lines.append(f"    [{SEVERITY_LABEL[f.severity]}] {where}：{f.message}")
+        lines.append(f"    [{f.severity.label}] {f.place}：{f.message}")
     if len(ordered) > len(shown):
         lines.append(
             f"    ……另有 {len(ordered) - len(shown)} 条，加 --all-findings 查看全部，"

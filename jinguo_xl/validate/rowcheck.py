@@ -21,8 +21,7 @@ from decimal import Decimal
 from operator import attrgetter
 from typing import overload
 
-from jinguo_xl.findings import Finding, cell_ref, make_finding
-from jinguo_xl.findings.messages import FINDINGS
+from jinguo_xl.findings import Code, Finding, Findings
 from jinguo_xl.read.ledger import RawTable
 from jinguo_xl.rules import Rules, TableSpec
 from jinguo_xl.vocabulary.columns import parse_column, parsers_for, suspect_threshold
@@ -30,11 +29,11 @@ from jinguo_xl.vocabulary.normalize import Parsed
 
 # Codes of an amount that was typed but counts nowhere → the reason the master and the verdict
 # show (spec §7: an implausible value never carries a total or a target).
-LEFT_OUT: dict[str, str] = {
-    "money-suspect-yuan": "金额疑似以元填写",
-    "money-phone-like": "金额像电话号码",
-    "money-invalid": "金额无法识别",
-    "money-negative": "金额为负数",
+LEFT_OUT: dict[Code, str] = {
+    Code.MONEY_SUSPECT_YUAN: "金额疑似以元填写",
+    Code.MONEY_PHONE_LIKE: "金额像电话号码",
+    Code.MONEY_INVALID: "金额无法识别",
+    Code.MONEY_NEGATIVE: "金额为负数",
 }
 
 
@@ -53,8 +52,7 @@ class CleanTable:
     values: dict[str, list[object]]  # column key → parsed value per row (None: blank/unread)
     counted: list[bool]  # one of the women the targets count (未脱贫妇女 / 贫困妇女)
     train_filled: list[bool]  # 培训时间 or 培训内容 typed (readable or not)
-    codes: dict[int, list[str]] = field(default_factory=dict)  # row → codes of its findings
-    raw: dict[int, dict[str, object]] = field(default_factory=dict)  # as typed, rows with codes
+    raw: dict[int, dict[str, object]] = field(default_factory=dict)  # as typed, rows flagged
     left_out: dict[int, str] = field(default_factory=dict)  # row → why its amount counts nowhere
     _persons: list[tuple[str, str]] | None = None
     _nones: list[None] | None = None
@@ -93,10 +91,10 @@ class CleanTable:
         """The rows as :class:`CleanRow` views, made only when looked at."""
         return RowViews(self)
 
-    def cell(self, i: int, key: str) -> str:
-        """Excel address of column ``key`` in row ``i`` (the 姓名 cell when the key is absent)."""
+    def at(self, i: int, key: str) -> tuple[int, int]:
+        """0-based (row, col) of column ``key`` in row ``i`` (the 姓名 cell when it is absent)."""
         cols = self.row_cols[i]
-        return cell_ref(self.grid_rows[i], cols.get(key, cols.get("name", 0)))
+        return self.grid_rows[i], cols.get(key, cols.get("name", 0))
 
 
 class RowViews(Sequence["CleanRow"]):
@@ -152,8 +150,9 @@ class CleanRow:
         return self._t.grid_rows[self._i] + 1
 
     @property
-    def name_cell(self) -> str:
-        return self._t.cell(self._i, "name")
+    def name_at(self) -> tuple[int, int]:
+        """0-based (row, col) of this row's 姓名 cell."""
+        return self._t.at(self._i, "name")
 
     @property
     def seq(self) -> object:
@@ -216,10 +215,6 @@ class CleanRow:
         return self.get("note") or ""  # type: ignore[return-value]
 
     @property
-    def codes(self) -> list[str]:
-        return self._t.codes.get(self._i, [])
-
-    @property
     def raw(self) -> dict[str, object]:
         return self._t.raw.get(self._i, {})
 
@@ -228,10 +223,9 @@ class CleanRow:
         return self._t.persons[self._i]
 
 
-def missing_code(kind: str) -> str:
+def missing_code(kind: str) -> Code:
     """The finding for a blank required cell: ``name-missing`` …, or the generic one."""
-    code = f"{kind.replace('_', '-')}-missing"
-    return code if code in FINDINGS else "value-missing"
+    return Code.lookup(f"{kind.replace('_', '-')}-missing") or Code.VALUE_MISSING
 
 
 def _fmt_dec(value: Decimal) -> str:
@@ -244,37 +238,27 @@ class _Rows:
 
     def __init__(self, file: str, table: RawTable, spec: TableSpec, rules: Rules) -> None:
         self.file, self.table, self.spec, self.rules = file, table, spec, rules
-        self.by_row: dict[int, list[tuple[int, Finding]]] = {}  # row → (column, finding)
-        self.codes: dict[int, list[str]] = {}
-        self.late: list[Finding] = []  # findings about the table, after its rows
+        self.made = Findings(file)  # builds each finding; the order is set by findings()
+        self.by_row: dict[int, list[Finding]] = {}
+        self.late = Findings(file)  # findings about the table, after its rows
+        self.flagged: set[int] = set()  # rows with a finding: their cells as typed are kept
 
-    def flag(self, i: int, code: str, key: str, **params: object) -> None:
+    def flag(self, i: int, code: Code, key: str, **params: object) -> None:
         raw = self.table.rows[i]
         cols = raw.cols  # blocks of one industry joined from two places keep their own columns
         col = cols.get(key, cols.get("name", 0))
-        self.codes.setdefault(i, []).append(code)
-        self.by_row.setdefault(i, []).append(
-            (
-                col,
-                make_finding(
-                    code,
-                    file=self.file,
-                    sheet=raw.sheet,
-                    cell=cell_ref(raw.row, col),
-                    column=self.spec.header_of(key, self.rules.columns),
-                    row=raw.row + 1,
-                    **params,
-                ),
-            )
-        )
+        self.flagged.add(i)
+        column = self.spec.header_of(key, self.rules.columns)
+        found = self.made.add(code, raw.sheet, raw.row, col, column=column, **params)
+        self.by_row.setdefault(i, []).append(found)
 
     def findings(self) -> list[Finding]:
         """Row by row, and within a row left to right (a stable sort keeps a cell's order)."""
         out: list[Finding] = []
         for i in sorted(self.by_row):
             found = self.by_row[i]
-            found.sort(key=lambda pair: pair[0])
-            out.extend(f for _, f in found)
+            found.sort(key=_COL)
+            out.extend(found)
         return out
 
 
@@ -335,13 +319,13 @@ def check_rows(
                     if key == spec.money:
                         left_out[i] = LEFT_OUT[code]  # type: ignore[index]
             elif cells[i] in as_text:
-                out.flag(i, "money-as-text", key)
+                out.flag(i, Code.MONEY_AS_TEXT, key)
     content = values.get("train_content") or [None] * n
     for i, (blank, text) in enumerate(zip(date_blank, content, strict=True)):
         if not blank and not text:
-            out.flag(i, "training-content-missing", "train_content")
+            out.flag(i, Code.TRAINING_CONTENT_MISSING, "train_content")
         elif text and blank:
-            out.flag(i, "training-date-missing", "train_date")
+            out.flag(i, Code.TRAINING_DATE_MISSING, "train_date")
     types = values.get("women_type") or [None] * n
     clean = CleanTable(
         industry=table.industry or "",
@@ -358,13 +342,13 @@ def check_rows(
         left_out=left_out,
     )
     _flag_duplicates(clean, out)
-    clean.codes = out.codes
     # The cells as typed are only needed to show what could not be read.
-    clean.raw = {i: rows[i].values for i in out.codes}
+    clean.raw = {i: rows[i].values for i in sorted(out.flagged)}
     return clean, out.findings() + out.late
 
 
 _VALUE = attrgetter("value")
+_COL = attrgetter("col")
 _ROW = attrgetter("row")
 _COLS = attrgetter("cols")
 
@@ -384,15 +368,15 @@ def _flag_cell(
         if p.value is None:
             out.flag(i, missing_code(kind), key)
         else:
-            out.flag(i, "date-outside-year", key, detail=p.value.isoformat(), value=year)  # type: ignore[attr-defined]
+            out.flag(i, Code.DATE_OUTSIDE_YEAR, key, detail=p.value.isoformat(), value=year)  # type: ignore[attr-defined]
         return
-    if p.code == "money-suspect-yuan":
+    if p.code is Code.MONEY_SUSPECT_YUAN:
         threshold = suspect_threshold(rules.money_suspect_wan)
         out.flag(i, p.code, key, detail=_fmt_dec(p.value), value=_fmt_dec(threshold))  # type: ignore[arg-type]
     else:
         out.flag(i, p.code, key, detail=p.detail)
     if key == "train_date" and p.value is not None and p.value.year != year:  # type: ignore[attr-defined]
-        out.flag(i, "date-outside-year", key, detail=p.value.isoformat(), value=year)  # type: ignore[attr-defined]
+        out.flag(i, Code.DATE_OUTSIDE_YEAR, key, detail=p.value.isoformat(), value=year)  # type: ignore[attr-defined]
 
 
 def _flag_duplicates(table: CleanTable, out: _Rows) -> None:
@@ -411,17 +395,8 @@ def _flag_duplicates(table: CleanTable, out: _Rows) -> None:
         if first is None:
             seen[key] = table.grid_rows[i] + 1
             continue
-        out.codes.setdefault(i, []).append("row-duplicate")
-        out.late.append(
-            make_finding(
-                "row-duplicate",
-                file=out.file,
-                sheet=table.sheet,
-                cell=table.cell(i, "name"),
-                column="带动妇女姓名",
-                row=table.grid_rows[i] + 1,
-                value=first,
-            )
-        )
+        out.flagged.add(i)
+        at = table.at(i, "name")
+        out.late.add(Code.ROW_DUPLICATE, table.sheet, *at, column="带动妇女姓名", value=first)
 
 

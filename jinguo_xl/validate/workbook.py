@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from jinguo_xl.findings import Finding, make_finding
+from jinguo_xl.findings import Code, Findings
 from jinguo_xl.findings.messages import UNKNOWN_COUNTY
 from jinguo_xl.labels import norm_label
 from jinguo_xl.read.ledger import Ledger, RawTable
@@ -50,30 +50,8 @@ class BaseInfo:
 class Checked:
     base: BaseInfo
     tables: list[CleanTable]
-    findings: list[Finding]
+    findings: Findings
     unnamed: list[RawTable] = field(default_factory=list)  # filled, industry unknown
-
-
-class _Collector:
-    def __init__(self, ledger: Ledger) -> None:
-        self.file = ledger.file
-        self.items: list[Finding] = list(ledger.findings)
-
-    def add(
-        self,
-        code: str,
-        sheet: str,
-        cell: str,
-        *,
-        column: str = "",
-        row: int | None = None,
-        **params: object,
-    ) -> None:
-        self.items.append(
-            make_finding(
-                code, file=self.file, sheet=sheet, cell=cell, column=column, row=row, **params
-            )
-        )
 
 
 def _text(value: object) -> str:
@@ -83,35 +61,38 @@ def _text(value: object) -> str:
 # ---------------------------------------------------------------------- base information
 
 
-def _check_base(ledger: Ledger, rules: Rules, out: _Collector) -> BaseInfo:
+def _check_base(ledger: Ledger, rules: Rules, out: Findings) -> BaseInfo:
     base = BaseInfo(year=rules.year)
     fields = ledger.fields
     first_sheet = ledger.sheets[0] if ledger.sheets else ""
 
-    def where(key: str) -> tuple[str, str]:
+    def where(key: str) -> tuple[str, int | None, int | None]:
+        """The field's input cell; the first sheet's A1 when the workbook has no such field."""
         fv = fields.get(key)
-        return (fv.sheet, fv.cell) if fv else (first_sheet, "A1")
+        return (fv.sheet, fv.row, fv.col) if fv else (first_sheet, 0, 0)
 
     def label(key: str) -> str:
         return next(bf.label for bf in rules.base_fields if bf.key == key)
 
     base.name = _text(fields["name"].raw) if "name" in fields else ""
     if not base.name:
-        out.add("base-name-missing", *where("name"), column=label("name"))
+        out.add(Code.BASE_NAME_MISSING, *where("name"), column=label("name"))
     base.leader = _text(fields["leader"].raw) if "leader" in fields else ""
     if not base.leader:
-        out.add("leader-missing", *where("leader"), column=label("leader"))
+        out.add(Code.LEADER_MISSING, *where("leader"), column=label("leader"))
 
     base.type_raw = _text(fields["type"].raw) if "type" in fields else ""
     if not base.type_raw:
-        out.add("base-type-missing", *where("type"), column=label("type"))
+        out.add(Code.BASE_TYPE_MISSING, *where("type"), column=label("type"))
     else:
         base.type = rules.resolve_type(base.type_raw)
         if base.type is None:
-            out.add("base-type-invalid", *where("type"), column=label("type"), detail=base.type_raw)
+            out.add(
+                Code.BASE_TYPE_INVALID, *where("type"), column=label("type"), detail=base.type_raw
+            )
         elif norm_label(base.type_raw) != base.type:
             out.add(
-                "base-type-alias",
+                Code.BASE_TYPE_ALIAS,
                 *where("type"),
                 column=label("type"),
                 detail=base.type_raw,
@@ -126,7 +107,7 @@ def _check_base(ledger: Ledger, rules: Rules, out: _Collector) -> BaseInfo:
         )
         if ambiguous:
             out.add(
-                "township-ambiguous",
+                Code.TOWNSHIP_AMBIGUOUS,
                 *where("township"),
                 column=label("township"),
                 detail=township_raw,
@@ -136,13 +117,13 @@ def _check_base(ledger: Ledger, rules: Rules, out: _Collector) -> BaseInfo:
         raw = _text(fields["industry"].raw)
         base.industry = next((i for i in rules.industries if i in norm_label(raw)), None)
         if base.industry is None:
-            out.add("industry-invalid", *where("industry"), column=label("industry"), detail=raw)
+            out.add(Code.INDUSTRY_INVALID, *where("industry"), column=label("industry"), detail=raw)
 
     if "households" in fields and _text(fields["households"].raw):
         parsed = nz.parse_int(fields["households"].raw)
         if parsed.value is None or parsed.value < 1:
             out.add(
-                "households-invalid",
+                Code.HOUSEHOLDS_INVALID,
                 *where("households"),
                 column=label("households"),
                 detail=_text(fields["households"].raw),
@@ -150,7 +131,7 @@ def _check_base(ledger: Ledger, rules: Rules, out: _Collector) -> BaseInfo:
         elif parsed.value > HOUSEHOLDS_MAX:
             # 1E+26 households would scale every per-household target past any figure.
             out.add(
-                "households-implausible",
+                Code.HOUSEHOLDS_IMPLAUSIBLE,
                 *where("households"),
                 column=label("households"),
                 value=HOUSEHOLDS_MAX,
@@ -159,13 +140,15 @@ def _check_base(ledger: Ledger, rules: Rules, out: _Collector) -> BaseInfo:
             base.households = parsed.value
             bt = rules.base_type(base.type) if base.type else None
             if bt is not None and not bt.per_household:
-                out.add("households-not-workshop", *where("households"), column=label("households"))
+                out.add(
+                    Code.HOUSEHOLDS_NOT_WORKSHOP, *where("households"), column=label("households")
+                )
 
     if "year" in fields and _text(fields["year"].raw):
         parsed = nz.parse_int(fields["year"].raw)
         if parsed.value is None:
             out.add(
-                "year-invalid",
+                Code.YEAR_INVALID,
                 *where("year"),
                 column=label("year"),
                 detail=_text(fields["year"].raw),
@@ -175,7 +158,7 @@ def _check_base(ledger: Ledger, rules: Rules, out: _Collector) -> BaseInfo:
             base.year = parsed.value
             if parsed.value != rules.year:
                 out.add(
-                    "year-mismatch",
+                    Code.YEAR_MISMATCH,
                     *where("year"),
                     column=label("year"),
                     detail=parsed.value,
@@ -186,7 +169,7 @@ def _check_base(ledger: Ledger, rules: Rules, out: _Collector) -> BaseInfo:
         parsed_date = nz.parse_date(fields["fill_date"].raw)
         if parsed_date.value is None:
             out.add(
-                "fill-date-invalid",
+                Code.FILL_DATE_INVALID,
                 *where("fill_date"),
                 column=label("fill_date"),
                 detail=_text(fields["fill_date"].raw),
@@ -196,7 +179,11 @@ def _check_base(ledger: Ledger, rules: Rules, out: _Collector) -> BaseInfo:
 
 
 def _check_county(
-    base: BaseInfo, ledger: Ledger, rules: Rules, out: _Collector, where: tuple[str, str]
+    base: BaseInfo,
+    ledger: Ledger,
+    rules: Rules,
+    out: Findings,
+    where: tuple[str, int | None, int | None],
 ) -> None:
     raw = _text(ledger.fields["county"].raw) if "county" in ledger.fields else ""
     column = "所属区县"
@@ -205,13 +192,13 @@ def _check_county(
         base.county = official or raw
     elif ledger.folder_county:
         base.county = ledger.folder_county
-        out.add("county-from-folder", *where, column=column, value=base.county)
+        out.add(Code.COUNTY_FROM_FOLDER, *where, column=column, value=base.county)
     else:
-        out.add("county-unknown", *where, column=column)
+        out.add(Code.COUNTY_UNKNOWN, *where, column=column)
         return
     county = rules.county(base.county)
     if county is None:
-        out.add("county-outside-scope", *where, column=column, detail=base.county)
+        out.add(Code.COUNTY_OUTSIDE_SCOPE, *where, column=column, detail=base.county)
         return
     base.county_in_scope = True
     base.county_confirmed = county.confirmed
@@ -248,21 +235,19 @@ def match_township(rules: Rules, county: str, text: str) -> tuple[str, Township 
 
 
 def _check_table(
-    table: RawTable, base: BaseInfo, rules: Rules, out: _Collector
+    table: RawTable, base: BaseInfo, rules: Rules, out: Findings
 ) -> CleanTable | None:
     if table.industry is None:
         return None
     spec = rules.tables[table.industry]
-    cell = table.header_cell
     if table.rows:
         for key in spec.required:
             if key not in table.cols:
                 out.add(
-                    "column-missing",
+                    Code.COLUMN_MISSING,
                     table.sheet,
-                    cell,
+                    *table.header_at,
                     column=spec.header_of(key, rules.columns),
-                    row=table.header_row + 1,
                     value=table.industry,
                 )
         for key in spec.added:
@@ -270,16 +255,15 @@ def _check_table(
                 needs = [t for t in rules.targets_for(base.type, spec.industry) if t.metric == key]
                 if needs:
                     out.add(
-                        "column-optional-missing",
+                        Code.COLUMN_OPTIONAL_MISSING,
                         table.sheet,
-                        cell,
+                        *table.header_at,
                         column=spec.header_of(key, rules.columns),
-                        row=table.header_row + 1,
                         value=table.industry,
                         detail="无法统计带动就业人数，只能按其他指标判定是否达标",
                     )
     clean, findings = check_rows(table, spec, rules, base.year, out.file)
-    out.items.extend(findings)
+    out.extend(findings)
     return clean
 
 
@@ -288,7 +272,7 @@ def _check_table(
 
 def check_ledger(ledger: Ledger, rules: Rules) -> Checked:
     """Validate everything in ``ledger``: base fields, each table's header and rows."""
-    out = _Collector(ledger)
+    out = ledger.findings.copy()  # the reader's findings first; the ledger is left as read
     base = _check_base(ledger, rules, out)
     tables: list[CleanTable] = []
     for raw in ledger.tables:
@@ -300,9 +284,9 @@ def check_ledger(ledger: Ledger, rules: Rules) -> Checked:
         if base.type and not rules.allowed(base.type, t.industry):
             allowed = "、".join(rules.base_type(base.type).industries)
             out.add(
-                "industry-not-allowed",
+                Code.INDUSTRY_NOT_ALLOWED,
                 t.sheet,
-                _first_cell(ledger, t),
+                *_first_header(ledger, t),
                 value=t.industry,
                 detail=base.type,
                 allowed=allowed,
@@ -310,19 +294,20 @@ def check_ledger(ledger: Ledger, rules: Rules) -> Checked:
         if base.industry and base.industry != t.industry:
             fv = ledger.fields["industry"]
             out.add(
-                "industry-mismatch",
+                Code.INDUSTRY_MISMATCH,
                 fv.sheet,
-                fv.cell,
+                fv.row,
+                fv.col,
                 column="帮扶产业",
                 detail=base.industry,
                 value=t.industry,
             )
     unnamed = [t for t in ledger.tables if t.industry is None and t.rows]
     if not filled and not unnamed:
-        out.add("no-tables", ledger.sheets[0] if ledger.sheets else "", "A1")
-    return Checked(base, tables, out.items, unnamed)
+        out.add(Code.NO_TABLES, ledger.sheets[0] if ledger.sheets else "", 0, 0)
+    return Checked(base, tables, out, unnamed)
 
 
-def _first_cell(ledger: Ledger, table: CleanTable) -> str:
+def _first_header(ledger: Ledger, table: CleanTable) -> tuple[int, int]:
     raw = next(t for t in ledger.tables if t.industry == table.industry)
-    return raw.header_cell
+    return raw.header_at

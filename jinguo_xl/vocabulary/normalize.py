@@ -8,9 +8,8 @@ stops a county's whole batch. So each parser here:
 
 * takes whatever a reader returns (``None``, ``str``, ``int``, ``float``, ``bool``, dates,
   times, ``Decimal``; in fact any object) and never raises;
-* returns a :class:`Parsed`: the normalised value, a stable finding code when something must be
-  reported (registered in :mod:`jinguo_xl.findings.messages`), and a short Chinese detail for the
-  message;
+* returns a :class:`Parsed`: the normalised value, a finding :class:`~jinguo_xl.findings.Code`
+  when something must be reported, and a short Chinese detail for the message;
 * treats a blank cell as ``Parsed(None)`` with no code, because whether a blank is allowed is the
   caller's business (required-ness depends on the table and the column).
 
@@ -28,6 +27,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Generic, ParamSpec, TypeVar
+
+from jinguo_xl.findings import Code
 
 __all__ = [
     "MONEY_MAX_WAN",
@@ -58,7 +59,7 @@ class Parsed(Generic[T]):
     """
 
     value: T | None
-    code: str | None = None
+    code: Code | None = None
     detail: str = ""
 
     @property
@@ -111,7 +112,7 @@ def _remembered(
     return hit
 
 
-def _guarded(code: str) -> Callable[[Callable[P, Parsed[T]]], Callable[P, Parsed[T]]]:
+def _guarded(code: Code) -> Callable[[Callable[P, Parsed[T]]], Callable[P, Parsed[T]]]:
     """Safety net: a parser bug must become a finding for one cell, not a crashed batch.
 
     The wrapped function stays reachable as ``__wrapped__`` so tests can check that ordinary
@@ -223,7 +224,7 @@ _PHONE_PUNCT = str.maketrans(dict.fromkeys("-.()[]【】", None))
 _ASCII_DIGITS = re.compile(r"[0-9]+")
 
 
-def _phone_form(digits: str) -> tuple[str, str | None] | None:
+def _phone_form(digits: str) -> tuple[str, Code | None] | None:
     """Canonical form of one digit string and its code, or None when it is no phone number."""
     if len(digits) == 13 and digits.startswith("86") and _MOBILE.fullmatch(digits[2:]):
         digits = digits[2:]
@@ -244,7 +245,7 @@ def _phone_form(digits: str) -> tuple[str, str | None] | None:
             return f"{area}-{local}", None
         return None
     if len(digits) == 8 and digits[0] in "2345678":
-        return f"023-{digits}", "phone-no-area-code"
+        return f"023-{digits}", Code.PHONE_NO_AREA_CODE
     return None
 
 
@@ -253,7 +254,7 @@ def _phone_token(token: str) -> str:
     return token[1:] if token.startswith("+") else token
 
 
-def _phone_part(part: str) -> tuple[list[tuple[str, str | None]], str]:
+def _phone_part(part: str) -> tuple[list[tuple[str, Code | None]], str]:
     """Numbers in one separator-free part (spaces allowed); ``(numbers, "")`` or ``([], bad)``."""
     whole = _phone_token(_WS.sub("", part))
     if _ASCII_DIGITS.fullmatch(whole):
@@ -261,7 +262,7 @@ def _phone_part(part: str) -> tuple[list[tuple[str, str | None]], str]:
         if form:
             return [form], ""
     # Several numbers separated by spaces only: take digit groups until each forms a number.
-    found: list[tuple[str, str | None]] = []
+    found: list[tuple[str, Code | None]] = []
     acc = ""
     for token in part.split():
         acc += _phone_token(token)
@@ -288,7 +289,7 @@ def _phone_problem(bad: str) -> str:
     return f"位数不对（共{len(digits)}位，应为11位手机号或带区号的座机号）"
 
 
-@_guarded("phone-invalid")
+@_guarded(Code.PHONE_INVALID)
 def parse_phone(value: object) -> Parsed[str]:
     """Read a contact phone: ``13812345678`` for mobiles, ``023-67125297`` for landlines.
 
@@ -302,7 +303,7 @@ def parse_phone(value: object) -> Parsed[str]:
     if not text:
         return Parsed(None)
     if isinstance(value, (bool, dt.date, dt.time, dt.timedelta)):
-        return Parsed(None, "phone-invalid", "不是电话号码")
+        return Parsed(None, Code.PHONE_INVALID, "不是电话号码")
     if (
         isinstance(value, (int, float, Decimal))
         and _ASCII_DIGITS.fullmatch(text)
@@ -313,7 +314,7 @@ def parse_phone(value: object) -> Parsed[str]:
     text = _nfkc(text)
     if re.fullmatch(r"[0-9]+\.0+", text):
         text = text.split(".")[0]
-    numbers: list[tuple[str, str | None]] = []
+    numbers: list[tuple[str, Code | None]] = []
     bad: list[str] = []
     for part in _PHONE_SPLIT.split(text):
         if not _phone_token(_WS.sub("", part)):
@@ -323,13 +324,13 @@ def parse_phone(value: object) -> Parsed[str]:
         if problem or not found:
             bad.append(problem)
     if not numbers:
-        return Parsed(None, "phone-invalid", _phone_problem(bad[0] if bad else ""))
+        return Parsed(None, Code.PHONE_INVALID, _phone_problem(bad[0] if bad else ""))
     first, code = numbers[0]
     if len(numbers) + len(bad) > 1:
         return Parsed(
-            first, "phone-multiple", f"一格中有{len(numbers) + len(bad)}项，采用第一个号码"
+            first, Code.PHONE_MULTIPLE, f"一格中有{len(numbers) + len(bad)}项，采用第一个号码"
         )
-    if code == "phone-no-area-code":
+    if code == Code.PHONE_NO_AREA_CODE:
         return Parsed(first, code, "没有区号，按重庆区号023计")
     return Parsed(first)
 
@@ -365,7 +366,7 @@ _EIGHT_DIGITS = re.compile(r"[0-9]{8}")
 def _serial_date(serial: float | Decimal) -> Parsed[dt.date] | None:
     if SERIAL_MIN <= serial < SERIAL_MAX + 1:
         day = _EXCEL_EPOCH + dt.timedelta(days=int(serial))
-        return Parsed(day, "date-serial", day.isoformat())
+        return Parsed(day, Code.DATE_SERIAL, day.isoformat())
     return None
 
 
@@ -414,7 +415,7 @@ def _date_problem(compact: str, quoted: str) -> str:
     return f"{quoted}不是日期，{_DATE_HINT}"
 
 
-@_guarded("date-invalid")
+@_guarded(Code.DATE_INVALID)
 def parse_date(value: object) -> Parsed[dt.date]:
     """Read a training date; a range counts as its first day.
 
@@ -431,9 +432,9 @@ def parse_date(value: object) -> Parsed[dt.date]:
         return Parsed(value)
     quoted = _quote(text)
     if isinstance(value, bool):
-        return Parsed(None, "date-invalid", f"{quoted}不是日期，{_DATE_HINT}")
+        return Parsed(None, Code.DATE_INVALID, f"{quoted}不是日期，{_DATE_HINT}")
     if isinstance(value, dt.time):
-        return Parsed(None, "date-invalid", f"{quoted}只有时间，没有日期，{_DATE_HINT}")
+        return Parsed(None, Code.DATE_INVALID, f"{quoted}只有时间，没有日期，{_DATE_HINT}")
     if isinstance(value, (int, float, Decimal)) and not _EIGHT_DIGITS.fullmatch(text):
         # A number that is not a typed 20200305: an Excel serial, or nothing.
         finite = not (
@@ -441,31 +442,31 @@ def parse_date(value: object) -> Parsed[dt.date]:
             or (isinstance(value, Decimal) and not value.is_finite())
         )
         parsed = _serial_date(value) if finite else None
-        return parsed or Parsed(None, "date-invalid", f"{quoted}不是日期，{_DATE_HINT}")
+        return parsed or Parsed(None, Code.DATE_INVALID, f"{quoted}不是日期，{_DATE_HINT}")
     norm = _nfkc(text)
     if _SERIAL_TEXT.fullmatch(norm) and (parsed := _serial_date(Decimal(norm))):
         return parsed
     compact = _WS.sub("", _TIME_TAIL.sub("", norm)).rstrip(".")
     m = _START.match(compact)
     if m is None:
-        return Parsed(None, "date-invalid", _date_problem(compact, quoted))
+        return Parsed(None, Code.DATE_INVALID, _date_problem(compact, quoted))
     month = int(m.group("m1") or m.group("m2") or m.group("m3"))
     day = int(m.group("d1") or m.group("d2") or m.group("d3"))
     start = _date_or_none(int(m.group("y")), month, day)
     rest = compact[m.end() :]
     sep = _RANGE_SEP.match(rest) if rest else None
     if rest and sep is None:
-        return Parsed(None, "date-invalid", _date_problem(compact, quoted))
+        return Parsed(None, Code.DATE_INVALID, _date_problem(compact, quoted))
     if start is None:
-        return Parsed(None, "date-invalid", f"{quoted}这一天不存在，{_DATE_HINT}")
+        return Parsed(None, Code.DATE_INVALID, f"{quoted}这一天不存在，{_DATE_HINT}")
     if sep is None:
         return Parsed(start)
     end = _range_end(start, rest[sep.end() :])
     if end is None:
-        return Parsed(None, "date-invalid", _date_problem(compact, quoted))
+        return Parsed(None, Code.DATE_INVALID, _date_problem(compact, quoted))
     if isinstance(end, str):
-        return Parsed(None, "date-invalid", f"{quoted}{end}，{_DATE_HINT}")
-    return Parsed(start, "date-range", f"{start.isoformat()}至{end.isoformat()}")
+        return Parsed(None, Code.DATE_INVALID, f"{quoted}{end}，{_DATE_HINT}")
+    return Parsed(start, Code.DATE_RANGE, f"{start.isoformat()}至{end.isoformat()}")
 
 
 # ---------------------------------------------------------------------- money
@@ -500,7 +501,7 @@ def _looks_like_phone(amount: Decimal) -> bool:
 
 def _money_result(
     amount: Decimal,
-    code: str | None = None,
+    code: Code | None = None,
     detail: str = "",
     suspect_above: Decimal = MONEY_SUSPECT_WAN,
 ) -> Parsed[Decimal]:
@@ -508,23 +509,23 @@ def _money_result(
     it can never be counted; a suspect one keeps its value for the message, and the row check
     leaves it out of every total (spec §7, changed 2026-12-01)."""
     if amount < 0:
-        return Parsed(None, "money-negative", "金额是负数")
+        return Parsed(None, Code.MONEY_NEGATIVE, "金额是负数")
     if amount == 0:
         amount = abs(amount)  # -0 reads as 0
     if _looks_like_phone(amount):
-        return Parsed(None, "money-phone-like", "")
+        return Parsed(None, Code.MONEY_PHONE_LIKE, "")
     if amount >= MONEY_MAX_WAN:
-        return Parsed(None, "money-invalid", _TOO_LARGE)
+        return Parsed(None, Code.MONEY_INVALID, _TOO_LARGE)
     if amount > suspect_above:  # even 1500万 typed with its unit: no single row is that big
         return Parsed(
             amount,
-            "money-suspect-yuan",
+            Code.MONEY_SUSPECT_YUAN,
             f"单行超过{_fmt_decimal(suspect_above)}万元，疑似以元填写",
         )
     return Parsed(amount, code, detail)
 
 
-@_guarded("money-invalid")
+@_guarded(Code.MONEY_INVALID)
 def parse_money(value: object, *, suspect_above: Decimal = MONEY_SUSPECT_WAN) -> Parsed[Decimal]:
     """Read an amount in 万元, the unit the tables ask for.
 
@@ -536,7 +537,7 @@ def parse_money(value: object, *, suspect_above: Decimal = MONEY_SUSPECT_WAN) ->
     text = clean_text(value)
     if not text:
         return Parsed(None)
-    invalid: Parsed[Decimal] = Parsed(None, "money-invalid", f"{_quote(text)}不是数字")
+    invalid: Parsed[Decimal] = Parsed(None, Code.MONEY_INVALID, f"{_quote(text)}不是数字")
     if isinstance(value, (bool, dt.date, dt.time, dt.timedelta)):
         return invalid
     if isinstance(value, Decimal):
@@ -554,7 +555,7 @@ def parse_money(value: object, *, suspect_above: Decimal = MONEY_SUSPECT_WAN) ->
     if m is None:
         phone = parse_phone(text)
         if phone.value is not None and phone.code is None:  # 138-0013-8800, 023-67125297
-            return Parsed(None, "money-phone-like", "")
+            return Parsed(None, Code.MONEY_PHONE_LIKE, "")
         return invalid
     try:
         amount = Decimal(m.group("num").replace(",", ""))
@@ -564,7 +565,7 @@ def parse_money(value: object, *, suspect_above: Decimal = MONEY_SUSPECT_WAN) ->
     if not unit:
         return _money_result(amount, suspect_above=suspect_above)
     wan = amount / _UNIT_DIVISOR[unit]
-    return _money_result(wan, "money-converted", f"{_quote(text)}按 {_fmt_decimal(wan)} 万元计")
+    return _money_result(wan, Code.MONEY_CONVERTED, f"{_quote(text)}按 {_fmt_decimal(wan)} 万元计")
 
 
 # ---------------------------------------------------------------------- yes / no
@@ -573,7 +574,7 @@ _YES = frozenset({"√", "✓", "✔", "y", "yes", "1", "1.0", "true", "对", "�
 _NO = frozenset({"×", "✗", "✘", "x", "n", "no", "0", "0.0", "false", "无"})
 
 
-@_guarded("yesno-invalid")
+@_guarded(Code.YESNO_INVALID)
 def parse_yes_no(value: object) -> Parsed[bool]:
     """Read a 是/否 cell (是否合格, 是否就业, 是否创业).
 
@@ -592,10 +593,10 @@ def parse_yes_no(value: object) -> Parsed[bool]:
     if key == "否":
         return Parsed(False)
     if key in _YES:
-        return Parsed(True, "yesno-converted", f"{_quote(text)}按“是”计")
+        return Parsed(True, Code.YESNO_CONVERTED, f"{_quote(text)}按“是”计")
     if key in _NO:
-        return Parsed(False, "yesno-converted", f"{_quote(text)}按“否”计")
-    return Parsed(None, "yesno-invalid", f"填的是{_quote(text)}")
+        return Parsed(False, Code.YESNO_CONVERTED, f"{_quote(text)}按“否”计")
+    return Parsed(None, Code.YESNO_INVALID, f"填的是{_quote(text)}")
 
 
 # ---------------------------------------------------------------------- women type
@@ -617,7 +618,7 @@ def bound(
     return parse
 
 
-@_guarded("women-type-invalid")
+@_guarded(Code.WOMEN_TYPE_INVALID)
 def parse_women_type(
     value: object, canonical: Sequence[str], aliases: Mapping[str, str]
 ) -> Parsed[str]:
@@ -635,15 +636,15 @@ def parse_women_type(
         return Parsed(next(c for c in names if _WS.sub("", c) == key))
     for alias, target in aliases.items():
         if isinstance(alias, str) and isinstance(target, str) and _WS.sub("", alias) == key:
-            return Parsed(target, "women-type-alias", f"{_quote(text)}按“{target}”计")
+            return Parsed(target, Code.WOMEN_TYPE_ALIAS, f"{_quote(text)}按“{target}”计")
     listed = "、".join(names)
-    return Parsed(None, "women-type-invalid", f"{_quote(text)}不是{listed}之一")
+    return Parsed(None, Code.WOMEN_TYPE_INVALID, f"{_quote(text)}不是{listed}之一")
 
 
 # ---------------------------------------------------------------------- name and integers
 
 
-@_guarded("name-invalid")
+@_guarded(Code.NAME_INVALID)
 def parse_name(value: object) -> Parsed[str]:
     """Read a woman's name; inner spaces (``张 三``, used to align two-character names) go.
 
@@ -655,11 +656,11 @@ def parse_name(value: object) -> Parsed[str]:
         return Parsed(None)
     name = _WS.sub("", text)
     if not isinstance(value, str):
-        return Parsed(name, "name-invalid", "姓名应为文字")
+        return Parsed(name, Code.NAME_INVALID, "姓名应为文字")
     if any(ch.isdigit() for ch in name):
-        return Parsed(name, "name-invalid", "姓名含数字")
+        return Parsed(name, Code.NAME_INVALID, "姓名含数字")
     if not 2 <= len(name) <= 20:
-        return Parsed(name, "name-invalid", "姓名长度应为2到20个字")
+        return Parsed(name, Code.NAME_INVALID, "姓名长度应为2到20个字")
     return Parsed(name)
 
 
@@ -669,13 +670,13 @@ _INT_TEXT = re.compile(
 )
 
 
-@_guarded("int-invalid")
+@_guarded(Code.INT_INVALID)
 def parse_int(value: object) -> Parsed[int]:
     """Read a non-negative whole number such as 帮扶户数 or 统计年度 (``3户``, ``2020年``)."""
     text = clean_text(value)
     if not text:
         return Parsed(None)
-    invalid: Parsed[int] = Parsed(None, "int-invalid", f"{_quote(text)}不是非负整数")
+    invalid: Parsed[int] = Parsed(None, Code.INT_INVALID, f"{_quote(text)}不是非负整数")
     if isinstance(value, (bool, dt.date, dt.time, dt.timedelta)):
         return invalid
     if isinstance(value, int):
