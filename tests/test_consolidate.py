@@ -3,6 +3,7 @@ master, read back cell by cell."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -13,6 +14,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from jinguo_xl.cli import main
+from jinguo_xl.combine.consolidation import Entry, consolidate
 from jinguo_xl.combine.layout import (
     BASE_COLUMNS,
     DUPLICATE_COLUMNS,
@@ -20,6 +22,7 @@ from jinguo_xl.combine.layout import (
     WOMEN_COLUMNS,
     headers,
 )
+from jinguo_xl.findings import Code
 from jinguo_xl.run.files import check_file
 from jinguo_xl.writers.sample import write_sample
 from tests.conftest import base_line, people, stacked, woman, write_xlsx
@@ -307,3 +310,18 @@ def test_a_master_beside_its_own_inputs_counts_and_lists_each_problem_once(
     problems = openpyxl.load_workbook("市汇总.xlsx", read_only=True)["问题清单"]
     codes = [r[6] for r in problems.iter_rows(min_row=2, values_only=True)]
     assert codes.count("phone-invalid") == 1
+
+
+def test_each_base_keeps_its_findings_and_the_consolidation_only_its_own(tmp_path, rules):
+    rows = [*people(3, extra=[1]), woman("张玉兰", "1380013", extra=[1])]  # one bad phone
+    grid = stacked(base_line("甲合作社"), {"手工制作": rows})
+    report = check_file(write_xlsx(tmp_path / "甲.xlsx", {"统计表": grid}), rules=rules)
+    held = dataclasses.replace(report, findings=list(report.findings))  # as a master holds it
+    made = list(report.findings)
+    entries = [Entry(report, "甲.xlsx", 1.0), Entry(held, "县汇总.xlsx", 2.0)]
+    result = consolidate([], entries, rules)
+    (twice,) = result.own_findings
+    assert twice.code is Code.BASE_SENT_TWICE and twice.file == report.file
+    assert [e.report.findings for e in result.entries] == [made, made]  # untouched, not moved
+    assert result.findings == [twice, *made]  # joined for output, each finding once
+    assert sum(f.code is Code.PHONE_INVALID for f in result.findings) == 1

@@ -151,3 +151,21 @@ def test_a_masked_master_is_refused_whatever_its_flag_says(two_bases, rules, tmp
     item, reports = load_one(str(target), target.name, rules.year)
     assert item.kind == "unreadable" and reports == []
     assert item.error == Code.MASTER_MASKED.template
+
+
+def test_findings_come_back_from_the_master_as_they_were_made(county_master, rules):
+    """Position, Excel row, column and message: a finding read back from 问题清单 is the one
+    the base's own check makes (a base finding names no row either way)."""
+    out, files = county_master
+    back = {r.base.name: r for r in read_master(out, rules)}
+    for f in files:
+        direct = check_file(f, rules=rules)
+        again = back[direct.base.name]
+
+        def seen(report):
+            return {
+                (x.sheet, x.row, x.col, x.excel_row, x.code, x.column, x.message)
+                for x in report.findings
+            }
+
+        assert seen(again) == seen(direct)
