@@ -343,7 +343,7 @@ def check_rows(
     )
     _flag_duplicates(clean, out)
     # The cells as typed are only needed to show what could not be read.
-    clean.raw = {i: rows[i].values for i in sorted(out.flagged)}
+    clean.raw = {i: rows[i].values for i in out.flagged}
     return clean, out.findings() + out.late
 
 
