@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from jinguo_xl.cli import build_parser
-from jinguo_xl.findings.messages import FINDINGS, SEVERITY_LABEL
+from jinguo_xl.findings import Code
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 
@@ -56,5 +56,5 @@ def _code_table() -> dict[str, str]:
 
 def test_every_finding_code_is_in_the_readme_with_its_severity():
     table = _code_table()
-    expected = {code: SEVERITY_LABEL[severity] for code, (severity, _) in FINDINGS.items()}
+    expected = {code.value: code.severity.label for code in Code}
     assert table == expected
