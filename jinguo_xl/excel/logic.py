@@ -39,7 +39,7 @@ class Mark:
 
     sheet: str
     cell: str
-    severity: str
+    severity: Severity
     note: str
 
 

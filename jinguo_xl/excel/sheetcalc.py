@@ -12,7 +12,7 @@ from collections import OrderedDict
 from decimal import Decimal
 
 from jinguo_xl.count.report import FileReport, evaluate_ledger, money_label
-from jinguo_xl.findings import Code, Finding, Severity
+from jinguo_xl.findings import Code, Finding, Severity, by_severity
 from jinguo_xl.labels import norm_label, strip_parenthetical
 from jinguo_xl.read.grid import (
     Grid,
@@ -154,7 +154,7 @@ def row_problems(
     out = [""] * (len(rows) - head - 1)  # most rows have nothing to say
     for index, found in by_row.items():
         if head < index < len(rows):
-            found.sort(key=lambda f: f.severity)
+            found = by_severity(found)
             text = "；".join(f"{f.severity.label}：{f.message}" for f in found)
             out[index - head - 1] = text
     return out
