@@ -558,14 +558,14 @@ class _SheetParser:
             self._set_field(key, value, r, c2)
             return
         # Left blank: remember where its input cell is, so a finding can point there.
-        self.ledger.fields.setdefault(key, FieldValue(None, self.name, r, blank_at))
+        self.ledger.fields.setdefault(key, FieldValue(None, self.name, row=r, col=blank_at))
 
     def _set_field(self, key: str, value: object, r: int, c: int) -> None:
         fields = self.ledger.fields
         if isinstance(value, str):
             value = " ".join(value.split())
         if key not in fields or _is_empty(fields[key].raw):
-            fields[key] = FieldValue(value, self.name, r, c)
+            fields[key] = FieldValue(value, self.name, row=r, col=c)
             return
         if norm_label(fields[key].raw) != norm_label(value):
             label = next(bf.label for bf in self.rules.base_fields if bf.key == key)

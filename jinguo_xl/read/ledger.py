@@ -7,7 +7,7 @@ finding can point at the exact Excel cell. Nothing here is interpreted yet; that
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from pathlib import Path
 
 from jinguo_xl.findings import Findings, cell_ref
@@ -20,6 +20,7 @@ class FieldValue:
 
     raw: object
     sheet: str
+    _: KW_ONLY  # a position is named: FieldValue(raw, sheet, row=r, col=c)
     row: int | None = None
     col: int | None = None
 
