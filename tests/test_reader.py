@@ -32,15 +32,8 @@ def test_reads_xlsx_rows_and_fields(sample_xlsx):
 
 
 def test_reads_legacy_xls(tmp_path):
-    wb = xlwt.Workbook(encoding="utf-8")
-    ws = wb.add_sheet("手工制作")
-    grid = [[base_line()], HEADERS["手工制作"], *people(2, extra=[1.5])]
-    for r, row in enumerate(grid):
-        for c, value in enumerate(row):
-            if value is not None:
-                ws.write(r, c, value if not hasattr(value, "year") else value.isoformat())
     path = tmp_path / "旧格式.xls"
-    wb.save(str(path))
+    path.write_bytes(_plain_xls(tmp_path))
     ledger = read_workbook(path)
     (table,) = ledger.tables
     assert table.industry == "手工制作" and len(table.rows) == 2

@@ -167,25 +167,20 @@ INPUT_KINDS = {
     "unreadable": "无法读取",
 }
 
+def _picked(columns: Columns, *keys: str) -> Columns:
+    """The columns of ``columns`` named by ``keys``, in that order: one definition per header."""
+    by_key = {c.key: c for c in columns}
+    return tuple(by_key[k] for k in keys)
+
+
 # One row per base (the Python API's ``bases()``; the master spreads a base over one 基地 row
 # per table): the same headers as 基地 wherever a column means the same.
 BASE_SUMMARY_COLUMNS: Columns = (
-    *(
-        next(c for c in BASE_COLUMNS if c.key == key)
-        for key in ("county", "township", "deep_poverty", "name", "type")
-    ),
+    *_picked(BASE_COLUMNS, "county", "township", "deep_poverty", "name", "type"),
     C("industries", "产业"),
-    *(
-        next(c for c in BASE_COLUMNS if c.key == key)
-        for key in ("leader", "households", "year", "fill_date", "status", "reason")
-    ),
-    C("rows", "数据行", "int"),
-    C("training_person_times", "培训人次", "int"),
-    C("employed", "带动就业", "int"),
-    C("sales_wan", "销售/收入（万元）", "money"),
-    C("sales_wan_all", "销售/收入（全部，万元）", "money"),
-    C("errors", "错误", "int"),
-    C("warnings", "警告", "int"),
+    *_picked(BASE_COLUMNS, "leader", "households", "year", "fill_date", "status", "reason"),
+    *_picked(BASE_COLUMNS, "rows", "training_person_times", "employed", "sales_wan"),
+    *_picked(BASE_COLUMNS, "sales_wan_all", "errors", "warnings"),
     C("resent", "重复报送（未计入）"),
     C("file", "来源文件"),
     C("origin", "读取自"),
