@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from jinguo_xl.read.grid import parse_grids
+from jinguo_xl.read.ledger import RawRow, RawTable
 from tests.conftest import HEADERS, TWO_ROW_HEADER, base_line, people, stacked
 
 
@@ -243,3 +244,34 @@ def test_a_header_without_序号_and_备注_fits_even_rules_that_require_them(ru
     keys = {"name", "address", "phone", "train_date", "train_content", "income", "women_type"}
     assert fitting_industries(keys, strict) == ("手工制作", "加工制造")
     assert fitting_industries(keys | {"qualified"}, strict) == ("家政服务",)
+
+
+def test_rows_taken_by_column_read_like_rows_added_one_by_one():
+    cols = {"seq": 0, "name": 1, "phone": 2}
+    rows = [(1.0, "张三", "13800130001"), (2.0, "李四", None), (3.0, "王五", "13800130003")]
+    taken = RawTable("手工制作", "表", 4, cols, {})
+    taken.add("表", 5, dict(zip(cols, rows[0], strict=True)))
+    taken.take("表", [6, 7], [list(col) for col in zip(*rows[1:], strict=True)])
+    added = RawTable("手工制作", "表", 4, cols, {})
+    for r, row in enumerate(rows, start=5):
+        added.add("表", r, dict(zip(cols, row, strict=True)))
+    assert len(taken.rows) == 3 and taken.rows
+    assert taken.row_numbers() == [5, 6, 7] and taken.where(2) == ("表", 7, cols)
+    typed = [dict(zip(cols, r, strict=True)) for r in rows]
+    assert [taken.row_values(i) for i in range(3)] == typed
+    assert taken.column("phone") == ["13800130001", None, "13800130003"]
+    seen = [(r.sheet, r.excel_row, r.values, r.cell("phone")) for r in taken.rows]
+    assert seen == [(r.sheet, r.excel_row, r.values, r.cell("phone")) for r in added.rows]
+    taken.rows.append(RawRow("另表", 20, {"name": "赵六"}, {"name": 0}))
+    assert len(taken.rows) == 4 and taken.rows[3].cell("name") == "A21"
+    assert taken.column("name") == ["张三", "李四", "王五", "赵六"]  # the store is stale: by row
+
+
+def test_a_sheet_of_plain_rows_hands_on_its_columns_distinct_values(rules):
+    grid = [HEADERS["手工制作"], *people(5)]
+    table = parse_grids([("手工制作", grid)], rules).tables[0]
+    assert len(table.rows) == 5
+    for key in table.cols:
+        assert table.distinct(key) == set(table.column(key))
+    table.add("手工制作", 9, dict.fromkeys(table.cols))
+    assert table.distinct("name") is None  # another row: no longer known

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import random
 import struct
 import zipfile
 
@@ -159,3 +160,19 @@ def test_an_unknown_compression_method_is_refused():
         zf.writestr("xl/workbook.xml", _WORKBOOK)
     with pytest.raises(UnreadableWorkbook, match="压缩方式"):
         open_package(out.getvalue())
+
+
+@pytest.mark.parametrize("needle", [b"<!", b"<f", b"xmlns:", b"-->", b"]]>"])
+def test_find_bytes_finds_what_bytes_find_finds(needle):
+    """The search by one rare byte agrees with ``bytes.find`` at every start, also in a text
+    so full of that byte that it gives up on it."""
+    rng = random.Random(7)
+    alphabet = [b"<", b"!", b"f", b"x", b"mlns", b":", b"-", b">", b"]", b"a", needle]
+    texts = [
+        b"".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 80))) for _ in range(300)
+    ]
+    texts += [b"!" * 40 + needle, b":" * 40 + needle + b":" * 3, needle, needle[:-1], b""]
+    rare = len(needle) - 1 if needle == b"xmlns:" else 1
+    for text in texts:
+        for start in range(len(text) + 2):
+            assert package.find_bytes(text, needle, start, rare=rare) == text.find(needle, start)

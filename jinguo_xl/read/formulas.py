@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from jinguo_xl.read.package import find_bytes
+
 _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.DOTALL)
 _VALUE = re.compile(rb"<v\b[^>]*>[^<]+</v>")
 _REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
@@ -33,12 +35,12 @@ def local_names(xml: bytes) -> bytes:
     by a few fast searches and returned unchanged.
     """
     prefixes = set()
-    at = xml.find(b"xmlns:")
+    at = find_bytes(xml, b"xmlns:", rare=5)
     while at >= 0:
         m = _DECLARED_PREFIX.match(xml, at)
         if m:
             prefixes.add(m.group(1))
-        at = xml.find(b"xmlns:", at + 6)
+        at = find_bytes(xml, b"xmlns:", at + 6, rare=5)
     if not any(xml.find(b"<" + p + b":") >= 0 or xml.find(b"</" + p + b":") >= 0 for p in prefixes):
         return xml
     return _ELEMENT_PREFIX.sub(rb"<\1", xml)
@@ -47,7 +49,7 @@ def local_names(xml: bytes) -> bytes:
 def uncached_in_sheet(xml: bytes) -> set[tuple[int, int]]:
     """0-based (row, col) of the formula cells of one sheet's XML that have no cached value."""
     cells: set[tuple[int, int]] = set()
-    if b"<f" not in xml:
+    if find_bytes(xml, b"<f", rare=1) < 0:
         return cells
     for m in _CELL.finditer(xml):
         body = m.group(2) or b""

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import compress, zip_longest
+from itertools import compress, count, islice, repeat, zip_longest
+from operator import is_
 
 from jinguo_xl.findings import Code, Findings
 from jinguo_xl.labels import norm_label, strip_parenthetical
-from jinguo_xl.read.ledger import FieldValue, Ledger, RawRow, RawTable
+from jinguo_xl.read.ledger import FieldValue, Ledger, RawTable
 from jinguo_xl.rules import Rules
 
 Grid = Sequence[Sequence[object]]
@@ -55,13 +57,30 @@ def fitting_industries(keys: set[str], rules: Rules) -> tuple[str, ...]:
 _FILL_KINDS = frozenset({"date", "text", "yesno", "women_type", "address"})
 
 
+# The sheet from its first data row on, by column: that row, the columns, each column's
+# distinct values, blank values and totals words (合计 …), and the rows that may end a block.
+_SheetColumns = tuple[
+    int,
+    list[tuple[object, ...]],
+    list[set[object]],
+    list[set[object]],
+    list[set[object]],
+    list[int],
+]
+
+
+class _AllBlank:
+    """The blank values of a column no row reaches: every cell there reads as None."""
+
+    def __contains__(self, value: object) -> bool:
+        return True
+
+
+_ALL_BLANK = _AllBlank()
+
+
 def _is_empty(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _blank_values(column: Sequence[object]) -> set[object]:
-    """The values of ``column`` that count as a blank cell: None and whitespace texts."""
-    return {v for v in set(column) if v is None or (v.__class__ is str and not v.strip())} | {None}
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +169,8 @@ class _SheetParser:
         self.skipped_legend: list[int] = []
         self.skipped_seq_only = 0
         self.merges_reported: set[tuple[tuple[int, int, int], str]] = set()
+        # The sheet a column at a time, for every data block (see _sheet_columns).
+        self._by_column: _SheetColumns | bool | None = None
 
     # ------------------------------------------------------------------ helpers
     def _finding(self, code: Code, row: int, col: int, **kw: object) -> None:
@@ -163,11 +184,9 @@ class _SheetParser:
     # ------------------------------------------------------------------ walk
     def run(self) -> None:
         skip = -1
-        resume = 0  # rows before this were taken by a data block
         bulk = not self.ledger.merged.get(self.name)  # merged cells need the row-by-row path
-        for r, cells in enumerate(self.grid):
-            if r < resume:
-                continue
+        walk = enumerate(self.grid)
+        for r, cells in walk:
             if r == skip or all(
                 v is None or (v.__class__ is str and not v.strip()) for v in cells
             ):
@@ -190,7 +209,8 @@ class _SheetParser:
                 continue
             if self.table is not None:
                 if bulk:
-                    resume = self._data_block(r)
+                    taken = self._data_block(r) - r - 1  # the rows below r the block took
+                    next(islice(walk, taken, taken), None)  # passed over at C speed
                 else:
                     self._data_row(r, cells)
             else:
@@ -208,64 +228,68 @@ class _SheetParser:
         """
         table = self.table
         assert table is not None
-        rows = self.grid[r0:]
-        try:
-            columns = list(zip_longest(*rows))
-            blanks = [_blank_values(col) for col in columns]
-            end = self._block_end(r0, rows, columns, blanks)
-        except TypeError:  # an unhashable cell value: the row-by-row path copes with it
+        by_column = self._sheet_columns(r0)
+        if by_column is None:  # an unhashable cell value: the row-by-row path copes with it
             self._data_row(r0, self.grid[r0])
             return r0 + 1
-        rows, n = rows[:end], end
+        base, columns, distincts, blanks, words, marks = by_column
+        end = self._block_end(r0, marks, blanks)
+        rows, n = self.grid[r0:end], end - r0
+        lo, hi = r0 - base, end - base  # the block within the columns
         keys = list(table.cols)
         at = list(table.cols.values())
         width = len(columns)
-        none = [True] * n
-        key_cols = [columns[c][:n] if c < width else (None,) * n for c in at]
-        # key_blank[k][i]: the cell of column keys[k] in row i is empty
-        key_blank = [
-            list(map(blanks[c].__contains__, col)) if c < width else none
-            for c, col in zip(at, key_cols, strict=True)
-        ]
-        name_blank = key_blank[keys.index("name")] if "name" in table.cols else none
-        seq_blank = key_blank[keys.index("seq")] if "seq" in table.cols else none
-        totals = self._total_rows(columns, key_cols, keys, n)
+        key_cols = [columns[c][lo:hi] if c < width else (None,) * n for c in at]
+        # The cells of column c are blank where blank[c] holds them (a column the rows do not
+        # reach is blank throughout).
+        blank = [blanks[c] if c < width else _ALL_BLANK for c in at]
+        name_at = keys.index("name") if "name" in table.cols else -1
+        seq_at = keys.index("seq") if "seq" in table.cols else -1
+        name_blank = (
+            list(map(blank[name_at].__contains__, key_cols[name_at])) if name_at >= 0 else None
+        )
+        totals = self._total_rows(columns, words, lo, hi)
         uncached = self.ledger.uncached.get(self.name)
         # A row with a name that is no totals line is data, whatever else it holds; the others
         # (and every row of a sheet with formulas lacking a value) get the careful look.
-        special = set(range(n)) if uncached else set(compress(range(n), name_blank)) | totals
-        sheet, cols = self.name, table.cols
-        if not special and table.stored == len(table.rows):
-            store, first = table.store, len(table.rows)
-            for key, col in zip(keys, key_cols, strict=True):
-                store.setdefault(key, []).extend(col)
-            table.rows.extend(
-                RawRow(sheet, r0 + i, None, cols, store, first + i) for i in range(n)
-            )
-            table.stored += n
-            return r0 + n
-        for i, values in enumerate(zip(*key_cols, strict=True) if keys else [()] * n):
+        if uncached:
+            special = set(range(n))
+        elif name_blank is None:
+            special = set(range(n))  # no name column: every row gets the careful look
+        else:
+            special = set(compress(range(n), name_blank)) | totals
+        sheet = self.name
+        if not special and lo == 0 and hi == len(columns[0]):
+            # All the sheet's data rows, plain: its columns' distinct values are those worked
+            # out for the sheet, handed on so that the row check need not work them out again.
+            distinct = {k: distincts[c] if c < width else {None} for k, c in table.cols.items()}
+            table.take(sheet, range(r0, end), key_cols, distinct)
+            return end
+        start = 0  # first row of the current run of plain data rows
+        for i in [*sorted(special), n]:
+            if start < i:
+                self._take_run(r0, start, i, key_cols)
+            if i == n:
+                break
+            start = i + 1
             r = r0 + i
-            if i not in special:
-                table.add(sheet, r, dict(zip(keys, values, strict=True)))
-                continue
             cells = rows[i]
             if all(v in b for v, b in zip(cells, blanks, strict=False)):
                 continue  # a blank row
-            filled = sum(not flags[i] for flags in key_blank)
+            filled = sum(col[i] not in b for col, b in zip(key_cols, blank, strict=True))
             if not filled:
                 self._scan_fields(r, cells)  # the row is not blank: something sits beside
                 continue
             if i in totals:
                 self._finding(Code.TOTAL_ROW_SKIPPED, r, table.cols.get("name", 0))
                 continue
-            if filled == 1 and not seq_blank[i]:
+            if filled == 1 and seq_at >= 0 and key_cols[seq_at][i] not in blank[seq_at]:
                 self.skipped_seq_only += 1
                 continue
-            if name_blank[i] and self._is_legend(cells):
+            if (name_blank is None or name_blank[i]) and self._is_legend(cells):
                 self.skipped_legend.append(r + 1)
                 continue
-            row_values = dict(zip(keys, values, strict=True))
+            row_values = {key: col[i] for key, col in zip(keys, key_cols, strict=True)}
             if uncached:
                 for key, col in table.cols.items():
                     if key != "seq" and (r, col) in uncached and _is_empty(row_values[key]):
@@ -273,64 +297,92 @@ class _SheetParser:
             table.add(sheet, r, row_values)
         return r0 + n
 
-    def _block_end(
-        self,
-        r0: int,
-        rows: Sequence[Sequence[object]],
-        columns: list[tuple[object, ...]],
-        blanks: list[set[object]],
-    ) -> int:
-        """Index in ``rows`` of the first non-blank header or caption row (len(rows) if none):
-        only rows holding a known header label or the word 统计表 are looked at closely."""
+    def _take_run(self, r0: int, a: int, b: int, key_cols: list[Sequence[object]]) -> None:
+        """Rows ``a`` to ``b`` of a block, all plain data, appended a column at a time."""
+        table = self.table
+        assert table is not None
+        whole = a == 0 and b == len(key_cols[0]) if key_cols else False
+        columns = key_cols if whole else [col[a:b] for col in key_cols]
+        table.take(self.name, range(r0 + a, r0 + b), columns)
+
+    def _sheet_columns(self, r0: int) -> _SheetColumns | None:
+        """The sheet from ``r0`` (its first data row) on, by column, with what the data blocks
+        ask of each column's distinct values: which are blank, which are a totals word, and
+        the rows that may be a header or caption. Worked out at the sheet's first data block
+        for every block below it; None when a cell value cannot be hashed. A set made from a
+        whole column judges any part of it alike."""
+        if self._by_column is None:
+            try:
+                self._by_column = self._by_column_of(r0)
+            except TypeError:
+                self._by_column = False
+        return self._by_column or None
+
+    def _by_column_of(self, base: int) -> _SheetColumns:
         lk = self.lk
         seen = lk.seen
-        candidates: set[int] = set()
+        columns = list(zip_longest(*self.grid[base:]))
+        distincts: list[set[object]] = []
+        blanks: list[set[object]] = []
+        words: list[set[object]] = []
+        marks: set[int] = set()
         for col in columns:
-            texts = [v for v in set(col) if v.__class__ is str]
-            for value in texts:
-                if value not in seen:
-                    header_keys((value,), lk)  # fills the cache
-            marked = {v for v in texts if seen.get(v) or "统计表" in v}
+            blank: set[object] = {None}
+            total: set[object] = set()
+            marked: set[object] = set()
+            values = set(col)
+            distincts.append(values)
+            distinct = list(values)
+            # Only texts can be blank, a label or a totals word: picked out at C speed.
+            for value in compress(distinct, map(is_, map(type, distinct), repeat(str))):
+                if not value.strip():
+                    blank.add(value)
+                key = seen.get(value, "")
+                if key == "":
+                    key = header_keys((value,), lk).get(0)  # fills the cache while it has room
+                if key or "统计表" in value:
+                    marked.add(value)
+                if "计" in value and norm_label(value) in _TOTAL_WORDS:
+                    total.add(value)
+            blanks.append(blank)
+            words.append(total)
             if marked:
-                candidates.update(i for i, v in enumerate(col) if v in marked)
-        for i in sorted(candidates):
-            cells = rows[i]
-            if i == 0 or all(v in b for v, b in zip(cells, blanks, strict=False)):
-                continue  # row 0 is data (the caller's finding); blank rows are skipped
+                marks.update(compress(count(base), map(marked.__contains__, col)))
+        return base, columns, distincts, blanks, words, sorted(marks)
+
+    def _block_end(self, r0: int, marks: list[int], blanks: list[set[object]]) -> int:
+        """The first non-blank header or caption row after ``r0`` (the sheet's length if none):
+        only rows holding a known header label or the word 统计表 are looked at closely."""
+        lk = self.lk
+        for r in marks[bisect_right(marks, r0) :]:
+            cells = self.grid[r]
+            if all(v in b for v, b in zip(cells, blanks, strict=False)):
+                continue  # blank rows are skipped
             keys = header_keys(cells, lk)
             if keys:
                 if len(set(keys.values())) >= MIN_HEADER_COLUMNS - 1:
-                    two_row = self._two_row_header(r0 + i, cells, keys)
+                    two_row = self._two_row_header(r, cells, keys)
                     if two_row is not None:
                         keys = two_row[1]
                 if is_header(keys):
-                    return i
+                    return r
             if self._caption(cells):
-                return i
-        return len(rows)
+                return r
+        return len(self.grid)
 
     def _total_rows(
-        self,
-        columns: list[tuple[object, ...]],
-        key_cols: list[Sequence[object]],
-        keys: list[str],
-        n: int,
+        self, columns: list[tuple[object, ...]], words: list[set[object]], lo: int, hi: int
     ) -> set[int]:
-        """Rows that are a totals line: 合计 in 序号, 姓名 or a cell up to the first of them."""
+        """Rows (of the block, ``lo`` to ``hi`` in the columns) that are a totals line: 合计 in
+        序号, 姓名 or a cell up to the first of them."""
         table = self.table
         assert table is not None
         lead = min(table.cols.get("name", 0), table.cols.get("seq", 0))
-        looked = [key_cols[keys.index(k)] for k in ("seq", "name") if k in table.cols]
-        looked += [col[:n] for col in columns[: lead + 1]]
+        looked = {table.cols[k] for k in ("seq", "name") if k in table.cols} | set(range(lead + 1))
         found: set[int] = set()
-        for col in looked:
-            words = {
-                v
-                for v in set(col)
-                if v.__class__ is str and "计" in v and norm_label(v) in _TOTAL_WORDS
-            }
-            if words:
-                found.update(i for i, v in enumerate(col) if v in words)
+        for c in looked:
+            if c < len(columns) and words[c]:
+                found.update(compress(count(), map(words[c].__contains__, columns[c][lo:hi])))
         return found
 
     def _two_row_header(

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Iterable
+from itertools import chain
 from pathlib import Path
 
 from jinguo_xl.labels import norm_label
@@ -71,19 +73,37 @@ def looks_masked(names: Iterable[object], phones: Iterable[object]) -> bool:
     masked row has both): a clerk who typed one ``张*`` for an unknown name is no masked copy."""
     seen = masked = 0
     for values, pattern in ((names, MASKED_NAME), (phones, MASKED_PHONE)):
-        for value in values:
-            text = "" if value is None else "".join(str(value).split())
+        for value, times in _tally(values):
+            if value.__class__ is str:
+                if "*" not in value:  # the mask always leaves a *
+                    seen += times if value.strip() else 0
+                    continue
+                text = "".join(value.split())
+            else:
+                text = "" if value is None else "".join(str(value).split())
             if not text:
                 continue
-            seen += 1
-            masked += bool(pattern.match(text))
+            seen += times
+            masked += times if pattern.match(text) else 0
     return masked >= 2 and masked * 2 >= seen
 
 
+def _tally(values: Iterable[object]) -> Iterable[tuple[object, int]]:
+    """Each distinct value once, with how often it occurs (a column repeats its blanks).
+
+    Values that compare equal yet print differently (1, 1.0 and True; 0.0 and -0.0) are
+    numbers, never blank and never masked, so taking one for all of them changes no count;
+    texts are equal only when they are the same text."""
+    values = list(values)
+    try:
+        return Counter(values).items()
+    except TypeError:  # an unhashable value: every cell on its own
+        return ((value, 1) for value in values)
+
+
 def _ledger_looks_masked(ledger: Ledger) -> bool:
-    rows = [row for table in ledger.tables for row in table.rows]
-    names = (row.values.get("name") for row in rows)
-    phones = (row.values.get("phone") for row in rows)
+    names = chain.from_iterable(table.column("name") for table in ledger.tables)
+    phones = chain.from_iterable(table.column("phone") for table in ledger.tables)
     return looks_masked(names, phones)
 
 
@@ -104,7 +124,7 @@ def workbook_kind(path: Path, ledger: Ledger) -> str:
     """:data:`BASE`, :data:`BLANK_TEMPLATE` or :data:`MASKED_COPY`, from the file's content."""
     if ledger.rows_read and _ledger_looks_masked(ledger):
         return MASKED_COPY
-    if has_masked_property(path) and not ledger.rows_read:
+    if not ledger.rows_read and has_masked_property(path):  # the package is opened only then
         return MASKED_COPY
     if _blank(ledger) and is_template(path, ledger):
         return BLANK_TEMPLATE

@@ -7,8 +7,10 @@ finding can point at the exact Excel cell. Nothing here is interpreted yet; that
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import KW_ONLY, dataclass, field
 from pathlib import Path
+from typing import overload
 
 from jinguo_xl.findings import Findings, cell_ref
 
@@ -71,6 +73,50 @@ class RawRow:
         return cell_ref(self.row, col)
 
 
+class RawRows(Sequence[RawRow]):
+    """``RawTable.rows``: the table's data rows. A row the grid reader took in bulk becomes a
+    :class:`RawRow` only when someone looks at the rows; their number and truth cost nothing,
+    and the row check reads whole columns without ever making them."""
+
+    __slots__ = ("_table",)
+
+    def __init__(self, table: RawTable) -> None:
+        self._table = table
+
+    def __len__(self) -> int:
+        return len(self._table._made) + len(self._table._later)
+
+    def __bool__(self) -> bool:
+        return bool(self._table._made or self._table._later)
+
+    @overload
+    def __getitem__(self, index: int) -> RawRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[RawRow]: ...
+    def __getitem__(self, index: int | slice) -> RawRow | list[RawRow]:
+        return self._table._made_rows()[index]
+
+    def __iter__(self) -> Iterator[RawRow]:
+        return iter(self._table._made_rows())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, RawRows):
+            other = list(other)
+        return isinstance(other, list) and self._table._made_rows() == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(self._table._made_rows())
+
+    def append(self, row: RawRow) -> None:
+        self._table._made_rows().append(row)
+
+    def extend(self, rows: Iterable[RawRow]) -> None:
+        taken = list(rows)  # ``rows`` may be these very rows
+        self._table._made_rows().extend(taken)
+
+
 @dataclass(slots=True)
 class RawTable:
     """One industry table as found: its header mapping and its data rows."""
@@ -80,27 +126,107 @@ class RawTable:
     header_row: int  # 0-based
     cols: dict[str, int]  # column key → 0-based column index
     headers: dict[str, str]  # column key → header text as typed
-    rows: list[RawRow] = field(default_factory=list)
     candidates: tuple[str, ...] = ()  # industries the columns fit, when no caption said
     # Column key → the rows' values, kept by the grid reader alongside ``rows``; valid while
     # ``stored`` equals ``len(rows)`` (rows added another way make the store stale).
     store: dict[str, list[object]] = field(default_factory=dict)
     stored: int = 0
+    # The rows made so far, then the sheet rows of those not made yet (all of this sheet, their
+    # values in the store at their own index): see RawRows.
+    _made: list[RawRow] = field(default_factory=list, init=False, repr=False)
+    _later: list[int] = field(default_factory=list, init=False, repr=False)
+    # Column key → the distinct values of the column, when the reader knows them already (a
+    # table read in one take); dropped by any other row added.
+    _distinct: dict[str, set[object]] | None = field(default=None, init=False, repr=False)
+
+    @property
+    def rows(self) -> RawRows:
+        return RawRows(self)
+
+    def _count(self) -> int:
+        return len(self._made) + len(self._later)
+
+    def _made_rows(self) -> list[RawRow]:
+        """Every row as a :class:`RawRow`, making those not made yet."""
+        if self._later:
+            start = len(self._made)
+            sheet, cols, store = self.sheet, self.cols, self.store
+            self._made.extend(
+                RawRow(sheet, row, None, cols, store, start + i)
+                for i, row in enumerate(self._later)
+            )
+            self._later = []
+        return self._made
 
     def add(self, sheet: str, row: int, values: dict[str, object]) -> None:
         """Append one row, keeping the column store in step."""
-        if self.stored == len(self.rows):
+        self._distinct = None
+        if self.stored == self._count():
             for key in self.cols:
                 self.store.setdefault(key, []).append(values.get(key))
             self.stored += 1
-        self.rows.append(RawRow(sheet, row, values, self.cols))
+            if sheet == self.sheet and values.keys() == self.cols.keys():
+                self._later.append(row)  # the store holds exactly these values
+                return
+        self._made_rows().append(RawRow(sheet, row, values, self.cols))
+
+    def take(
+        self,
+        sheet: str,
+        rows: Sequence[int],
+        columns: Sequence[Sequence[object]],
+        distinct: dict[str, set[object]] | None = None,
+    ) -> None:
+        """Append rows read a column at a time: ``columns`` holds one sequence per key of
+        ``cols``, in its order; ``distinct``, when given, each column's distinct values."""
+        first = not self._count()
+        self._distinct = distinct if first else None
+        if self.stored != self._count() or sheet != self.sheet:
+            keys = list(self.cols)
+            for i, row in enumerate(rows):
+                self.add(sheet, row, {k: col[i] for k, col in zip(keys, columns, strict=True)})
+            return
+        for key, col in zip(self.cols, columns, strict=True):
+            self.store.setdefault(key, []).extend(col)
+        self._later.extend(rows)
+        self.stored += len(rows)
 
     def column(self, key: str) -> list[object]:
         """The rows' raw values of column ``key`` (None where a row has no such cell)."""
-        if self.stored == len(self.rows) and (key in self.store or key not in self.cols):
+        count = self._count()
+        if self.stored == count and (key in self.store or key not in self.cols):
             hit = self.store.get(key)
-            return hit if hit is not None else [None] * len(self.rows)
+            return hit if hit is not None else [None] * count
         return [r.values.get(key) for r in self.rows]
+
+    def distinct(self, key: str) -> set[object] | None:
+        """The distinct values of column ``key`` when already known (not to be changed)."""
+        known = self._distinct
+        if known is None or self.stored != self._count():
+            return None
+        return known.get(key)
+
+    def row_numbers(self) -> list[int]:
+        """0-based sheet row of each data row (no row object is made)."""
+        return [r.row for r in self._made] + self._later
+
+    def row_cols(self) -> list[dict[str, int]]:
+        """Column positions of each data row (blocks joined from elsewhere keep their own)."""
+        return [r.cols for r in self._made] + [self.cols] * len(self._later)
+
+    def where(self, index: int) -> tuple[str, int, dict[str, int]]:
+        """(sheet, 0-based sheet row, column positions) of data row ``index``."""
+        made = self._made
+        if index < len(made):
+            row = made[index]
+            return row.sheet, row.row, row.cols
+        return self.sheet, self._later[index - len(made)], self.cols
+
+    def row_values(self, index: int) -> dict[str, object]:
+        """Data row ``index`` as typed, column key → value."""
+        if index < len(self._made):
+            return self._made[index].values
+        return {key: col[index] for key, col in self.store.items()}
 
     @property
     def header_at(self) -> tuple[int, int]:

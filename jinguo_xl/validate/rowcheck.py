@@ -15,16 +15,22 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import compress
 from operator import attrgetter
 from typing import overload
 
 from jinguo_xl.findings import Code, Finding, Findings
 from jinguo_xl.read.ledger import RawTable
 from jinguo_xl.rules import Rules, TableSpec
-from jinguo_xl.vocabulary.columns import parse_column, parsers_for, suspect_threshold
+from jinguo_xl.vocabulary.columns import (
+    column_parse,
+    parse_column,
+    parsers_for,
+    suspect_threshold,
+)
 from jinguo_xl.vocabulary.normalize import Parsed
 
 # Codes of an amount that was typed but counts nowhere → the reason the master and the verdict
@@ -244,12 +250,12 @@ class _Rows:
         self.flagged: set[int] = set()  # rows with a finding: their cells as typed are kept
 
     def flag(self, i: int, code: Code, key: str, **params: object) -> None:
-        raw = self.table.rows[i]
-        cols = raw.cols  # blocks of one industry joined from two places keep their own columns
+        sheet, row, cols = self.table.where(i)
+        # blocks of one industry joined from two places keep their own columns
         col = cols.get(key, cols.get("name", 0))
         self.flagged.add(i)
         column = self.spec.header_of(key, self.rules.columns)
-        found = self.made.add(code, raw.sheet, raw.row, col, column=column, **params)
+        found = self.made.add(code, sheet, row, col, column=column, **params)
         self.by_row.setdefault(i, []).append(found)
 
     def findings(self) -> list[Finding]:
@@ -272,14 +278,13 @@ def check_rows(
     send us through the column's cells to find their rows. A clean column costs a few C-level
     passes.
     """
-    rows = table.rows
     parsers = parsers_for(rules)
     out = _Rows(file, table, spec, rules)
-    n = len(rows)
+    n = len(table.rows)
     values: dict[str, list[object]] = {}
     date_blank: list[bool] = [True] * n
     left_out: dict[int, str] = {}
-    for key in spec.columns:
+    for key in spec.columns if n else ():  # a table left empty has nothing to parse
         column = rules.columns[key]
         # An absent column reads as blank cells: required ones are then reported row by row.
         cells = table.column(key)
@@ -287,27 +292,51 @@ def check_rows(
             values[key] = cells
             continue
         parser = parsers[key]
-        parsed = parse_column(parser, cells)
-        vals = values[key] = list(map(_VALUE, parsed))
+        is_date = key == "train_date"
+        parsed: list[Parsed] | None = None
+        view = column_parse(parser, cells, table.distinct(key))
+        if view is None:  # numbers of mixed types, or an unhashable value: cell by cell
+            parsed = parse_column(parser, cells)
+            vals = values[key] = list(map(_VALUE, parsed))
+            notable: list[Parsed] = parsed
+            if is_date:
+                date_blank = [p.empty for p in parsed]
+        else:  # the usual column, read through its distinct values
+            vals = values[key] = view.values
+            # Only values whose parse has a code or no value can call for a finding.
+            notable = list(map(view.result, view.notable))
+            if is_date:
+                blank = {v for v in view.notable if view.result(v).empty}
+                date_blank = list(map(blank.__contains__, cells))
+        suspect = (
+            not _NO_CODES.issuperset(map(_CODE, notable))
+            or (column.required and None in map(_VALUE, notable))
+            or (
+                is_date
+                and _outside(vals if view is None else map(view.value_of.get, view.distinct), year)
+            )
+        )
+        as_text: set[object] = set()
+        if column.kind == "money":
+            read = parser if view is None else view.result
+            as_text = {
+                v
+                for v in (set(cells) if view is None else view.distinct)
+                if v.__class__ is str and (q := read(v)).code is None and q.value is not None
+            }
+        if not (suspect or as_text):
+            continue
+        if parsed is None:
+            parsed = list(map(view.result, cells))  # type: ignore[union-attr]
         ids = list(map(id, parsed))
         distinct = dict(zip(ids, parsed, strict=True))
-        if key == "train_date":
-            blank_ids = {pid for pid, p in distinct.items() if p.empty}
-            date_blank = list(map(blank_ids.__contains__, ids))
         flagged = {
             pid
             for pid, p in distinct.items()
             if p.code is not None
             or (p.value is None and column.required)
-            or (key == "train_date" and p.value is not None and p.value.year != year)  # type: ignore[union-attr]
+            or (is_date and p.value is not None and p.value.year != year)  # type: ignore[union-attr]
         }
-        as_text: set[object] = set()
-        if column.kind == "money":
-            as_text = {
-                v
-                for v in set(cells)
-                if v.__class__ is str and (q := parser(v)).code is None and q.value is not None
-            }
         if not flagged and not as_text:
             continue
         for i, pid in enumerate(ids):
@@ -320,12 +349,17 @@ def check_rows(
                         left_out[i] = LEFT_OUT[code]  # type: ignore[index]
             elif cells[i] in as_text:
                 out.flag(i, Code.MONEY_AS_TEXT, key)
+    if not n:
+        values = {key: [] for key in spec.columns}
     content = values.get("train_content") or [None] * n
-    for i, (blank, text) in enumerate(zip(date_blank, content, strict=True)):
-        if not blank and not text:
-            out.flag(i, Code.TRAINING_CONTENT_MISSING, "train_content")
-        elif text and blank:
-            out.flag(i, Code.TRAINING_DATE_MISSING, "train_date")
+    dated = list(map(operator.not_, date_blank))
+    described = list(map(bool, content))
+    if dated != described:  # a training with its date or its content alone
+        for i in compress(range(n), map(operator.ne, dated, described)):
+            if dated[i]:
+                out.flag(i, Code.TRAINING_CONTENT_MISSING, "train_content")
+            else:
+                out.flag(i, Code.TRAINING_DATE_MISSING, "train_date")
     types = values.get("women_type") or [None] * n
     clean = CleanTable(
         industry=table.industry or "",
@@ -334,23 +368,28 @@ def check_rows(
         headers=table.headers,
         has_columns=frozenset(table.cols),
         cols=table.cols,
-        grid_rows=list(map(_ROW, rows)),
-        row_cols=list(map(_COLS, rows)),
+        grid_rows=table.row_numbers(),
+        row_cols=table.row_cols(),
         values=values,
         counted=list(map(rules.counted_women.__contains__, types)),
-        train_filled=list(map(operator.or_, map(operator.not_, date_blank), map(bool, content))),
+        train_filled=list(map(operator.or_, dated, described)),
         left_out=left_out,
     )
     _flag_duplicates(clean, out)
     # The cells as typed are only needed to show what could not be read.
-    clean.raw = {i: rows[i].values for i in out.flagged}
+    clean.raw = {i: table.row_values(i) for i in out.flagged}
     return clean, out.findings() + out.late
 
 
 _VALUE = attrgetter("value")
 _COL = attrgetter("col")
-_ROW = attrgetter("row")
-_COLS = attrgetter("cols")
+_CODE = attrgetter("code")
+_NO_CODES = frozenset({None})
+
+
+def _outside(dates: Iterable[object], year: int) -> bool:
+    """Some date (None aside) lies outside the statistics year (each date looked at once)."""
+    return any(d.year != year for d in set(dates) if d is not None)  # type: ignore[attr-defined]
 
 
 def _flag_cell(
@@ -381,6 +420,8 @@ def _flag_cell(
 
 def _flag_duplicates(table: CleanTable, out: _Rows) -> None:
     """The same 姓名 + 电话 + 培训时间 + 培训内容 twice: a warning on the second row's name."""
+    if len(set(table.persons)) == table.n:
+        return  # no two rows of one woman (the persons are wanted by the counting anyway)
     seen: dict[tuple[object, ...], int] = {}
     names, phones = table.col("name"), table.col("phone")
     dates, contents = table.col("train_date"), table.col("train_content")

@@ -12,10 +12,13 @@ a :class:`Context`; it works on whole columns, not on row objects.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import operator
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from functools import partial
+from itertools import compress
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -109,12 +112,11 @@ def compute(table: CleanTable, ctx: Context) -> Metrics:
 
 
 # ---------------------------------------------------------------------- the 2020 metrics
+#
+# Each figure is counted with C-level passes over whole columns (compress, filter, set): a
+# table is counted several times per recalculation in the open workbook.
 
-
-def _sessions(t: CleanTable) -> Iterator[tuple[object, object, object, bool]]:
-    """(address, date, content, counted) per row; a training where date and content are set."""
-    columns = (t.col("address"), t.col("train_date"), t.col("train_content"), t.counted)
-    return zip(*columns, strict=True)
+_NOT_NONE = partial(operator.is_not, None)
 
 
 def _money_column(spec: TableSpec) -> tuple[str, ...]:
@@ -127,19 +129,21 @@ _TRAINING = ("train_date", "train_content")
 @metric("training_person_times", needs=_TRAINING)
 def training_person_times(t: CleanTable, ctx: Context) -> int:
     """Rows of counted women with 培训时间 or 培训内容 typed (one row is one 人次)."""
-    return sum(1 for c, f in zip(t.counted, t.train_filled, strict=True) if c and f)
+    return sum(map(operator.and_, t.counted, t.train_filled))
 
 
 @metric("training_sessions", needs=_TRAINING)
 def training_sessions(t: CleanTable, ctx: Context) -> int:
     """Distinct (date, content) over all rows."""
-    return len({(d, c) for _, d, c, _ in _sessions(t) if d is not None and c})
+    pairs = set(zip(t.col("train_date"), t.col("train_content"), strict=True))
+    return sum(1 for d, c in pairs if d is not None and c)
 
 
 @metric("household_sessions", needs=("address", *_TRAINING))
 def household_sessions(t: CleanTable, ctx: Context) -> int:
     """Distinct (address, date, content) of counted women: each household's own trainings."""
-    return len({(a, d, c) for a, d, c, k in _sessions(t) if k and a and d is not None and c})
+    rows = zip(t.col("address"), t.col("train_date"), t.col("train_content"), strict=True)
+    return sum(1 for a, d, c in set(compress(rows, t.counted)) if a and d is not None and c)
 
 
 def _employed_needs(spec: TableSpec) -> tuple[str, ...]:
@@ -151,38 +155,37 @@ def employed(t: CleanTable, ctx: Context) -> int | None:
     """Distinct counted women employed: 是否就业 = 是, or income > 0 where the table has no
     是否就业 (spec §4 Decision); None when the table lacks its optional 是否就业 column."""
     spec = t.spec
+    persons = compress(t.persons, t.counted)
     if spec.employed_by == "money":
-        flags: list = [m is not None and m > 0 for m in t.money]
-    elif "employed" not in t.has_columns:
+        positive = {m for m in set(t.money) if m is not None and m > 0}  # each amount once
+        earning = map(positive.__contains__, compress(t.money, t.counted))
+        return len(set(compress(persons, earning)))
+    if "employed" not in t.has_columns:
         return None
-    else:
-        flags = t.col("employed")
-    return len({p for p, c, f in zip(t.persons, t.counted, flags, strict=True) if c and f})
+    return len(set(compress(persons, compress(t.col("employed"), t.counted))))
 
 
 @metric("sales_wan", needs=_money_column)
 def sales_wan(t: CleanTable, ctx: Context) -> Decimal:
     """The table's money column summed over counted women (amounts left out are None)."""
-    return sum(
-        (m for m, c in zip(t.money, t.counted, strict=True) if c and m is not None), Decimal(0)
-    )
+    return sum(filter(_NOT_NONE, compress(t.money, t.counted)), Decimal(0))
 
 
 @metric("sales_wan_all", needs=_money_column)
 def sales_wan_all(t: CleanTable, ctx: Context) -> Decimal:
     """The same over all rows: the table's own 合计."""
-    return sum((m for m in t.money if m is not None), Decimal(0))
+    return sum(filter(_NOT_NONE, t.money), Decimal(0))
 
 
 def _rate(t: CleanTable, key: str, name: str) -> Fraction | None:
     """Rows with ``key`` = 是 among rows with a training, over all women (spec §4)."""
     if name not in t.spec.rates:
         return None
-    flags = t.col(key)
-    trained = [i for i, f in enumerate(t.train_filled) if f]
+    trained = sum(t.train_filled)
     if not trained:
         return None
-    return Fraction(sum(1 for i in trained if flags[i]), len(trained))
+    hits = sum(1 for _ in filter(None, compress(t.col(key), t.train_filled)))
+    return Fraction(hits, trained)
 
 
 @metric("pass_rate", needs=("qualified", *_TRAINING))
@@ -198,13 +201,13 @@ def employment_rate(t: CleanTable, ctx: Context) -> Fraction | None:
 @metric("startups", needs=("startup",))
 def startups(t: CleanTable, ctx: Context) -> int:
     """Distinct women (any type) with 是否创业 = 是."""
-    return len({p for p, s in zip(t.persons, t.col("startup"), strict=True) if s})
+    return len(set(compress(t.persons, t.col("startup"))))
 
 
 @metric("households_found")
 def households_found(t: CleanTable, ctx: Context) -> int:
     """Distinct addresses of counted women."""
-    return len({a for a, c in zip(t.col("address"), t.counted, strict=True) if c and a})
+    return sum(1 for a in set(compress(t.col("address"), t.counted)) if a)
 
 
 @metric("households")
@@ -218,10 +221,9 @@ def households(t: CleanTable, ctx: Context) -> int | None:
 @metric("priority_share")
 def priority_share(t: CleanTable, ctx: Context) -> Fraction | None:
     """未脱贫妇女 among the counted women's 人次 (the notice says 优先, without a ratio)."""
-    priority = ctx.rules.priority_women
-    hits = total = 0
-    for c, f, w in zip(t.counted, t.train_filled, t.col("women_type"), strict=True):
-        if c and f:
-            total += 1
-            hits += w == priority
-    return Fraction(hits, total) if total else None
+    taken = list(map(operator.and_, t.counted, t.train_filled))
+    total = sum(taken)
+    if not total:
+        return None
+    hits = list(compress(t.col("women_type"), taken)).count(ctx.rules.priority_women)
+    return Fraction(hits, total)

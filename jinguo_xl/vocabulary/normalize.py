@@ -93,6 +93,10 @@ _LONG_DIGITS = re.compile(r"[0-9]{9,}")
 
 _MEMO_MAX = 100_000
 
+# Results by the value's class, then by the value: the class keeps 1, 1.0 and True apart, and a
+# whole column of one class can be looked up in one dict (see memos_of).
+Memos = dict[type, dict[object, Parsed[T]]]
+
 
 def _remembered(
     memo: dict[tuple[object, ...], Parsed[T]],
@@ -112,6 +116,41 @@ def _remembered(
     return hit
 
 
+def _recall(memos: Memos[T], value: object, compute: Callable[[], Parsed[T]]) -> Parsed[T]:
+    """The result for one cell value, computed and kept (per class) on first use."""
+    memo = memos.get(value.__class__)
+    if memo is None:
+        memo = memos.setdefault(value.__class__, {})
+    try:
+        hit = memo.get(value)
+    except TypeError:
+        return compute()
+    if hit is None:
+        hit = compute()
+        if len(memo) < _MEMO_MAX:
+            memo[value] = hit
+    return hit
+
+
+def memos_of(parser: Callable[[object], Parsed[T]]) -> Memos[T] | None:
+    """What a one-argument parser made here remembers, class → value → result, or None for
+    a parser that remembers nothing. A column parse reads it directly, so a column whose
+    values were all seen before costs one dict lookup per cell and no call."""
+    return getattr(parser, "memos", None)
+
+
+def remembered(fn: Callable[[object], Parsed[T]]) -> Callable[[object], Parsed[T]]:
+    """``fn`` with its results remembered per (class, value), readable with :func:`memos_of`."""
+    memos: Memos[T] = {}
+
+    @functools.wraps(fn)
+    def parse(value: object) -> Parsed[T]:
+        return _recall(memos, value, lambda: fn(value))
+
+    parse.memos = memos  # type: ignore[attr-defined]
+    return parse
+
+
 def _guarded(code: Code) -> Callable[[Callable[P, Parsed[T]]], Callable[P, Parsed[T]]]:
     """Safety net: a parser bug must become a finding for one cell, not a crashed batch.
 
@@ -122,7 +161,8 @@ def _guarded(code: Code) -> Callable[[Callable[P, Parsed[T]]], Callable[P, Parse
     def decorate(fn: Callable[P, Parsed[T]]) -> Callable[P, Parsed[T]]:
         # A sheet repeats the same values (dates, types, 是/否) thousands of times; results are
         # immutable, so they are memoised per (type, value) — the type keeps 1, 1.0 and True apart.
-        memo: dict[tuple[object, ...], Parsed[T]] = {}
+        memos: Memos[T] = {}
+        memo: dict[tuple[object, ...], Parsed[T]] = {}  # calls with more than the cell value
 
         def call(*args: P.args, **kwargs: P.kwargs) -> Parsed[T]:
             try:
@@ -132,15 +172,15 @@ def _guarded(code: Code) -> Callable[[Callable[P, Parsed[T]]], Callable[P, Parse
 
         @functools.wraps(fn)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> Parsed[T]:
-            if not kwargs and len(args) == 1:
-                key: tuple[object, ...] = (args[0].__class__, args[0])  # the common case
-            else:
-                # Mappings (the rules' alias table) are keyed by their content.
-                key = tuple(
-                    (a.__class__, frozenset(a.items()) if isinstance(a, dict) else a) for a in args
-                ) + tuple(sorted(kwargs.items()))
+            if not kwargs and len(args) == 1:  # the common case
+                return _recall(memos, args[0], lambda: call(*args))
+            # Mappings (the rules' alias table) are keyed by their content.
+            key = tuple(
+                (a.__class__, frozenset(a.items()) if isinstance(a, dict) else a) for a in args
+            ) + tuple(sorted(kwargs.items()))
             return _remembered(memo, key, lambda: call(*args, **kwargs))
 
+        wrapper.memos = memos  # type: ignore[attr-defined]
         return wrapper
 
     return decorate
@@ -610,11 +650,12 @@ def bound(
     The general memo keys a call by all its arguments, which for the rules' alias tables costs
     more than the parse; a row check binds them once per run instead.
     """
-    memo: dict[tuple[object, ...], Parsed[T]] = {}
+    memos: Memos[T] = {}
 
     def parse(value: object) -> Parsed[T]:
-        return _remembered(memo, (value.__class__, value), lambda: parser(value, *extra, **kw))
+        return _recall(memos, value, lambda: parser(value, *extra, **kw))
 
+    parse.memos = memos  # type: ignore[attr-defined]
     return parse
 
 
