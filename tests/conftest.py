@@ -230,6 +230,20 @@ def rules() -> Rules:
     return load_rules(2020)
 
 
+@pytest.fixture(scope="session")
+def demo_master(tmp_path_factory, rules) -> tuple[Path, Path]:
+    """The demo corpus in ``jinguo_demo/`` and the master the CLI consolidates from it, beside
+    the folder: written once, read by the master's and the API's tests alike."""
+    from jinguo_xl.cli import main
+    from jinguo_xl.demo import write_demo
+
+    root = tmp_path_factory.mktemp("demo")
+    write_demo(root / "jinguo_demo", rules)
+    out = root / "全市汇总.xlsx"
+    assert main(["consolidate", str(root / "jinguo_demo"), "-o", str(out), "--json"]) in (0, 1)
+    return root / "jinguo_demo", out
+
+
 # ---------------------------------------------------------------- nothing left outside tmp
 
 _REPO = Path(__file__).resolve().parent.parent

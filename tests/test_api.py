@@ -14,7 +14,6 @@ import pandas as pd
 import pytest
 
 import jinguo_xl
-from jinguo_xl.cli import main
 from jinguo_xl.combine.layout import (
     BASE_COLUMNS,
     BASE_SUMMARY_COLUMNS,
@@ -22,7 +21,6 @@ from jinguo_xl.combine.layout import (
     WOMEN_COLUMNS,
     headers,
 )
-from jinguo_xl.demo import write_demo
 from jinguo_xl.run.files import check_file
 
 DTYPES = {
@@ -37,13 +35,10 @@ DTYPES = {
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory, rules):
+def demo(demo_master):
     """The demo corpus, its API consolidation and its master (written by the CLI)."""
-    root = tmp_path_factory.mktemp("api")
-    write_demo(root / "jinguo_demo", rules)
-    out = root / "全市汇总.xlsx"
-    assert main(["consolidate", str(root / "jinguo_demo"), "-o", str(out), "--json"]) in (0, 1)
-    return root, jinguo_xl.consolidate([root / "jinguo_demo"]), out
+    folder, out = demo_master
+    return folder.parent, jinguo_xl.consolidate([folder]), out
 
 
 def _sheet(path: Path, name: str) -> list[list[object]]:

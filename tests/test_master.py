@@ -14,7 +14,6 @@ import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter
 
-from jinguo_xl.cli import main
 from jinguo_xl.combine.layout import (
     BASE_COLUMNS,
     DUPLICATE_COLUMNS,
@@ -25,16 +24,11 @@ from jinguo_xl.combine.layout import (
     header_of,
     index_of,
 )
-from jinguo_xl.demo import write_demo
 
 
 @pytest.fixture(scope="module")
-def master(tmp_path_factory, rules):
-    root = tmp_path_factory.mktemp("master")
-    write_demo(root / "in", rules)
-    out = root / "全市汇总.xlsx"
-    assert main(["consolidate", str(root / "in"), "-o", str(out), "--json"]) in (0, 1)
-    return out
+def master(demo_master):
+    return demo_master[1]
 
 
 def test_sheets_in_chinese_and_the_marker_hidden(master):
@@ -202,7 +196,7 @@ def printed(master, tmp_path_factory, rules):
 
     out = tmp_path_factory.mktemp("printed")
     low = out / "行高不足.xlsx"
-    result = build(list(iter_workbooks([master.parent / "in"])), rules.year)
+    result = build(list(iter_workbooks([master.parent / "jinguo_demo"])), rules.year)
     with mock.patch.object(writer, "row_height", lambda cells: 20.0):
         writer.write_master(low, result, rules)
     subprocess.run(
