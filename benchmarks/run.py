@@ -254,6 +254,40 @@ def udf_rows(n: int) -> list[list[object]]:
     return rows
 
 
+def udf_seconds(n: int, runs: int) -> tuple[float, float, float]:
+    """JINGUO_CHECK and JINGUO_STATUS on an ``n``-row table: the first formula after an edit
+    (no report cached), and another formula on the same range once one has counted it."""
+    grid = udf_rows(n)
+
+    def cold(fn: Callable[[], object]) -> Callable[[], None]:
+        def run_once() -> None:
+            cached_reports(load_rules()).clear()
+            fn()
+
+        return run_once
+
+    check = lambda: row_problems(grid, "手工制作")  # noqa: E731
+    status = lambda: table_report(grid, "手工制作", base_type="巾帼扶贫车间")  # noqa: E731
+    t_check = median_time(cold(check), runs)
+    t_status = median_time(cold(status), runs)
+    status()
+    return t_check, t_status, median_time(check, runs)
+
+
+def udf_seconds_apart(n: int, runs: int) -> tuple[float, float, float]:
+    """:func:`udf_seconds` in a process of its own, as in the UDF server, which reads one
+    clerk's workbook: in this process the parsers' memos are already full from the corpora
+    read above, a state no UDF server is in."""
+    out = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--udf-child", str(n), str(runs)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    check, status, warm = json.loads(out.stdout.splitlines()[-1])
+    return check, status, warm
+
+
 def udf_import_seconds(*, preload_xlwings: bool) -> float | None:
     """Seconds to import the UDF module in a fresh interpreter.
 
@@ -343,7 +377,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="tiny corpora, one run each")
     parser.add_argument("--runs", type=int, default=None, help="runs per figure (median)")
     parser.add_argument("--json", type=Path, default=None, help="also write the table as JSON")
+    parser.add_argument("--udf-child", nargs=2, type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.udf_child:  # the cell functions measured in a fresh process (udf_seconds_apart)
+        print(json.dumps(udf_seconds(*args.udf_child)))
+        return 0
     runs = args.runs or (1 if args.quick else 3)
     if args.quick:
         sizes = {
@@ -504,22 +542,8 @@ def main(argv: list[str] | None = None) -> int:
                 )
             )
 
-        grid = udf_rows(sizes["udf_rows"])
-        n = len(grid) - 1
-
-        def cold(fn):  # the first formula on a table after an edit: nothing cached
-            def run_once():
-                cached_reports(load_rules()).clear()
-                fn()
-
-            return run_once
-
-        check = lambda: row_problems(grid, "手工制作")  # noqa: E731
-        status = lambda: table_report(grid, "手工制作", base_type="巾帼扶贫车间")  # noqa: E731
-        t_check = median_time(cold(check), max(runs, 5))
-        t_status = median_time(cold(status), max(runs, 5))
-        status()
-        t_warm = median_time(check, max(runs, 5))
+        n = sizes["udf_rows"]
+        t_check, t_status, t_warm = udf_seconds_apart(n, max(runs, 5))
         table += [
             Row(
                 f"JINGUO_CHECK 逻辑（{n} 行，首次计算）",
