@@ -124,9 +124,8 @@ class Report:
             rows: list[build.Row] = []
         else:
             rows = build.base_rows([Entry(self.report, self.report.file, 0.0)])
-        columns = [c for c in BASE_COLUMNS if c.key not in ("counts", "origin")]
         keep = [i for i, c in enumerate(BASE_COLUMNS) if c.key not in ("counts", "origin")]
-        return frame(columns, [[row[i] for i in keep] for row in rows])
+        return frame([BASE_COLUMNS[i] for i in keep], [[row[i] for i in keep] for row in rows])
 
     def findings(self) -> pd.DataFrame:
         """Every finding, errors first: the columns of the master's 问题清单."""

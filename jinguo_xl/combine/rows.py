@@ -22,7 +22,7 @@ from jinguo_xl.combine.consolidation import (
     county_of,
 )
 from jinguo_xl.combine.layout import INPUT_KINDS, PERSON_KEYS
-from jinguo_xl.findings import Finding, Severity, by_severity
+from jinguo_xl.findings import Finding, Severity, by_severity, count_by_severity
 from jinguo_xl.findings.messages import (
     STATUS_BASIC,
     STATUS_MET,
@@ -59,11 +59,8 @@ def _yes_no(value: bool | None, raw: object) -> object:
 
 
 def _severities(findings: Iterable[Finding]) -> tuple[int, int]:
-    errors = warnings = 0
-    for f in findings:
-        errors += f.severity is Severity.ERROR
-        warnings += f.severity is Severity.WARNING
-    return errors, warnings
+    counts = count_by_severity(findings)
+    return counts[Severity.ERROR], counts[Severity.WARNING]
 
 
 def counts_text(entry: Entry) -> str:

@@ -23,12 +23,11 @@ from jinguo_xl.errors import READ_CRASHED, READ_MEMORY, UnreadableWorkbook
 from jinguo_xl.read.extent import scan_package
 from jinguo_xl.read.grid import Grid, parse_grids
 from jinguo_xl.read.ledger import Ledger
-from jinguo_xl.read.legacy import BrokenContainer, Encryption, legacy_encryption
+from jinguo_xl.read.legacy import OLE_MAGIC, BrokenContainer, Encryption, legacy_encryption
 from jinguo_xl.read.package import MAX_FILE_BYTES, as_transitional, open_package
 from jinguo_xl.rules import Rules, load_rules
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 _COUNTY_FOLDER = re.compile(r"^.{1,12}(?:县|区|自治县)$")
@@ -59,7 +58,7 @@ def _sniff(path: Path) -> str:
         raise UnreadableWorkbook("文件是空的（0 字节），请重新保存后提交")
     if head.startswith(_ZIP_MAGIC):
         return "zip"
-    if head.startswith(_OLE_MAGIC):
+    if head.startswith(OLE_MAGIC):
         return "ole"
     lowered = head.lstrip(b"\xef\xbb\xbf \r\n\t").lower()
     if lowered.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml", b"<meta")):

@@ -41,7 +41,7 @@ from jinguo_xl.combine.layout import (
     township_columns,
 )
 from jinguo_xl.count.left_out import left_out_rows
-from jinguo_xl.findings import Severity
+from jinguo_xl.findings import Severity, count_by_severity
 from jinguo_xl.findings.messages import (
     STATUS_BASIC,
     STATUS_EMPTY,
@@ -318,8 +318,8 @@ def _summary(book: _Book, result: Consolidation, rules: Rules) -> None:
     total_counted = sum((f.sales_wan for f in counties.values()), Decimal(0))
     covered = sum(t.bases > 0 for t in result.townships)
     findings = result.findings
-    errors = sum(f.severity is Severity.ERROR for f in findings)
-    warnings = sum(f.severity is Severity.WARNING for f in findings)
+    counts = count_by_severity(findings)
+    errors, warnings = counts[Severity.ERROR], counts[Severity.WARNING]
     resent = len(result.entries) - len(counted)
     headline: list[tuple[str, object]] = [
         ("基地数（计入汇总）", len(counted)),
