@@ -88,21 +88,26 @@ _NUMERIC = frozenset({int, float, bool, Decimal})
 
 
 def parse_column(parser: Parser, cells: Sequence[object]) -> list[nz.Parsed]:
-    """Every cell of one column parsed; each distinct value is parsed once.
-
-    The usual column holds one type besides blanks (texts, or numbers, or dates): its distinct
-    values are parsed and the results handed out with one C-level ``map``. A column mixing
-    numeric types, or holding an unhashable value, is keyed cell by cell instead.
-    """
-    try:
-        classes = set(map(type, cells))
-        if len(classes & _NUMERIC) <= 1:
-            table: dict[object, nz.Parsed] = {v: parser(v) for v in set(cells)}
-            table[None] = _BLANK
-            return list(map(table.__getitem__, cells))
-    except TypeError:
-        pass
-    return _parse_keyed(parser, cells)
+    """Every cell of one column parsed, cell by cell: the way for the columns
+    :func:`column_parse` declines (numbers of mixed types, an unhashable value). A value is
+    parsed once per (class, value), so 1 and True are not read as one value."""
+    seen: dict[object, nz.Parsed] = {}
+    out: list[nz.Parsed] = []
+    append = out.append
+    for value in cells:
+        if value is None:
+            append(_BLANK)
+            continue
+        key = value if value.__class__ is str else (value.__class__, value)
+        try:
+            hit = seen.get(key)
+        except TypeError:
+            append(parser(value))
+            continue
+        if hit is None:
+            hit = seen[key] = parser(value)
+        append(hit)
+    return out
 
 
 _NONE = type(None)
@@ -199,23 +204,3 @@ def _view(parser: Parser, cls: type) -> _View:
 
 
 _VIEW_MAX = 100_000
-
-
-def _parse_keyed(parser: Parser, cells: Sequence[object]) -> list[nz.Parsed]:
-    seen: dict[object, nz.Parsed] = {}
-    out: list[nz.Parsed] = []
-    append = out.append
-    for value in cells:
-        if value is None:
-            append(_BLANK)
-            continue
-        key = value if value.__class__ is str else (value.__class__, value)
-        try:
-            hit = seen.get(key)
-        except TypeError:
-            append(parser(value))
-            continue
-        if hit is None:
-            hit = seen[key] = parser(value)
-        append(hit)
-    return out
