@@ -50,7 +50,7 @@ from jinguo_xl.count.report import FileReport
 from jinguo_xl.rules import Rules, load_rules
 from jinguo_xl.run.batch import build as build_consolidation
 from jinguo_xl.run.batch import check_all
-from jinguo_xl.run.files import display_path, iter_workbooks, missing_paths
+from jinguo_xl.run.files import display_path, missing_paths, survey
 
 __all__ = ["Consolidated", "Report", "check", "consolidate", "frame"]
 
@@ -64,8 +64,13 @@ def check(path: PathLike, *, rules_year: int = 2020) -> Report:
     a :class:`Report` with ``ok`` False and the reason in ``error``."""
     _require(path)
     p = Path(path)
-    (report,) = check_all([(p, display_path(p))], rules_year)
-    return Report(report, load_rules(rules_year))
+    reports = check_all([(p, display_path(p))], rules_year)
+    if len(reports) > 1:
+        names = "、".join(r.base.name for r in reports if r.base)
+        raise ValueError(
+            f"{p.name} 中有 {len(reports)} 个基地（{names}），请用 jinguo_xl.consolidate 查看"
+        )
+    return Report(reports[0], load_rules(rules_year))
 
 
 def consolidate(paths: PathLike | Iterable[PathLike], *, rules_year: int = 2020) -> Consolidated:
@@ -76,8 +81,10 @@ def consolidate(paths: PathLike | Iterable[PathLike], *, rules_year: int = 2020)
     once (the later 填报日期, else the newer file)."""
     given = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
     _require(*given)
-    files = list(iter_workbooks(given))
-    return Consolidated(build_consolidation(files, rules_year), load_rules(rules_year))
+    files, passed = survey(given)
+    return Consolidated(
+        build_consolidation(files, rules_year, passed=passed), load_rules(rules_year)
+    )
 
 
 def _require(*paths: PathLike) -> None:

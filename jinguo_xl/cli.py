@@ -24,8 +24,9 @@ from typing import TYPE_CHECKING
 
 from jinguo_xl.errors import JinguoError
 from jinguo_xl.findings import Severity
+from jinguo_xl.read.formats import REFUSE
 from jinguo_xl.rules import Rules, load_rules
-from jinguo_xl.run.files import iter_workbooks, missing_paths
+from jinguo_xl.run.files import Passed, missing_paths, survey
 from jinguo_xl.run.render import render_consolidation, render_report, render_summary
 from jinguo_xl.version import __version__
 
@@ -246,30 +247,49 @@ def _add_addin_parser(sub: argparse._SubParsersAction) -> None:
 # ---------------------------------------------------------------------- check
 
 
-def _collect(paths: Sequence[str]) -> list[tuple[Path, str]] | None:
+def _collect(paths: Sequence[str]) -> tuple[list[tuple[Path, str]], list[Passed]] | None:
+    """The workbooks to read and the other files found (skipped or refused, with why)."""
     missing = missing_paths(paths)
     if missing:
         for p in missing:
             print(f"找不到：{p}", file=sys.stderr)
         return None
-    return list(iter_workbooks(paths))
+    return survey(paths)
+
+
+def _none_found(paths: Sequence[str], passed: Sequence[Passed]) -> int:
+    where = "、".join(paths)
+    print(f"在 {where} 中没有找到可读取的工作簿（.xlsx、.xlsm、.xls、.xlsb、.ods、.et）",
+          file=sys.stderr)
+    for p in passed:
+        print(f"  {p.shown}：{p.reason}", file=sys.stderr)
+    return EXIT_USAGE
 
 
 def cmd_check(args: argparse.Namespace, rules: Rules) -> int:
-    files = _collect(args.paths)
-    if files is None:
+    collected = _collect(args.paths)
+    if collected is None:
         return EXIT_USAGE
-    if not files:
-        print("没有找到可读取的工作簿（.xlsx、.xlsm、.xls）", file=sys.stderr)
-        return EXIT_USAGE
-    from jinguo_xl.run.batch import check_all
+    files, passed = collected
+    if not files and not any(p.action == REFUSE for p in passed):
+        return _none_found(args.paths, passed)
+    from jinguo_xl.run.batch import check_all, refused_reports
 
     reports = check_all(files, rules.year)  # each file in a guarded worker
+    reports += refused_reports(passed)
+    skipped = [p for p in passed if p.action != REFUSE]
     if args.json:
-        print_json({"files": [r.to_json(rules) for r in reports]})
+        print_json(
+            {
+                "files": [r.to_json(rules) for r in reports],
+                "skipped": [{"file": p.shown, "reason": p.reason} for p in skipped],
+            }
+        )
     else:
         for report in reports:
             print(render_report(report, rules, all_findings=args.all_findings))
+        for p in skipped:
+            print(f"■ {p.shown}\n  已跳过：{p.reason}\n")
         print(render_summary(reports))
     errors = sum(r.error_count for r in reports if r.ok)
     failed = sum(not r.ok for r in reports)
@@ -329,9 +349,10 @@ def cmd_consolidate(args: argparse.Namespace, rules: Rules) -> int:
     if output.suffix.lower() != ".xlsx":
         print("汇总表只能保存为 .xlsx 文件", file=sys.stderr)
         return EXIT_USAGE
-    files = _collect(args.paths)
-    if files is None:
+    collected = _collect(args.paths)
+    if collected is None:
         return EXIT_USAGE
+    files, passed = collected
     target = output.resolve()
     if any(p.resolve() == target for p, _ in files):
         print(
@@ -340,12 +361,12 @@ def cmd_consolidate(args: argparse.Namespace, rules: Rules) -> int:
         )
         return EXIT_USAGE
     if not files:
-        print("没有找到可读取的工作簿（.xlsx、.xlsm、.xls）", file=sys.stderr)
-        return EXIT_USAGE
+        return _none_found(args.paths, passed)
     progress = None if args.json else terminal_progress()
     writing = None if args.json else terminal_progress(label="写出汇总表")
     _, summary = consolidate_to(
-        files, output, rules.year, mask=args.mask, progress=progress, write_progress=writing
+        files, output, rules.year, mask=args.mask, progress=progress, write_progress=writing,
+        passed=passed,
     )
     if args.json:
         print_json(summary)

@@ -114,7 +114,7 @@ def test_zip_bomb_is_refused_before_parsing(tmp_path, monkeypatch):
 def test_unsupported_suffix(tmp_path):
     path = tmp_path / "数据.csv"
     path.write_text("a,b")
-    with pytest.raises(UnreadableWorkbook, match="不支持的文件类型"):
+    with pytest.raises(UnreadableWorkbook, match="CSV 文本文件，不是工作簿"):
         read_workbook(path)
 
 

@@ -8,6 +8,7 @@ counted or not, so rows read always equals rows in the master.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -39,11 +40,15 @@ class InputFile:
 
     file: str
     sha256: str
-    kind: str  # "workbook" | "master" | "template" (blank, skipped) | "unreadable"
+    # "workbook" | "master" | "template" (blank, skipped) | "skipped" (no workbook: a lock
+    # file, a scan …) | "unreadable" (refused, with the reason in ``error``)
+    kind: str
     error: str | None = None
     bases: int = 0
     rows: int = 0
     mtime: float = 0.0
+    # Other places the same bytes were found (read once: spec §8, same bytes, same submission).
+    places: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -52,15 +57,24 @@ class Entry:
 
     report: FileReport
     origin: str  # the input file it was read from (a workbook, or a master holding it)
-    mtime: float
+    mtime: float  # the source file's own time (recorded by a master for the bases it holds)
     counts: bool = True
     superseded_by: str = ""
+    sha256: str = ""  # the source file's bytes ("" when a master did not record them)
+    # The master it was read from had found a later copy of this base: kept on a tie.
+    was_superseded: bool = False
 
     @property
     def key(self) -> tuple[str, str]:
         base = self.report.base
         assert base is not None
-        return (norm_label(base.name) or f"（未命名）{self.report.file}", base.county)
+        unnamed = f"（未命名）{self.report.file}{self.report.part}"
+        return (norm_label(base.name) or unnamed, base.county)
+
+    @property
+    def source(self) -> tuple[str, str]:
+        """One submission: the source's bytes and the base's sheets in it."""
+        return (self.sha256, self.report.part)
 
 
 @dataclass(slots=True)
@@ -133,20 +147,111 @@ def sha256_of(path: Path) -> str:
 # ---------------------------------------------------------------------- building
 
 
+def one_per_submission(
+    loaded: Sequence[tuple[InputFile, list[Entry]]], findings: Findings
+) -> tuple[list[InputFile], list[Entry]]:
+    """Same bytes, same submission (spec §8): a file found twice is read once and listed once
+    with every place it was found; a base a master holds whose source file was also given
+    (or is held by an earlier master) is counted from one copy only. Hints, not warnings."""
+    inputs: list[InputFile] = []
+    first: dict[str, InputFile] = {}
+    kept: list[tuple[InputFile, list[Entry]]] = []
+    for item, entries in loaded:
+        seen = first.get(item.sha256) if item.sha256 else None
+        if seen is not None:
+            seen.places.append(item.file)
+            findings.add(Code.SAME_FILE, file=item.file, detail=seen.file)
+            continue
+        if item.sha256:
+            first[item.sha256] = item
+        inputs.append(item)
+        kept.append((item, entries))
+    direct = {e.source for item, entries in kept if item.kind != "master" for e in entries}
+    out: list[Entry] = []
+    held: set[tuple[str, str]] = set()
+    for item, entries in kept:
+        if item.kind != "master":
+            out.extend(entries)
+            continue
+        same = [e for e in entries if e.sha256 and (e.source in direct or e.source in held)]
+        held.update(e.source for e in entries if e.sha256)
+        out.extend(e for e in entries if e not in same)
+        if same:
+            names = "、".join(f"“{e.report.file}”" for e in same[:3])
+            more = f"等 {len(same)} 个文件" if len(same) > 3 else ""
+            findings.add(Code.SAME_IN_MASTER, file=item.file, value=len(same), detail=names + more)
+    return inputs, out
+
+
+def _fill(e: Entry) -> object:
+    return e.report.base.fill_date if e.report.base else None
+
+
+def _rank(e: Entry) -> tuple[object, ...]:
+    """Which copy of a base counts (spec §8, in the README): the later 填报日期 (a copy with a
+    date before one without); then the newer file time; then the copy a master had kept;
+    then the later file path and sheet, so that the choice never depends on input order."""
+    fill = _fill(e)
+    return (fill is not None, fill or 0, e.mtime, not e.was_superseded, e.report.file,
+            e.report.part)
+
+
+def _why_chosen(winner: Entry, loser: Entry) -> str:
+    """The first part of the rank that tells the two copies apart, in words."""
+    if (_fill(winner) is not None) != (_fill(loser) is not None):
+        return "只有这一份填写了填报日期"
+    if _fill(winner) != _fill(loser):
+        return f"填报日期较晚（{_fill(winner)}）"
+    if winner.mtime != loser.mtime:
+        stamp = dt.datetime.fromtimestamp(winner.mtime).strftime("%Y-%m-%d %H:%M:%S")
+        return f"填报日期相同或都未填写，文件时间较新（{stamp}）"
+    if winner.was_superseded != loser.was_superseded:
+        return "填报日期和文件时间都相同，原汇总表已以这一份为准"
+    return "填报日期和文件时间都相同，按文件路径的字符顺序取排在后面的一份"
+
+
+def _match_unknown_counties(entries: list[Entry], findings: Findings, rules: Rules) -> None:
+    """A copy whose county is unknown but whose base name (and 负责人, when both give one)
+    is that of a base of exactly one county is that base (spec §8): never a second base."""
+    counties: dict[str, set[str]] = defaultdict(set)
+    leaders: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for e in entries:
+        base = e.report.base
+        if base is not None and base.county != UNKNOWN_COUNTY and norm_label(base.name):
+            counties[norm_label(base.name)].add(base.county)
+            leaders[(norm_label(base.name), base.county)].add(norm_label(base.leader))
+    for e in entries:
+        base = e.report.base
+        if base is None or base.county != UNKNOWN_COUNTY or not norm_label(base.name):
+            continue
+        found = counties.get(norm_label(base.name), set())
+        if len(found) != 1:
+            continue
+        (county,) = found
+        known = leaders[(norm_label(base.name), county)] - {""}
+        if norm_label(base.leader) and known and norm_label(base.leader) not in known:
+            continue
+        base.county = county
+        base.county_in_scope = rules.resolve_county(county) is not None
+        findings.add(
+            Code.COUNTY_FROM_BASE,
+            file=e.report.file,
+            column="所属区县",
+            value=county,
+            detail=f"“{base.name}”" + (f"（负责人 {base.leader}）" if base.leader else ""),
+        )
+
+
 def _resolve_duplicates(entries: list[Entry], findings: Findings) -> None:
-    """The same base twice: the later 填报日期 counts, else the newer file; both stay listed."""
+    """The same base twice: one copy counts by :func:`_rank`; all stay listed, and 问题清单
+    says for each copy left out which one counts and why."""
     groups: dict[tuple[str, str], list[Entry]] = defaultdict(list)
     for entry in entries:
         groups[entry.key].append(entry)
     for group in groups.values():
         if len(group) < 2:
             continue
-
-        def rank(e: Entry) -> tuple[object, ...]:
-            fill = e.report.base.fill_date if e.report.base else None
-            return (fill is not None, fill or 0, e.mtime)
-
-        winner = max(group, key=rank)  # max keeps the first of equals: stable
+        winner = max(group, key=_rank)
         for entry in group:
             if entry is winner:
                 continue
@@ -159,6 +264,7 @@ def _resolve_duplicates(entries: list[Entry], findings: Findings) -> None:
                 detail=winner.origin,
                 origin=entry.origin,
                 value=entry.report.base.name if entry.report.base else "",
+                reason=_why_chosen(winner, entry),
             )
 
 
@@ -249,10 +355,14 @@ def consolidate(
     skipped = {e.origin for e in entries if e.report.skipped}
     entries = sorted((e for e in entries if not e.report.skipped), key=place)
     inputs = [
-        InputFile(i.file, i.sha256, "template", None, 0, 0, i.mtime) if i.file in skipped else i
+        InputFile(i.file, i.sha256, "template", None, 0, 0, i.mtime, i.places)
+        if i.file in skipped
+        else i
         for i in inputs
     ]
     own = Findings("", extra_findings)
+    _match_unknown_counties(entries, own, rules)
+    entries.sort(key=place)  # a county found above moves its base among its county's
     _resolve_duplicates(entries, own)
     counted = [e for e in entries if e.counts]
     return Consolidation(
@@ -354,11 +464,12 @@ def summary_json(result: Consolidation, rules: Rules, master: str) -> dict[str, 
     rows = result.rows_read
     return {
         "master": master,
-        "files_read": sum(1 for i in result.inputs if i.kind != "unreadable"),
+        "files_read": sum(1 for i in result.inputs if i.kind not in ("unreadable", "skipped")),
         "files_failed": [
             {"file": i.file, "error": i.error} for i in result.inputs if i.kind == "unreadable"
         ],
-        "files_skipped": [i.file for i in result.inputs if i.kind == "template"],
+        "files_skipped": [i.file for i in result.inputs if i.kind in ("template", "skipped")],
+        "files_same": {i.file: i.places for i in result.inputs if i.places},
         "rows_read": rows,
         "rows_in_master": result.extra.get("rows_in_master", rows),
         "bases": len(result.counted),

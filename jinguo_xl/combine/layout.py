@@ -13,6 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 MARKER_SHEET = "_jinguo_master"
+# How 基地 records a source file's time (to the second: a later level compares it again).
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 FORMAT_VERSION = "1"
 SHEETS = ("汇总", "基地", "妇女明细", "重复人员", "深度贫困乡镇", "问题清单", "推荐排名", "说明")
 SHEET_NOTES = {
@@ -87,9 +89,14 @@ BASE_COLUMNS: Columns = (
     C("rows", "数据行", "int"),
     C("errors", "错误", "int"),
     C("warnings", "警告", "int"),
-    C("counts", "计入汇总", width=12, wrap=True),
+    C("counts", "计入汇总", width=12, wrap=True, read_back=True),
     C("file", "来源文件", width=26, wrap=True, fit=True),
     C("origin", "读取自", width=26, wrap=True, fit=True),
+    # What decides, at every later level, which copy of a base counts (spec §8): the sheets of
+    # the base in a workbook of several, the source's bytes and its file time.
+    C("part", "基地所在工作表", width=12, wrap=True, read_back=True),
+    C("mtime", "来源文件时间", width=19, read_back=True),
+    C("sha256", "来源文件校验码", width=66, read_back=True),
 )
 
 # 妇女明细: every row read, normalised, with whether it counts and where it came from. The
@@ -155,15 +162,17 @@ RANKING_COLUMNS: Columns = (
 INPUT_COLUMNS: Columns = (
     C("file", "文件", width=34, wrap=True),
     C("kind", "类型", width=14, wrap=True),
-    C("sha256", "SHA-256", width=66),
+    C("sha256", "校验码（SHA-256）", width=66),
     C("bases", "基地数", "int", width=8),
     C("rows", "数据行", "int", width=8),
-    C("error", "无法读取的原因", width=40, wrap=True),
+    C("error", "未读取的原因", width=40, wrap=True),
+    C("places", "同一文件也出现在", width=34, wrap=True),
 )
 INPUT_KINDS = {
     "workbook": "基地工作簿",
     "master": "汇总表",
     "template": "空白模板（已跳过）",
+    "skipped": "不是报表（已跳过）",
     "unreadable": "无法读取",
 }
 

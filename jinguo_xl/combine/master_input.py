@@ -13,6 +13,7 @@ is refused whatever its marker says: the masked names and phones in 妇女明细
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -24,14 +25,16 @@ from jinguo_xl.combine.layout import (
     BASE_HEADER,
     FINDING_COLUMNS,
     MARKER_SHEET,
+    TIME_FORMAT,
     WOMEN_COLUMNS,
     WOMEN_HEADER,
     Columns,
     headers,
+    index_of,
 )
-from jinguo_xl.count.report import FileReport, evaluate_ledger
+from jinguo_xl.count.report import FileReport, Provenance, evaluate_ledger
 from jinguo_xl.errors import UnreadableWorkbook
-from jinguo_xl.findings import Code, Finding, Severity
+from jinguo_xl.findings import Code, Finding, Findings, Severity
 from jinguo_xl.findings.messages import UNKNOWN_COUNTY
 from jinguo_xl.read.kinds import looks_masked, small_part
 from jinguo_xl.read.ledger import FieldValue, Ledger, RawRow, RawTable
@@ -46,7 +49,11 @@ _SEVERITY_LABELS = {severity.label for severity in Severity}
 # The columns a base is rebuilt from: 妇女明细's under the rules' column keys (金额 goes to the
 # table's own money column), 基地's under the base field keys.
 _WOMEN_READ = tuple(c.key for c in WOMEN_COLUMNS if c.read_back)
-_BASE_READ = tuple(c.key for c in BASE_COLUMNS if c.read_back)
+# What the master recorded of each source (spec §8), read apart from the base's fields.
+_PROVENANCE_KEYS = ("counts", "part", "mtime", "sha256")
+_BASE_READ = tuple(
+    c.key for c in BASE_COLUMNS if c.read_back and c.key not in _PROVENANCE_KEYS
+)
 _FINDING_KEYS = tuple(c.key for c in FINDING_COLUMNS)
 
 
@@ -76,13 +83,44 @@ def _header_at(grid: list[list[object]], header: list[str]) -> int | None:
 
 
 def _records(wb: CalamineWorkbook, name: str, columns: Columns) -> list[dict[str, object]]:
-    """A long table's rows keyed by column key, found below its header row."""
+    """A long table's rows keyed by column key, found below its header row; each keeps its
+    0-based sheet row under ``_row`` (a row with no source is pointed at)."""
     grid = wb.get_sheet_by_name(name).to_python()
     start = _header_at(grid, headers(columns))
     if start is None:
         raise UnreadableWorkbook(f"汇总表的“{name}”工作表被改动过，无法再次汇总；请使用原始汇总表")
     keys = [c.key for c in columns]
-    return [dict(zip(keys, row, strict=False)) for row in grid[start + 1 :]]
+    out = []
+    for at, row in enumerate(grid[start + 1 :], start=start + 1):
+        if any(v not in (None, "") for v in row):
+            out.append({**dict(zip(keys, row, strict=False)), "_row": at})
+    return out
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _provenance(b: dict[str, object]) -> Provenance:
+    """The source's SHA-256, file time and whether the master left it out, as recorded."""
+    mtime = 0.0
+    stamp = _text(b.get("mtime"))
+    if stamp:
+        try:
+            mtime = dt.datetime.strptime(stamp, TIME_FORMAT).timestamp()
+        except ValueError:
+            mtime = 0.0
+    counts = _text(b.get("counts"))
+    superseded = ""
+    if counts.startswith("否"):
+        found = _SUPERSEDED.search(counts)
+        superseded = found.group(1) if found else "（另一份）"
+    sha = _text(b.get("sha256")).lower()
+    return Provenance(sha if _SHA.fullmatch(sha) else "", mtime, superseded)
+
+
+_SUPERSEDED = re.compile(r"以 ?(.+?) ?为准")
+_SHA = re.compile(r"[0-9a-f]{64}")
 
 
 def _finding_from_row(row: list[object]) -> Finding | None:
@@ -99,6 +137,14 @@ def _finding_from_row(row: list[object]) -> Finding | None:
 
 def read_master(path: Path, rules: Rules) -> list[FileReport]:
     """The bases held by a master, each as the report of its original file."""
+    return read_master_rows(path, rules, str(path))[0]
+
+
+def read_master_rows(
+    path: Path, rules: Rules, shown: str
+) -> tuple[list[FileReport], list[Finding]]:
+    """The bases held by a master, and the errors about its rows that have no source (typed
+    in by hand: spec §8, not counted) under the master's name ``shown``."""
     try:
         wb = CalamineWorkbook.from_path(str(path))
         marker_rows = (
@@ -121,33 +167,54 @@ def read_master(path: Path, rules: Rules) -> list[FileReport]:
             f"汇总表无法读取（{exc.__class__.__name__}），请重新生成后提交"
         ) from None
 
-    ledgers: dict[str, Ledger] = {}
+    orphans = Findings(shown)
+    ledgers: dict[tuple[str, str], Ledger] = {}
+    by_file: dict[str, list[Ledger]] = defaultdict(list)
+    provenance: dict[tuple[str, str], Provenance] = {}
     for b in bases:
-        file = str(b["file"])
-        if file in ledgers:
+        file, part = _text(b.get("file")), _text(b.get("part"))
+        if not file:
+            orphans.add(
+                Code.MASTER_ROW_NO_SOURCE, "基地", int(b["_row"]),
+                index_of(BASE_COLUMNS, "name"), column="带动基地名称", detail="来源文件为空",
+            )
+            continue
+        if (file, part) in ledgers:
             continue
         ledger = Ledger(file=file, path=None, sheets=("基地",))
+        ledger.part = part
         for key in _BASE_READ:
             value = b.get(key)
             if value in (None, "") or (key == "county" and value == UNKNOWN_COUNTY):
                 continue
             ledger.fields[key] = FieldValue(value, "基地")
-        ledgers[file] = ledger
-    tables: dict[tuple[str, str], RawTable] = {}
+        ledgers[(file, part)] = ledger
+        by_file[file].append(ledger)
+        provenance[(file, part)] = _provenance(b)
+    tables: dict[tuple[str, str, str], RawTable] = {}
     for w in women:
-        file, industry = str(w["file"]), str(w["industry"])
-        ledger = ledgers.get(file)
+        file, industry = _text(w.get("file")), _text(w.get("industry"))
+        ledger = _owner(by_file.get(file, []), _text(w.get("sheet")))
         spec = rules.tables.get(industry)
         if ledger is None or spec is None:
+            why = (
+                "来源文件为空" if not file
+                else f"“{file}”不在“基地”表中" if ledger is None
+                else f"产业“{industry}”无法识别"
+            )
+            orphans.add(
+                Code.MASTER_ROW_NO_SOURCE, "妇女明细", int(w["_row"]),
+                index_of(WOMEN_COLUMNS, "name"), column="带动妇女姓名", detail=why,
+            )
             continue
         values = {key: w.get(key) for key in _WOMEN_READ}
         if spec.money:
             values[spec.money] = w.get("money")
         cols = {key: i for i, key in enumerate(values)}
         sheet = str(w["sheet"])
-        table = tables.get((file, industry))
+        table = tables.get((file, ledger.part, industry))
         if table is None:
-            table = tables[(file, industry)] = RawTable(industry, sheet, 0, cols, {})
+            table = tables[(file, ledger.part, industry)] = RawTable(industry, sheet, 0, cols, {})
             ledger.tables.append(table)
         at = w.get("row")
         row = int(float(at)) - 1 if at not in (None, "") else 0
@@ -158,11 +225,28 @@ def read_master(path: Path, rules: Rules) -> list[FileReport]:
         if f is not None and f.code is not Code.BASE_SENT_TWICE:
             findings[f.file].append(f)
     reports = []
-    for file, ledger in ledgers.items():
+    for (file, part), ledger in ledgers.items():
         report = evaluate_ledger(ledger, rules)
-        report.findings = findings.get(file, [])
+        own = findings.get(file, [])
+        if len(by_file[file]) > 1:  # a workbook of several bases: each keeps its sheets'
+            sheets = set(part.split("、")) | {t.sheet for t in ledger.tables}
+            own = [f for f in own if f.sheet in sheets or (f.sheet == "" and ledger is
+                                                           by_file[file][0])]
+        report.findings = own
+        report.provenance = provenance[(file, part)]
         reports.append(report)
-    return reports
+    return reports, list(orphans)
+
+
+def _owner(candidates: list[Ledger], sheet: str) -> Ledger | None:
+    """The base of a source file a 妇女明细 row belongs to: the only one, or the one whose
+    sheets hold the row's sheet (a workbook of several bases)."""
+    if len(candidates) <= 1:
+        return candidates[0] if candidates else None
+    for ledger in candidates:
+        if sheet in ledger.part.split("、"):
+            return ledger
+    return None
 
 
 def master_report(path: Path, shown: str, rules: Rules) -> FileReport:

@@ -8,6 +8,7 @@ values in the order of its table's columns in :mod:`jinguo_xl.combine.layout`.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -21,7 +22,7 @@ from jinguo_xl.combine.consolidation import (
     by_county,
     county_of,
 )
-from jinguo_xl.combine.layout import INPUT_KINDS, PERSON_KEYS
+from jinguo_xl.combine.layout import INPUT_KINDS, PERSON_KEYS, TIME_FORMAT
 from jinguo_xl.findings import Finding, Severity, by_severity, count_by_severity
 from jinguo_xl.findings.messages import (
     STATUS_BASIC,
@@ -120,9 +121,17 @@ def base_rows(entries: Iterable[Entry]) -> list[Row]:
                     counts_text(entry),
                     report.file,
                     entry.origin,
+                    report.part,
+                    time_text(entry.mtime),
+                    entry.sha256,
                 ]
             )
     return rows
+
+
+def time_text(mtime: float) -> str:
+    """A file time as 基地 records it (seconds: a later level compares it again)."""
+    return dt.datetime.fromtimestamp(mtime).strftime(TIME_FORMAT) if mtime else ""
 
 
 def base_summary_rows(result: Consolidation) -> list[Row]:
@@ -333,6 +342,7 @@ def county_rows(result: Consolidation, rules: Rules) -> list[Row]:
 def input_rows(result: Consolidation) -> list[Row]:
     """说明's input files: each file given, what it was read as, its SHA-256 and counts."""
     return [
-        [i.file, INPUT_KINDS[i.kind], i.sha256, i.bases, i.rows, i.error or ""]
+        [i.file, INPUT_KINDS[i.kind], i.sha256, i.bases, i.rows, i.error or "",
+         "；".join(i.places)]
         for i in result.inputs
     ]

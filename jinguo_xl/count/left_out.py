@@ -22,6 +22,10 @@ WOMEN_TYPE_CODES = {
 }
 
 
+# A row typed twice within a base counts once: the second copy counts in no figure.
+DOUBLE_ENTRY_WHY = "重复录入，只计一次"
+
+
 def left_out_rows(reports: Iterable[FileReport]) -> dict[str, int]:
     """Reason → number of rows, in a fixed order of reasons."""
     found: Counter[str] = Counter()
@@ -31,8 +35,11 @@ def left_out_rows(reports: Iterable[FileReport]) -> dict[str, int]:
                 found[f"{LEFT_OUT[f.code]}，金额未计入"] += 1
             elif f.code in WOMEN_TYPE_CODES:
                 found[WOMEN_TYPE_CODES[f.code]] += 1
+            elif f.code is Code.ROW_DUPLICATE:
+                found[DOUBLE_ENTRY_WHY] += 1
     order = [
         *(f"{why}，金额未计入" for why in LEFT_OUT.values()),
         *WOMEN_TYPE_CODES.values(),
+        DOUBLE_ENTRY_WHY,
     ]
     return {why: found[why] for why in order if found[why]}

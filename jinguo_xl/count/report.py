@@ -21,6 +21,17 @@ from jinguo_xl.rules import Rules
 from jinguo_xl.validate.workbook import BaseInfo, CleanTable, check_ledger
 
 
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """What a master records of each source file, so a later consolidation ranks copies of a
+    base as the first one did (spec §8): its bytes' SHA-256, its file time, and the copy that
+    superseded it ("" when it counted)."""
+
+    sha256: str = ""
+    mtime: float = 0.0
+    superseded_by: str = ""
+
+
 @dataclass(slots=True)
 class FileReport:
     """Everything known about one workbook; ``ok`` is False when it could not be read at all."""
@@ -40,6 +51,10 @@ class FileReport:
     # One of the project's own outputs that is no base (a master, a blank template): why it was
     # not checked as one. Such a report has no base and counts in no total.
     skipped: str = ""
+    # The sheets of the base, when its workbook holds several bases ("" for one base).
+    part: str = ""
+    # For a base read back from a master: what the master recorded of its source.
+    provenance: Provenance | None = None
 
     @property
     def rows_read(self) -> int:
@@ -68,6 +83,7 @@ class FileReport:
         base = self.base
         return {
             "file": self.file,
+            "part": self.part or None,
             "ok": self.ok,
             "skipped": self.skipped or None,
             "error": self.error,
@@ -128,11 +144,16 @@ def evaluate_ledger(ledger: Ledger, rules: Rules) -> FileReport:
         base=checked.base,
         tables=checked.tables,
         findings=checked.findings,
+        part=ledger.part,
     )
     report.results = [evaluate_table(t, checked.base, rules) for t in checked.tables]
     report.status, report.reason = base_status(report.results)
     if checked.unnamed:
         report.status, report.reason = _unnamed_status(checked.unnamed, report.reason)
+    unread = _flag_unread(report, ledger)
+    if unread:
+        report.status, report.reason = _unread_status(unread, report.reason)
+    _flag_hidden(report, ledger)
     for result in report.results:
         for why, n in result.left_out.items():
             report.left_out[why] = report.left_out.get(why, 0) + n
@@ -151,6 +172,51 @@ def _unnamed_status(unnamed: list[RawTable], reason: str) -> tuple[str, str]:
     if reason and not reason.startswith(STATUS_EMPTY):
         text += f"；其他表：{reason}"
     return STATUS_UNDECIDED, text
+
+
+def _flag_unread(report: FileReport, ledger: Ledger) -> list[str]:
+    """Rows typed but read into no table (a lost header; a table of a workbook of several
+    bases that names none of them): errors, and why the base cannot be judged (spec §8)."""
+    found = Findings(report.file)
+    why: list[str] = []
+    for sheet, row, n in ledger.headerless:
+        found.add(Code.HEADERLESS_DATA, sheet, row, 0, value=n, detail=row + 1)
+        why.append(f"工作表“{sheet}”第 {row + 1} 行起有 {n} 行数据找不到表头")
+    for sheet, row, _col, n in ledger.unattributed:
+        why.append(f"工作表“{sheet}”第 {row + 1} 行的表（{n} 行）无法确定属于哪个基地")
+    report.findings.extend(found)
+    return why
+
+
+def _unread_status(why: list[str], reason: str) -> tuple[str, str]:
+    """The base cannot be judged while rows it may own were not read: 未填报 would hide them."""
+    text = f"{STATUS_UNDECIDED}：" + "；".join(why)
+    if reason and not reason.startswith((STATUS_EMPTY, STATUS_UNDECIDED)):
+        text += f"；已读取的表：{reason}"
+    return STATUS_UNDECIDED, text
+
+
+def _flag_hidden(report: FileReport, ledger: Ledger) -> None:
+    """Rows read from a hidden sheet (a warning: a backup sheet changes a verdict unseen) and
+    hidden or filtered rows of a shown sheet (a hint: a filter is a view), both counted."""
+    found = Findings(report.file)
+    per_sheet: dict[str, tuple[int, int, int]] = {}  # sheet → (rows, first row, its col)
+    for table in report.tables:
+        hidden_rows = ledger.hidden_rows
+        hidden_here = 0
+        for i in range(table.n):
+            sheet = table.sheet_of(i)
+            row = table.grid_rows[i]
+            if sheet in ledger.hidden_sheets:
+                n, first, col = per_sheet.get(sheet, (0, row, table.at(i, "name")[1]))
+                per_sheet[sheet] = (n + 1, min(first, row), col)
+            elif row in hidden_rows.get(sheet, ()):
+                hidden_here += 1
+        if hidden_here:
+            found.add(Code.HIDDEN_ROWS_READ, table.sheet, *table.at(0, "name"), value=hidden_here)
+    for sheet, (n, first, col) in per_sheet.items():
+        found.add(Code.HIDDEN_SHEET_READ, sheet, first, col, value=n, detail=sheet)
+    report.findings.extend(found)
 
 
 def _flag_households(report: FileReport, ledger: Ledger) -> None:

@@ -114,7 +114,11 @@ class Code(StrEnum):
     YEAR_MISMATCH = "year-mismatch", Severity.WARNING, Scope.BASE, "统计年度为 {detail} 年，但本工具按 {value} 年通知的规则统计，请核对"
     FILL_DATE_INVALID = "fill-date-invalid", Severity.WARNING, Scope.BASE, "填报日期“{detail}”不是日期，请写成 2020-09-01 这样的格式"
     NO_TABLES = "no-tables", Severity.WARNING, Scope.BASE, "工作簿中没有找到任何已填写的带动统计表（未填报）"
-    BASE_SENT_TWICE = "base-sent-twice", Severity.WARNING, Scope.BASE, "基地“{value}”重复报送：读自“{origin}”的这一份未计入汇总，以读自“{detail}”的一份为准（填报日期较晚，或文件较新），请核对"
+    BASE_SENT_TWICE = "base-sent-twice", Severity.WARNING, Scope.BASE, "基地“{value}”重复报送：读自“{origin}”的这一份未计入汇总，以读自“{detail}”的一份为准（{reason}），请核对"
+    SAME_FILE = "same-file", Severity.INFO, Scope.BASE, "与“{detail}”是同一个文件（内容完全相同），只计一次"
+    SAME_IN_MASTER = "same-in-master", Severity.INFO, Scope.BASE, "汇总表中的 {value} 个基地与直接提交的原始文件完全相同（{detail}），只计一次"
+    COUNTY_FROM_BASE = "county-from-base", Severity.WARNING, Scope.BASE, "未填写所属区县，也不在区县文件夹中；名称{detail}与“{value}”的基地相同，按同一基地计（重复报送规则适用），请补填所属区县"
+    MASTER_ROW_NO_SOURCE = "master-row-no-source", Severity.ERROR, Scope.SHEET, "汇总表的这一行没有对应的来源（{detail}），疑似手工添加，未计入；请把这些数据填入基地的统计表，连同原汇总表一起重新汇总"
     MASTER_MASKED = "master-masked", Severity.ERROR, Scope.BASE, "这是脱敏后的汇总表，姓名和电话已隐去，不能再次汇总；请提交未脱敏的汇总表"
 
     # --- tables and headers
@@ -122,6 +126,10 @@ class Code(StrEnum):
     COLUMN_MISSING = "column-missing", Severity.ERROR, Scope.SHEET, "“{value}”表缺少必填列“{column}”，请按样表补上该列"
     COLUMN_OPTIONAL_MISSING = "column-optional-missing", Severity.WARNING, Scope.SHEET, "“{value}”表没有“{column}”列：{detail}"
     COLUMN_DUPLICATE = "column-duplicate", Severity.WARNING, Scope.SHEET, "表头“{column}”出现了两次，只读取第一列，请删除重复的列"
+    TABLE_NO_BASE = "table-no-base", Severity.ERROR, Scope.SHEET, "此表有 {value} 行数据，但工作簿中有多个基地（{detail}），此表所在的工作表没有写明带动基地名称，无法确定属于哪一个，本表不计入；请在表的上方写明“带动基地名称：…”，或把每个基地分成单独的工作簿"
+    HEADERLESS_DATA = "headerless-data", Severity.ERROR, Scope.SHEET, "第 {detail} 行起有 {value} 行数据，但找不到表头（带动妇女姓名、家庭住址、联系电话……），这些行没有读取；请按样表恢复表头后重新提交"
+    HIDDEN_SHEET_READ = "hidden-sheet-read", Severity.WARNING, Scope.SHEET, "工作表“{detail}”是隐藏的，其中 {value} 行数据已读取并计入；如果是备份或草稿，请删除该工作表后重新提交"
+    HIDDEN_ROWS_READ = "hidden-rows-read", Severity.INFO, Scope.SHEET, "此表有 {value} 行被隐藏或被筛选掉，它们同样已读取并计入（筛选只是视图）；如果不应计入，请删除这些行"
     TABLE_DUPLICATE = "table-duplicate", Severity.WARNING, Scope.SHEET, "“{value}”表在工作簿中出现了不止一次，各处的行都已读取，请核对是否重复录入"
     LEGEND_ROWS_SKIPPED = "legend-rows-skipped", Severity.INFO, Scope.SHEET, "已跳过样表自带的妇女类型说明行 {value} 行（{detail}），这些行不是数据"
     TOTAL_ROW_SKIPPED = "total-row-skipped", Severity.INFO, Scope.SHEET, "已跳过合计行，合计由本工具重新计算"
@@ -156,7 +164,7 @@ class Code(StrEnum):
     WOMEN_TYPE_MISSING = "women-type-missing", Severity.ERROR, Scope.SHEET, "缺少妇女类型，请填写未脱贫妇女、贫困妇女、留守妇女或普通妇女；此行暂不计入目标"
     WOMEN_TYPE_INVALID = "women-type-invalid", Severity.ERROR, Scope.SHEET, "妇女类型无法识别：{detail}；此行暂不计入目标"
     WOMEN_TYPE_ALIAS = "women-type-alias", Severity.WARNING, Scope.SHEET, "妇女类型{detail}，请改为规范写法"
-    ROW_DUPLICATE = "row-duplicate", Severity.WARNING, Scope.SHEET, "与第 {value} 行的姓名、电话、培训时间和培训内容完全相同，疑似重复录入，请核对"
+    ROW_DUPLICATE = "row-duplicate", Severity.WARNING, Scope.SHEET, "与{value}的姓名、电话、培训时间和培训内容完全相同，疑似重复录入，只计一次；请删除重复的行"
     INT_INVALID = "int-invalid", Severity.WARNING, Scope.SHEET, "“{column}”应为整数：{detail}"
 
 

@@ -11,6 +11,7 @@ with the number of values actually there, and the reader streams those sheets in
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from jinguo_xl.read.formulas import col_index, local_names, uncached_in_sheet
 from jinguo_xl.read.package import Package
@@ -68,20 +69,47 @@ def sparse_width(xml: bytes) -> int | None:
     return max((col_index(m.group(1)) for m in _FILLED_CELL.finditer(xml)), default=0) + 1
 
 
-def scan_package(package: Package) -> tuple[dict[str, int], dict[str, set[tuple[int, int]]]]:
-    """Each sheet's XML read once: (sheets to stream → width, sheets → uncached formula cells).
+_HIDDEN_ROW = re.compile(rb'<row\b[^>]*?\bhidden\s*=\s*["\'](?:1|true)["\'][^>]*>')
+
+
+def hidden_rows(xml: bytes) -> set[int]:
+    """0-based rows the sheet hides (hidden by hand or by a filter): a view, not a deletion.
+
+    ``xml`` has its element names without prefixes (see ``local_names``)."""
+    out: set[int] = set()
+    for m in _HIDDEN_ROW.finditer(xml):
+        number = _ROW_NUMBER.search(m.group(0))
+        if number:
+            out.add(int(number.group(1)) - 1)
+    return out
+
+
+@dataclass(slots=True)
+class PackageScan:
+    """What one pass over the sheets' XML tells beyond the cell values (by sheet name)."""
+
+    sparse: dict[str, int] = field(default_factory=dict)  # sheets to stream → width
+    uncached: dict[str, set[tuple[int, int]]] = field(default_factory=dict)  # formula cells
+    hidden: dict[str, set[int]] = field(default_factory=dict)  # hidden or filtered-out rows
+
+
+def scan_package(package: Package) -> PackageScan:
+    """Each sheet's XML read once: sheets to stream, formulas without a result, hidden rows.
 
     Element names are compared without their namespace prefix, so ``<x:c>`` and Strict
     OOXML sheets are scanned like the usual spelling.
     """
-    sparse: dict[str, int] = {}
-    uncached: dict[str, set[tuple[int, int]]] = {}
+    scan = PackageScan()
     for name, raw in package.sheet_xml().items():
         xml = local_names(raw)
         width = sparse_width(xml)
         if width is not None:
-            sparse[name] = width
+            scan.sparse[name] = width
         cells = uncached_in_sheet(xml)
         if cells:
-            uncached[name] = cells
-    return sparse, uncached
+            scan.uncached[name] = cells
+        if b"hidden" in xml:
+            rows = hidden_rows(xml)
+            if rows:
+                scan.hidden[name] = rows
+    return scan

@@ -8,6 +8,7 @@ industry, shifted headers, extra columns, base fields in one cell or as label + 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from bisect import bisect_right
@@ -51,10 +52,6 @@ def fitting_industries(keys: set[str], rules: Rules) -> tuple[str, ...]:
             return industries
     shown = keys | _NEVER_TELLING
     return tuple(ind for ind, spec in rules.tables.items() if set(spec.required) <= shown)
-
-
-# Column kinds a clerk may merge down a group of rows meaning "the same for each of them".
-_FILL_KINDS = frozenset({"date", "text", "yesno", "women_type", "address"})
 
 
 # The sheet from its first data row on, by column: that row, the columns, each column's
@@ -169,6 +166,12 @@ class _SheetParser:
         self.skipped_legend: list[int] = []
         self.skipped_seq_only = 0
         self.merges_reported: set[tuple[tuple[int, int, int], str]] = set()
+        # The base named on this sheet so far, and the fields read before its name.
+        self.section: int | None = None
+        self.pending: list[tuple[str, FieldValue]] = []
+        # Rows that look like data while no table header is open: first row, how many.
+        self.loose_first: int | None = None
+        self.loose_rows = 0
         # The sheet a column at a time, for every data block (see _sheet_columns).
         self._by_column: _SheetColumns | bool | None = None
 
@@ -213,9 +216,14 @@ class _SheetParser:
                     next(islice(walk, taken, taken), None)  # passed over at C speed
                 else:
                     self._data_row(r, cells)
-            else:
-                self._scan_fields(r, cells)
+            elif not self._scan_fields(r, cells) and looks_like_data(cells):
+                if self.loose_first is None:
+                    self.loose_first = r
+                self.loose_rows += 1
         self._close_table()
+        self._flush_pending()
+        if self.loose_rows >= HEADERLESS_ROWS and self.loose_first is not None:
+            self.ledger.headerless.append((self.name, self.loose_first, self.loose_rows))
 
     def _data_block(self, r0: int) -> int:
         """The rows from ``r0`` on that are data of the open table, a column at a time.
@@ -279,6 +287,9 @@ class _SheetParser:
             filled = sum(col[i] not in b for col, b in zip(key_cols, blank, strict=True))
             if not filled:
                 self._scan_fields(r, cells)  # the row is not blank: something sits beside
+                continue
+            if self._field_line(cells):
+                self._scan_fields(r, cells)  # 带动基地名称：… typed inside the block
                 continue
             if i in totals:
                 self._finding(Code.TOTAL_ROW_SKIPPED, r, table.cols.get("name", 0))
@@ -442,7 +453,9 @@ class _SheetParser:
                 continue
             cols[key] = col
             headers[key] = " ".join(str(cells[col]).split())
-        self.table = RawTable(industry, self.name, r, cols, headers, candidates=candidates)
+        self.table = RawTable(
+            industry, self.name, r, cols, headers, candidates=candidates, section=self.section
+        )
 
     def _close_table(self) -> None:
         table = self.table
@@ -486,6 +499,9 @@ class _SheetParser:
             if any(not _is_empty(v) for c, v in enumerate(cells) if c not in mapped):
                 self._scan_fields(r, cells)
             return
+        if "name" not in filled and self._field_line(cells):
+            self._scan_fields(r, cells)  # 带动基地名称：… typed between two blocks
+            return
         # A totals line says 合计 in its first columns (序号 or 姓名, or the cell before them).
         lead = min(table.cols.get("name", 0), table.cols.get("seq", 0))
         heads = [values.get("seq"), values.get("name"), *cells[: lead + 1]]
@@ -512,10 +528,11 @@ class _SheetParser:
         values: dict[str, object],
         merged: dict[tuple[int, int], tuple[int, int, int]],
     ) -> None:
-        """Cells a clerk merged down several rows (one date, one 培训内容, one 妇女类型 for a
-        group) hold their value only in the first row; each row gets it, as the clerk meant.
-        A merged amount is not copied (it would count several times): the first row keeps it
-        and the clerk is told. A row with no name, phone or amount of its own gets nothing."""
+        """Cells a clerk merged down several rows (one woman's 姓名 and 联系电话 over her
+        trainings, one date or 培训内容 for a group) hold their value only in the first row;
+        each row they cover gets it, as Excel means it (spec §8). A merged amount is not
+        copied (it would count several times): the first row keeps it and the clerk is told.
+        A row with nothing typed of its own (but 序号) gets nothing: it is not a data row."""
         table = self.table
         assert table is not None
         columns = self.rules.columns
@@ -529,12 +546,11 @@ class _SheetParser:
             kind = columns[key].kind if key in columns else ""
             if _is_empty(value):
                 continue
-            if kind in _FILL_KINDS:
+            if kind != "money":
                 if own is None:
                     own = any(
-                        not _is_empty(v) and k != "seq" and columns[k].kind not in _FILL_KINDS
+                        not _is_empty(v) and k != "seq" and merged.get((r, table.cols[k])) is None
                         for k, v in values.items()
-                        if k in columns
                     )
                 if not own:
                     continue
@@ -573,8 +589,18 @@ class _SheetParser:
         tokens = [t for t in tokens if t]
         return bool(tokens) and all(t in kinds for t in tokens)
 
-    def _scan_fields(self, r: int, cells: Sequence[object]) -> None:
-        """Pick up ``标签：值`` in one cell, or a label cell followed by its value cell."""
+    def _field_line(self, cells: Sequence[object]) -> bool:
+        """The row holds a ``带动基地名称：…`` style field (a name cell is never one)."""
+        return any(
+            v.__class__ is str and "：" in (text := _field_text(v))
+            and self.lk.field_pattern.search(text) is not None
+            for v in cells
+        )
+
+    def _scan_fields(self, r: int, cells: Sequence[object]) -> bool:
+        """Pick up ``标签：值`` in one cell, or a label cell followed by its value cell; True
+        when the row held a field label."""
+        found = False
         for c, value in enumerate(cells):
             if not isinstance(value, str) or not value.strip():
                 continue
@@ -583,8 +609,10 @@ class _SheetParser:
             if not matches:
                 key = self.lk.field_labels.get(norm_label(text))
                 if key:
+                    found = True
                     self._take_right(key, r, c, cells)
                 continue
+            found = True
             for i, m in enumerate(matches):
                 key = self.lk.field_labels[norm_label(m.group(1))]
                 end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
@@ -593,6 +621,7 @@ class _SheetParser:
                     self._set_field(key, inline, r, c)
                 elif i == len(matches) - 1:
                     self._take_right(key, r, c, cells)
+        return found
 
     def _take_right(self, key: str, r: int, c: int, cells: Sequence[object]) -> None:
         blank_at = c + 1  # where a finding about the blank field should point
@@ -610,12 +639,32 @@ class _SheetParser:
             self._set_field(key, value, r, c2)
             return
         # Left blank: remember where its input cell is, so a finding can point there.
-        self.ledger.fields.setdefault(key, FieldValue(None, self.name, row=r, col=blank_at))
+        blank = FieldValue(None, self.name, row=r, col=blank_at)
+        self._log(key, blank)
+        self.ledger.fields.setdefault(key, blank)
+
+    def _log(self, key: str, value: FieldValue) -> None:
+        """Keep the value under the base named on this sheet (fields typed above the name wait
+        for it), so a workbook of several bases can be told apart afterwards."""
+        if key == "name" and not _is_empty(value.raw):
+            self.section = self.ledger.section_for(norm_label(value.raw))
+            self._flush_pending()
+        if self.section is None:
+            self.pending.append((key, value))
+        else:
+            self.ledger.field_log.append((self.section, key, value))
+
+    def _flush_pending(self) -> None:
+        """Fields read before the sheet named its base go to that base (or to none)."""
+        for key, value in self.pending:
+            self.ledger.field_log.append((self.section, key, value))
+        self.pending = []
 
     def _set_field(self, key: str, value: object, r: int, c: int) -> None:
         fields = self.ledger.fields
         if isinstance(value, str):
             value = " ".join(value.split())
+        self._log(key, FieldValue(value, self.name, row=r, col=c))
         if key not in fields or _is_empty(fields[key].raw):
             fields[key] = FieldValue(value, self.name, row=r, col=c)
             return
@@ -633,15 +682,54 @@ def parse_grids(
     file: str = "",
     ledger: Ledger | None = None,
 ) -> Ledger:
-    """Find base fields and tables in ``sheets`` (name, grid) and return the ledger."""
+    """Find base fields and tables in ``sheets`` (name, grid) and return the ledger.
+
+    A workbook naming several bases (one per sheet, or one per block) also gets one ledger
+    per base in ``ledger.parts`` (spec §8: never merged silently)."""
     ledger = ledger or Ledger(file=file, path=None)
     ledger.sheets = tuple(name for name, _ in sheets)
     lk = lookups_for(rules)
     for name, grid in sheets:
         _SheetParser(name, grid, rules, lk, ledger).run()
+    if len(ledger.section_names) > 1:
+        from jinguo_xl.read.bases import split_bases
+
+        ledger.parts = split_bases(ledger, rules)
+        for part in ledger.parts:
+            _resolve_industries(part, rules)
+            part.findings.extend(merge_same_industry(part))
     _resolve_industries(ledger, rules)
     ledger.findings.extend(merge_same_industry(ledger))
     return ledger
+
+
+# Rows that look like data before any header on a sheet: this many make a lost header.
+HEADERLESS_ROWS = 3
+_PHONE_LIKE = re.compile(r"^(?:\+?86)?1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}$")
+_NAME_LIKE = re.compile(r"^[\u4e00-\u9fff·]{2,5}$")
+
+
+def looks_like_data(cells: Sequence[object]) -> bool:
+    """A row a clerk would read as one woman's line: a phone number, or a date beside a
+    short Chinese name. Used where no table header is open, to tell a lost header."""
+    dated = named = False
+    for v in cells:
+        if v is None:
+            continue
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            if 13_000_000_000 <= v < 20_000_000_000:
+                return True
+            continue
+        if isinstance(v, (dt.date, dt.datetime)):
+            dated = True
+            continue
+        if isinstance(v, str):
+            text = re.sub(r"[\s-]", "", v)
+            if _PHONE_LIKE.match(text):
+                return True
+            if _NAME_LIKE.match(v.strip()):
+                named = True
+    return dated and named
 
 
 def _resolve_industries(ledger: Ledger, rules: Rules) -> None:

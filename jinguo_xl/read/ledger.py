@@ -127,6 +127,9 @@ class RawTable:
     cols: dict[str, int]  # column key → 0-based column index
     headers: dict[str, str]  # column key → header text as typed
     candidates: tuple[str, ...] = ()  # industries the columns fit, when no caption said
+    # The base the table belongs to, by its place in ``Ledger.section_names`` (None while no
+    # 带动基地名称 had been read on its sheet above it).
+    section: int | None = None
     # Column key → the rows' values, kept by the grid reader alongside ``rows``; valid while
     # ``stored`` equals ``len(rows)`` (rows added another way make the store stale).
     store: dict[str, list[object]] = field(default_factory=dict)
@@ -210,6 +213,12 @@ class RawTable:
         """0-based sheet row of each data row (no row object is made)."""
         return [r.row for r in self._made] + self._later
 
+    def row_sheets(self) -> list[str]:
+        """The sheet of each data row when some came from another sheet (else empty)."""
+        if all(r.sheet == self.sheet for r in self._made):
+            return []
+        return [r.sheet for r in self._made] + [self.sheet] * len(self._later)
+
     def row_cols(self) -> list[dict[str, int]]:
         """Column positions of each data row (blocks joined from elsewhere keep their own)."""
         return [r.cols for r in self._made] + [self.cols] * len(self._later)
@@ -249,6 +258,31 @@ class Ledger:
     # sheet → 0-based (row, col) of a merged cell → (first row, first col, last row) of its merge
     merged: dict[str, dict[tuple[int, int], tuple[int, int, int]]] = field(default_factory=dict)
     sheets: tuple[str, ...] = ()
+    # sheet → "hidden" / "veryhidden" for the sheets Excel does not show (their rows count)
+    hidden_sheets: dict[str, str] = field(default_factory=dict)
+    # sheet → 0-based rows hidden by hand or by a filter (a view: their data counts)
+    hidden_rows: dict[str, set[int]] = field(default_factory=dict)
+    # Rows that look like data on a sheet where no table header could be found: (sheet,
+    # 0-based first row, number of rows). They cannot be counted, and the base cannot be judged.
+    headerless: list[tuple[str, int, int]] = field(default_factory=list)
+    # The sheets where the base is named, when a workbook holding several bases was split into
+    # one ledger per base (see read/bases.py); "" for a workbook of one base.
+    part: str = ""
+    # Every 带动基地名称 read (normalised), in order: more than one means several bases.
+    section_names: list[str] = field(default_factory=list)
+    # Every base-information value read: (section, key, value), section None before any name.
+    field_log: list[tuple[int | None, str, FieldValue]] = field(default_factory=list)
+    # The ledgers of each base when the workbook holds several (empty for one base).
+    parts: list[Ledger] = field(default_factory=list)
+    # Tables of a workbook of several bases that sit on no base's sheet: (sheet, 0-based
+    # header row and column, rows). They cannot be counted for any base.
+    unattributed: list[tuple[str, int, int, int]] = field(default_factory=list)
+
+    def section_for(self, name: str) -> int:
+        """The section of the base called ``name`` (normalised), opened on first sight."""
+        if name not in self.section_names:
+            self.section_names.append(name)
+        return self.section_names.index(name)
 
     def __post_init__(self) -> None:
         self.findings = Findings(self.file)

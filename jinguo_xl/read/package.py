@@ -365,6 +365,21 @@ def open_package(data: bytes) -> Package:
         raise UnreadableWorkbook("压缩包中的部件数量异常，疑似恶意文件，已拒绝读取")
     names = {i.filename.lower(): i.filename for i in entries}
     workbook_part = _find(names, "xl/workbook.xml")
+    if workbook_part is None and _other_spreadsheet(names, archive):
+        # A binary .xlsb or an OpenDocument .ods: guarded entry by entry like any package;
+        # their sheets are not XML the scans understand, and the cell reader reads them.
+        manifest = _find(names, "meta-inf/manifest.xml")
+        if manifest and b"encryption-data" in _small_entry(archive, manifest):
+            raise UnreadableWorkbook("工作簿设有打开密码，请去掉密码后重新提交")
+        view = memoryview(data)
+        package = Package()
+        total = 0
+        for info in entries:
+            part = _Part(info.filename, False, MAX_PACKAGE_BYTES - total)
+            _guarded(view, info, part)
+            total += part.size
+        package.unpacked = total
+        return package
     if workbook_part is None:
         if _find(names, "word/document.xml"):
             raise UnreadableWorkbook("这是 Word 文档，不是 Excel 工作簿，请把表格放进 Excel 后提交")
@@ -399,6 +414,32 @@ def open_package(data: bytes) -> Package:
     }
     package.unpacked = total
     return package
+
+
+_ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+def _small_entry(archive: zipfile.ZipFile, name: str, limit: int = 1 << 20) -> bytes:
+    """An entry's first bytes (a manifest), inflated no further than ``limit``."""
+    try:
+        with archive.open(name) as fh:
+            return fh.read(limit)
+    except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError, OSError, zlib.error):
+        return b""
+
+
+def _other_spreadsheet(names: dict[str, str], archive: zipfile.ZipFile) -> bool:
+    """An Excel binary workbook (.xlsb) or an OpenDocument spreadsheet (.ods)."""
+    if _find(names, "xl/workbook.bin"):
+        return True
+    mimetype = names.get("mimetype")
+    if mimetype is None:
+        return False
+    try:
+        info = archive.getinfo(mimetype)
+        return info.file_size < 200 and archive.read(info).strip().startswith(_ODS_MIME)
+    except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError, OSError, zlib.error):
+        return False
 
 
 def _guarded(view: memoryview, info: zipfile.ZipInfo, part: _Part) -> None:

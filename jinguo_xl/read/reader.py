@@ -20,14 +20,20 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook, PasswordError
 
 from jinguo_xl.errors import READ_CRASHED, READ_MEMORY, UnreadableWorkbook
-from jinguo_xl.read.extent import scan_package
+from jinguo_xl.read.extent import PackageScan, scan_package
+from jinguo_xl.read.formats import not_a_workbook
 from jinguo_xl.read.grid import Grid, parse_grids
 from jinguo_xl.read.ledger import Ledger
 from jinguo_xl.read.legacy import OLE_MAGIC, BrokenContainer, Encryption, legacy_encryption
 from jinguo_xl.read.package import MAX_FILE_BYTES, as_transitional, open_package
 from jinguo_xl.rules import Rules, load_rules
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+# Read by content (the first bytes decide), so an extension only says a file is worth opening:
+# Excel's workbooks and templates, the binary .xlsb, OpenDocument .ods, and WPS's .et/.ett
+# (which WPS writes in the legacy compound format or as a zip package).
+WORKBOOK_SUFFIXES = (
+    ".xlsx", ".xlsm", ".xls", ".xltx", ".xltm", ".xlt", ".xlsb", ".ods", ".et", ".ett",
+)
 _ZIP_MAGIC = b"PK\x03\x04"
 _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 _COUNTY_FOLDER = re.compile(r"^.{1,12}(?:县|区|自治县)$")
@@ -163,6 +169,8 @@ class Sheet:
     uncached: frozenset[Cell] = frozenset()  # 0-based cells of formulas without a result
     # Read row by row (openpyxl) because its values lie far apart; merges are not read then.
     streamed: bool = False
+    visibility: str = "visible"  # "hidden" or "veryhidden" for a sheet Excel does not show
+    hidden_rows: frozenset[int] = frozenset()  # 0-based rows hidden by hand or by a filter
 
 
 def _merged_cells(ranges: object) -> dict[Cell, tuple[int, int, int]]:
@@ -191,17 +199,16 @@ def read_sheets(path: Path | str) -> tuple[Sheet, ...]:
     path = Path(path)
     kind = _sniff(path)
     data = _read_bytes(path)
-    sparse: dict[str, int] = {}
-    uncached: dict[str, set[Cell]] = {}
+    scan = PackageScan()
     strict = False
     if kind == "zip":
         package = open_package(data)
-        sparse, uncached = scan_package(package)
+        scan = scan_package(package)
         strict = package.strict
     else:
         _check_ole(data)
     try:
-        return _read_cells(data, sparse, uncached, strict=strict)
+        return _read_cells(data, scan, strict=strict)
     except UnreadableWorkbook:
         raise
     except MemoryError:
@@ -221,23 +228,32 @@ def read_sheets(path: Path | str) -> tuple[Sheet, ...]:
         raise UnreadableWorkbook(READ_CRASHED) from None
 
 
-def _read_cells(
-    data: bytes, sparse: dict[str, int], uncached: dict[str, set[Cell]], *, strict: bool
-) -> tuple[Sheet, ...]:
-    """The sheets' values: calamine for each sheet, openpyxl for the ``sparse`` ones (name →
-    width); calamine's workbook is closed on the way out, whatever happens."""
+def _visibility(metadata: object) -> str:
+    """calamine's SheetVisibleEnum as "visible", "hidden" or "veryhidden"."""
+    return str(getattr(metadata, "visible", "Visible")).rsplit(".", 1)[-1].lower()
+
+
+def _read_cells(data: bytes, scan: PackageScan, *, strict: bool) -> tuple[Sheet, ...]:
+    """The sheets' values: calamine for each sheet, openpyxl for the sparse ones; calamine's
+    workbook is closed on the way out, whatever happens. Chart sheets hold no cells and are
+    passed over."""
     sheets: list[Sheet] = []
     with CalamineWorkbook.from_filelike(io.BytesIO(data)) as book:
+        shown = {m.name: _visibility(m) for m in book.sheets_metadata}
         for name in book.sheet_names:
-            formulas = frozenset(uncached.get(name, ()))
-            if name in sparse:
-                grid = _stream_grid(data, name, sparse[name], strict=strict)
-                sheets.append(Sheet(name, grid, uncached=formulas, streamed=True))
+            formulas = frozenset(scan.uncached.get(name, ()))
+            facts = {
+                "visibility": shown.get(name, "visible"),
+                "hidden_rows": frozenset(scan.hidden.get(name, ())),
+            }
+            if name in scan.sparse:
+                grid = _stream_grid(data, name, scan.sparse[name], strict=strict)
+                sheets.append(Sheet(name, grid, uncached=formulas, streamed=True, **facts))
                 continue
             sheet = book.get_sheet_by_name(name)
             grid = sheet.to_python(skip_empty_area=False)
             merged = _merged_cells(sheet.merged_cell_ranges)
-            sheets.append(Sheet(name, grid, merged, formulas))
+            sheets.append(Sheet(name, grid, merged, formulas, **facts))
     return tuple(sheets)
 
 
@@ -290,12 +306,12 @@ def read_workbook(
     rules = rules or load_rules()
     ledger = Ledger(file=display or str(path), path=path)
     if path.suffix.lower() not in WORKBOOK_SUFFIXES:
-        raise UnreadableWorkbook(
-            f"不支持的文件类型“{path.suffix}”，请提交 .xlsx、.xlsm 或 .xls 工作簿"
-        )
+        raise UnreadableWorkbook(not_a_workbook(path, WORKBOOK_SUFFIXES))
     sheets = read_sheets(path)
     ledger.uncached = {s.name: set(s.uncached) for s in sheets if s.uncached}
     ledger.merged = {s.name: dict(s.merged) for s in sheets if s.merged}
+    ledger.hidden_sheets = {s.name: s.visibility for s in sheets if s.visibility != "visible"}
+    ledger.hidden_rows = {s.name: set(s.hidden_rows) for s in sheets if s.hidden_rows}
     parse_grids([(s.name, s.grid) for s in sheets], rules, ledger=ledger)
     ledger.folder_county = folder_county(path.resolve().parent / path.name, rules)
     return ledger

@@ -13,17 +13,28 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from jinguo_xl.combine.consolidation import Consolidation, Entry, InputFile, consolidate, sha256_of
-from jinguo_xl.combine.master_input import is_master, read_master
+from jinguo_xl.combine.consolidation import (
+    Consolidation,
+    Entry,
+    InputFile,
+    consolidate,
+    one_per_submission,
+    sha256_of,
+)
+from jinguo_xl.combine.master_input import is_master, read_master_rows
 from jinguo_xl.count.report import FileReport
 from jinguo_xl.errors import UnreadableWorkbook
+from jinguo_xl.findings import Finding, Findings
+from jinguo_xl.read.formats import REFUSE
 from jinguo_xl.read.guard import run_guarded
 from jinguo_xl.rules import load_rules
-from jinguo_xl.run.files import check_file
+from jinguo_xl.run.files import Passed, check_path
 
 PARALLEL_FROM = 16  # below this many files one guarded worker is enough
 
-Loaded = tuple[InputFile, list[FileReport]]
+# An input: its description, the bases it holds, and the errors about rows it holds that
+# belong to no base (a master's rows typed in by hand).
+Loaded = tuple[InputFile, list[FileReport], list[Finding]]
 
 
 def printable_name(name: str) -> str:
@@ -49,18 +60,20 @@ def load_one(path: str, shown: str, rules_year: int) -> Loaded:
         digest = sha256_of(p)
         mtime = p.stat().st_mtime
     except OSError as exc:
-        return InputFile(shown, "", "unreadable", f"无法打开文件（{exc.strerror}）"), []
+        return InputFile(shown, "", "unreadable", f"无法打开文件（{exc.strerror}）"), [], []
     if is_master(p):
         try:
-            reports = read_master(p, rules)
+            reports, orphans = read_master_rows(p, rules, shown)
         except UnreadableWorkbook as exc:
-            return InputFile(shown, digest, "unreadable", exc.message, mtime=mtime), []
+            return InputFile(shown, digest, "unreadable", exc.message, mtime=mtime), [], []
         rows = sum(r.rows_read for r in reports)
-        return InputFile(shown, digest, "master", None, len(reports), rows, mtime), reports
-    report = check_file(p, rules=rules, display=shown)
-    if not report.ok:
-        return InputFile(shown, digest, "unreadable", report.error, mtime=mtime), []
-    return InputFile(shown, digest, "workbook", None, 1, report.rows_read, mtime), [report]
+        item = InputFile(shown, digest, "master", None, len(reports), rows, mtime)
+        return item, reports, orphans
+    reports = check_path(p, rules=rules, display=shown)
+    if not reports[0].ok:
+        return InputFile(shown, digest, "unreadable", reports[0].error, mtime=mtime), [], []
+    rows = sum(r.rows_read for r in reports)
+    return InputFile(shown, digest, "workbook", None, len(reports), rows, mtime), reports, []
 
 
 def _not_loaded(job: tuple[str, str, int], reason: str) -> Loaded:
@@ -70,7 +83,7 @@ def _not_loaded(job: tuple[str, str, int], reason: str) -> Loaded:
         digest, mtime = sha256_of(Path(path)), Path(path).stat().st_mtime
     except OSError:
         digest, mtime = "", 0.0
-    return InputFile(shown, digest, "unreadable", reason, mtime=mtime), []
+    return InputFile(shown, digest, "unreadable", reason, mtime=mtime), [], []
 
 
 def _workers(total: int, workers: int | None) -> int:
@@ -93,14 +106,14 @@ def load_all(
     )
 
 
-def check_one(path: str, shown: str, rules_year: int) -> FileReport:
-    """One workbook checked (in a worker): the report ``check`` prints."""
-    return check_file(Path(path), rules=load_rules(rules_year), display=shown)
+def check_one(path: str, shown: str, rules_year: int) -> list[FileReport]:
+    """One workbook checked (in a worker): the reports ``check`` prints, one per base."""
+    return check_path(Path(path), rules=load_rules(rules_year), display=shown)
 
 
-def _not_checked(job: tuple[str, str, int], reason: str) -> FileReport:
+def _not_checked(job: tuple[str, str, int], reason: str) -> list[FileReport]:
     path, shown, _ = job
-    return FileReport(shown, Path(path), ok=False, error=reason, reason=reason)
+    return [FileReport(shown, Path(path), ok=False, error=reason, reason=reason)]
 
 
 def check_all(
@@ -110,11 +123,39 @@ def check_all(
     progress: Callable[[int, int], None] | None = None,
     workers: int | None = None,
 ) -> list[FileReport]:
-    """Check every workbook, in input order, each in a guarded worker."""
+    """Check every workbook, in input order, each in a guarded worker (a workbook of several
+    bases gives one report per base)."""
     jobs = _jobs(files, rules_year)
-    return run_guarded(
+    found = run_guarded(
         check_one, jobs, _not_checked, workers=_workers(len(jobs), workers), progress=progress
     )
+    return [report for reports in found for report in reports]
+
+
+def refused_reports(passed: Sequence[Passed]) -> list[FileReport]:
+    """The files of the input folders refused by name (a CSV, a Word document …), as reports
+    that could not be read: ``check`` lists them and exits 1, as for a damaged workbook."""
+    return [
+        FileReport(printable_name(p.shown), p.path, ok=False, error=p.reason, reason=p.reason)
+        for p in passed
+        if p.action == REFUSE
+    ]
+
+
+def _entries(item: InputFile, reports: list[FileReport]) -> list[Entry]:
+    """The bases of one input as entries: a master's carry what it recorded of their source
+    (bytes, file time, left out or not), so a later level ranks copies as it did."""
+    out = []
+    for report in reports:
+        prov = report.provenance
+        if item.kind == "master" and prov is not None:
+            out.append(
+                Entry(report, item.file, prov.mtime or item.mtime, sha256=prov.sha256,
+                      was_superseded=bool(prov.superseded_by))
+            )
+        else:
+            out.append(Entry(report, item.file, item.mtime, sha256=item.sha256))
+    return out
 
 
 def build(
@@ -122,19 +163,27 @@ def build(
     rules_year: int,
     *,
     progress: Callable[[int, int], None] | None = None,
+    passed: Sequence[Passed] = (),
 ) -> Consolidation:
-    """Inputs → the consolidation (pure counting; nothing is written)."""
+    """Inputs → the consolidation (pure counting; nothing is written). ``passed`` are the
+    files of the input folders not read (listed in 说明 with the reason)."""
     rules = load_rules(rules_year)
     loaded = load_all(files, rules_year, progress=progress)
-    inputs = [item for item, _ in loaded]
-    entries = [
-        Entry(report, item.file, item.mtime) for item, reports in loaded for report in reports
-    ]
-    return consolidate(inputs, entries, rules)
+    own = Findings("")
+    inputs, entries = one_per_submission(
+        [(item, _entries(item, reports)) for item, reports, _ in loaded], own
+    )
+    kept = {id(item) for item in inputs}
+    own.extend(f for item, _, orphans in loaded if id(item) in kept for f in orphans)
+    for p in passed:
+        kind = "unreadable" if p.action == REFUSE else "skipped"
+        inputs.append(InputFile(printable_name(p.shown), "", kind, p.reason))
+    return consolidate(inputs, entries, rules, own)
 
 
 def consolidate_to(
     files: Sequence[tuple[Path, str]], output: Path, rules_year: int, *, mask: bool = False,
+    passed: Sequence[Passed] = (),
     progress: Callable[[int, int], None] | None = None,
     write_progress: Callable[[int, int], None] | None = None,
 ) -> tuple[Consolidation, dict[str, object]]:
@@ -147,7 +196,7 @@ def consolidate_to(
     from jinguo_xl.writers.master import write_master
 
     rules = load_rules(rules_year)
-    result = build(files, rules_year, progress=progress)
+    result = build(files, rules_year, progress=progress, passed=passed)
     result.extra["rows_in_master"] = write_master(
         output, result, rules, mask=mask, progress=write_progress
     )

@@ -60,6 +60,8 @@ class CleanTable:
     train_filled: list[bool]  # 培训时间 or 培训内容 typed (readable or not)
     raw: dict[int, dict[str, object]] = field(default_factory=dict)  # as typed, rows flagged
     left_out: dict[int, str] = field(default_factory=dict)  # row → why its amount counts nowhere
+    # The sheet of each row when the table was joined from several sheets (else empty).
+    row_sheets: list[str] = field(default_factory=list)
     _persons: list[tuple[str, str]] | None = None
     _nones: list[None] | None = None
 
@@ -96,6 +98,10 @@ class CleanTable:
     def rows(self) -> RowViews:
         """The rows as :class:`CleanRow` views, made only when looked at."""
         return RowViews(self)
+
+    def sheet_of(self, i: int) -> str:
+        """The sheet row ``i`` was read from."""
+        return self.row_sheets[i] if self.row_sheets else self.sheet
 
     def at(self, i: int, key: str) -> tuple[int, int]:
         """0-based (row, col) of column ``key`` in row ``i`` (the 姓名 cell when it is absent)."""
@@ -149,7 +155,7 @@ class CleanRow:
 
     @property
     def sheet(self) -> str:
-        return self._t.sheet
+        return self._t.sheet_of(self._i)
 
     @property
     def excel_row(self) -> int:
@@ -374,6 +380,7 @@ def check_rows(
         counted=list(map(rules.counted_women.__contains__, types)),
         train_filled=list(map(operator.or_, dated, described)),
         left_out=left_out,
+        row_sheets=table.row_sheets(),
     )
     _flag_duplicates(clean, out)
     # The cells as typed are only needed to show what could not be read.
@@ -418,8 +425,13 @@ def _flag_cell(
         out.flag(i, Code.DATE_OUTSIDE_YEAR, key, detail=p.value.isoformat(), value=year)  # type: ignore[attr-defined]
 
 
+DOUBLE_ENTRY = "重复录入"
+
+
 def _flag_duplicates(table: CleanTable, out: _Rows) -> None:
-    """The same 姓名 + 电话 + 培训时间 + 培训内容 twice: a warning on the second row's name."""
+    """The same 姓名 + 电话 + 培训时间 + 培训内容 twice within the base (any of its sheets,
+    hidden ones too): a warning on the second row naming the first, and the second row counts
+    in no figure (spec §7: a repeated row never raises a metric). It stays listed."""
     if len(set(table.persons)) == table.n:
         return  # no two rows of one woman (the persons are wanted by the counting anyway)
     seen: dict[tuple[object, ...], int] = {}
@@ -428,16 +440,27 @@ def _flag_duplicates(table: CleanTable, out: _Rows) -> None:
     keys = list(zip(names, phones, dates, contents, strict=True))
     if len(set(keys)) == len(keys):
         return  # no two rows alike: the usual table
+    money = table.values.get(table.spec.money) if table.spec.money else None
     for i in range(table.n):
         if not names[i]:
             continue
         key = (names[i], phones[i] or "", dates[i], contents[i] or "")
         first = seen.get(key)
         if first is None:
-            seen[key] = table.grid_rows[i] + 1
+            seen[key] = i
             continue
         out.flagged.add(i)
-        at = table.at(i, "name")
-        out.late.add(Code.ROW_DUPLICATE, table.sheet, *at, column="带动妇女姓名", value=first)
+        sheet = table.sheet_of(i)
+        where = f"第 {table.grid_rows[first] + 1} 行"
+        if table.sheet_of(first) != sheet:
+            where = f"工作表“{table.sheet_of(first)}”{where}"
+        out.late.add(
+            Code.ROW_DUPLICATE, sheet, *table.at(i, "name"), column="带动妇女姓名", value=where
+        )
+        table.counted[i] = False
+        table.train_filled[i] = False
+        if money is not None:
+            money[i] = None
+        table.left_out[i] = DOUBLE_ENTRY
 
 
