@@ -95,15 +95,17 @@ def test_one_row_per_base_and_each_base_once(demo, rules):
 
 
 def test_a_folder_holding_the_workbooks_and_their_master_still_gives_one_row_per_base(demo):
-    """As after ``jinguo-xl demo``: the master lies beside the workbooks it was made from, so
-    each base is read twice; the copies resolve as in the master (one counts, both listed)."""
+    """As after ``jinguo-xl demo``: the master lies beside the workbooks it was made from. The
+    master records each source's SHA-256, so each base is one submission read once (spec §8):
+    no 重复报送, the same tables and rows as the workbooks alone."""
     root, once, _ = demo
     twice = jinguo_xl.consolidate([root])
     assert len(twice.bases()) == len(once.bases())
     assert sorted(twice.bases()["带动基地名称"]) == sorted(once.bases()["带动基地名称"])
-    assert len(twice.tables()) == 2 * len(once.tables())
-    assert twice.bases()["重复报送（未计入）"].notna().all()
+    assert len(twice.tables()) == len(once.tables())
+    assert twice.bases()["重复报送（未计入）"].isna().all()
     assert twice.bases()["培训人次"].sum() == once.bases()["培训人次"].sum()
+    assert twice.consolidation.rows_read == once.consolidation.rows_read
 
 
 def test_import_jinguo_xl_loads_no_pandas():
@@ -215,7 +217,8 @@ def test_a_base_sent_twice_is_one_base_row_and_two_table_rows(demo, tmp_path, mo
     # sent again by the same county (the county is also read from the folder's name)
     again = tmp_path / "再次报送" / original.parent.name / original.name
     again.parent.mkdir(parents=True)
-    shutil.copy2(original, again)
+    # Saved again (other bytes, a later file time): a resubmission, not the same file.
+    openpyxl.load_workbook(original).save(again)
     monkeypatch.chdir(tmp_path)
     result = jinguo_xl.consolidate([root / "jinguo_demo", tmp_path / "再次报送"])
     bases, tables = result.bases(), result.tables()
@@ -257,7 +260,7 @@ def test_missing_and_unreadable_paths(tmp_path):
     result = jinguo_xl.consolidate(str(tmp_path))  # one path as text is one path
     assert result.bases().empty
     inputs = result.inputs()
-    assert inputs["类型"].tolist() == ["无法读取"] and inputs["无法读取的原因"].notna().all()
+    assert inputs["类型"].tolist() == ["无法读取"] and inputs["未读取的原因"].notna().all()
 
 
 def test_a_date_outside_pandas_range_is_missing_not_an_error():

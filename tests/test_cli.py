@@ -9,6 +9,7 @@ import subprocess
 import sys
 from decimal import Decimal
 
+import openpyxl
 import pytest
 
 from jinguo_xl.cli import main
@@ -263,7 +264,8 @@ def test_check_says_why_it_exits_one(county_folder, capsys):
 def test_consolidate_says_why_and_counts_resent_bases(county_folder, tmp_path, capsys):
     resent = tmp_path / "重报" / "城口县"
     resent.mkdir(parents=True)
-    (resent / "甲合作社.xlsx").write_bytes((county_folder / "甲合作社.xlsx").read_bytes())
+    # Opened and saved again (other bytes): a resubmission, not the same file twice.
+    openpyxl.load_workbook(county_folder / "甲合作社.xlsx").save(resent / "甲合作社.xlsx")
     code = main(["consolidate", "城口县", "重报", "-o", str(tmp_path / "汇总.xlsx")])
     out = capsys.readouterr().out
     assert code == 1

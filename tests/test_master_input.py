@@ -58,7 +58,7 @@ def test_a_master_whose_sheets_were_edited_is_refused(county_master, rules, tmp_
     wb["妇女明细"].delete_rows(1)
     edited = tmp_path / "改过.xlsx"
     wb.save(edited)
-    item, reports = load_one(str(edited), "改过.xlsx", rules.year)
+    item, reports, _ = load_one(str(edited), "改过.xlsx", rules.year)
     assert item.kind == "unreadable" and "被改动过" in item.error and reports == []
 
 
@@ -124,7 +124,7 @@ def test_a_master_without_its_marker_is_still_read_as_a_master(two_bases, capsys
         alone["rows"],
         alone["bases"],
     ) == (26, 26, 2)
-    item, reports = load_one(str(stripped), "县汇总（副本）.xlsx", rules.year)
+    item, reports, _ = load_one(str(stripped), "县汇总（副本）.xlsx", rules.year)
     assert item.kind == "master" and len(reports) == 2
 
 
@@ -148,7 +148,7 @@ def test_a_masked_master_is_refused_whatever_its_flag_says(two_bases, rules, tmp
         wb.save(target)
     else:
         _without_marker(Path("县汇总脱敏.xlsx"), target)
-    item, reports = load_one(str(target), target.name, rules.year)
+    item, reports, _ = load_one(str(target), target.name, rules.year)
     assert item.kind == "unreadable" and reports == []
     assert item.error == Code.MASTER_MASKED.template
 

@@ -29,6 +29,7 @@ from jinguo_xl.findings.messages import (
     UNKNOWN_COUNTY,
 )
 from jinguo_xl.labels import norm_label
+from jinguo_xl.read.kinds import TEMPLATE_SKIPPED
 from jinguo_xl.rules import Rules, Township
 
 STATUSES = (STATUS_MET, STATUS_BASIC, STATUS_NOT_MET, STATUS_EMPTY)
@@ -468,7 +469,11 @@ def summary_json(result: Consolidation, rules: Rules, master: str) -> dict[str, 
         "files_failed": [
             {"file": i.file, "error": i.error} for i in result.inputs if i.kind == "unreadable"
         ],
-        "files_skipped": [i.file for i in result.inputs if i.kind in ("template", "skipped")],
+        "files_skipped": [
+            {"file": i.file, "reason": i.error or TEMPLATE_SKIPPED}
+            for i in result.inputs
+            if i.kind in ("template", "skipped")
+        ],
         "files_same": {i.file: i.places for i in result.inputs if i.places},
         "rows_read": rows,
         "rows_in_master": result.extra.get("rows_in_master", rows),

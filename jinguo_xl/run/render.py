@@ -122,7 +122,9 @@ def render_consolidation(summary: dict) -> str:
     for failed in summary["files_failed"]:
         lines.append(f"  无法读取：{failed['file']}：{failed['error']}")
     for skipped in summary.get("files_skipped", []):
-        lines.append(f"  已跳过：{skipped}：未填写的空白模板，不计为未填报基地")
+        lines.append(f"  已跳过：{skipped['file']}：{skipped['reason']}")
+    for file, places in summary.get("files_same", {}).items():
+        lines.append(f"  同一文件：{file} 也出现在 {'、'.join(places)}，只计一次")
     return "\n".join(lines)
 
 
@@ -133,5 +135,5 @@ def _resent(summary: dict) -> str:
         return ""
     return (
         f"另有重复报送 {extra} 份（同一基地报送了不止一次）未计入，"
-        "以填报日期较晚的一份为准，见汇总表“基地”表的“计入汇总”列。"
+        "以填报日期较晚（其次文件较新）的一份为准，见汇总表“基地”表的“计入汇总”列。"
     )
