@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import shutil
 import subprocess
 import sys
 from pathlib import Path
