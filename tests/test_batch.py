@@ -17,14 +17,14 @@ def test_parallel_and_serial_reading_agree(tmp_path, rules, monkeypatch):
     serial = batch.load_all(files, rules.year, workers=1, progress=lambda d, t: seen.append((d, t)))
     monkeypatch.setattr(batch, "PARALLEL_FROM", 2)
     parallel = batch.load_all(files, rules.year, workers=2)
-    assert [(i.file, i.kind, i.rows) for i, _ in serial] == [
-        (i.file, i.kind, i.rows) for i, _ in parallel
+    assert [(i.file, i.kind, i.rows) for i, _, _ in serial] == [
+        (i.file, i.kind, i.rows) for i, _, _ in parallel
     ]
-    assert [r.reason for _, rs in serial for r in rs] == [
-        r.reason for _, rs in parallel for r in rs
+    assert [r.reason for _, rs, _ in serial for r in rs] == [
+        r.reason for _, rs, _ in parallel for r in rs
     ]
     assert seen[-1] == (len(files), len(files))
-    assert sum(i.kind == "unreadable" for i, _ in serial) == 1
+    assert sum(i.kind == "unreadable" for i, _, _ in serial) == 1
 
 
 def test_reports_cross_process_boundaries(tmp_path, rules):

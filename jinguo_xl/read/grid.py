@@ -698,6 +698,7 @@ def parse_grids(
         for part in ledger.parts:
             _resolve_industries(part, rules)
             part.findings.extend(merge_same_industry(part))
+        return ledger  # the parts own the tables: joining them here would mix the bases
     _resolve_industries(ledger, rules)
     ledger.findings.extend(merge_same_industry(ledger))
     return ledger

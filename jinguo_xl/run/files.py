@@ -134,7 +134,13 @@ def missing_paths(paths: Iterable[Path | str]) -> list[str]:
 
 def display_path(path: Path) -> str:
     """Relative to the working folder when inside it, so reports name 城口县/某合作社.xlsx."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    here = Path.cwd()
+    # As found first (a county folder reached through a link keeps the name it has here),
+    # then with links resolved (a working folder that is itself reached through a link).
+    for shown, base in ((Path(os.path.abspath(path)), Path(os.path.abspath(here))),
+                        (path.resolve(), here.resolve())):
+        try:
+            return shown.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()
