@@ -48,7 +48,8 @@ def test_names_that_are_not_utf8_are_read_reported_and_written_safely(tmp_path, 
     county = tmp_path / "区县" / os.fsdecode("城口县".encode("gbk"))
     grid = stacked(base_line(), {"手工制作": people(3, extra=[0.5])})
     odd = write_xlsx(county / os.fsdecode("合作社".encode("gbk") + b".xlsx"), {"统计表": grid})
-    write_xlsx(county / "正常.xlsx", {"统计表": grid})
+    other = stacked(base_line("另一合作社"), {"手工制作": people(4, extra=[0.5])})
+    write_xlsx(county / "正常.xlsx", {"统计表": other})  # other bytes: another submission
     shown = batch.printable_name(os.fsdecode(odd))
     assert "\\xba\\xcf" in shown and shown.encode("utf-8")
 

@@ -45,7 +45,7 @@ def test_every_code_has_a_chinese_message_a_known_severity_and_a_scope():
 
 
 def test_every_message_names_only_known_fields():
-    known = {"detail", "value", "column", "allowed", "origin"}
+    known = {"detail", "value", "column", "allowed", "origin", "reason"}
     for code in Code:
         fields = {f for _, f, _, _ in string.Formatter().parse(code.template) if f}
         assert fields <= known, (code, fields - known)

@@ -150,7 +150,7 @@ def test_counts_list_every_severity_most_important_first():
 def test_the_collector_builds_the_message_from_the_findings_own_fields():
     out = Findings("x.xlsx")
     f = out.add(Code.VALUE_MISSING, "表", 4, 2, column="培训内容")
-    g = out.add(Code.ROW_DUPLICATE, "表", 5, 1, column="带动妇女姓名", value=5)
+    g = out.add(Code.ROW_DUPLICATE, "表", 5, 1, column="带动妇女姓名", value="第 5 行")
     assert f.message == "缺少“培训内容”，请补填"
     assert "与第 5 行" in g.message
     assert list(out) == [f, g] and out.file == "x.xlsx" and f.file == "x.xlsx"

@@ -13,6 +13,7 @@ from jinguo_xl.combine.layout import (
     FINDING_COLUMNS,
     INPUT_COLUMNS,
     PERSON_KEYS,
+    PROVENANCE_KEYS,
     RANKING_COLUMNS,
     WOMEN_COLUMNS,
     WOMEN_HEADER,
@@ -57,7 +58,8 @@ def test_women_read_back_under_the_rules_column_keys(rules):
 
 def test_the_base_fields_read_back_are_the_rules_base_fields(rules):
     fields = {f.key for f in rules.base_fields} | {"county", "township", "year", "fill_date"}
-    assert {c.key for c in BASE_COLUMNS if c.read_back} <= fields
+    provenance = {c.key for c in BASE_COLUMNS if c.read_back} - fields
+    assert provenance == set(PROVENANCE_KEYS)
 
 
 def test_per_base_frame_shares_the_base_sheet_headers_where_meanings_agree():

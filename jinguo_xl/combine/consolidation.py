@@ -265,7 +265,7 @@ def _resolve_duplicates(entries: list[Entry], findings: Findings) -> None:
                 detail=winner.origin,
                 origin=entry.origin,
                 value=entry.report.base.name if entry.report.base else "",
-                reason=_why_chosen(winner, entry),
+                reason=f"（{_why_chosen(winner, entry)}）",
             )
 
 

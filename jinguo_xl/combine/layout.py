@@ -99,6 +99,9 @@ BASE_COLUMNS: Columns = (
     C("sha256", "来源文件校验码", width=66, read_back=True),
 )
 
+# Read back from 基地 as what the master recorded of each source, not as base fields.
+PROVENANCE_KEYS = ("counts", "part", "mtime", "sha256")
+
 # 妇女明细: every row read, normalised, with whether it counts and where it came from. The
 # person's own cells (序号 … 备注) are read back under the 样表 column keys of the rules; 金额
 # goes back to the table's own money column.

@@ -25,6 +25,7 @@ from jinguo_xl.combine.layout import (
     BASE_HEADER,
     FINDING_COLUMNS,
     MARKER_SHEET,
+    PROVENANCE_KEYS,
     TIME_FORMAT,
     WOMEN_COLUMNS,
     WOMEN_HEADER,
@@ -49,11 +50,8 @@ _SEVERITY_LABELS = {severity.label for severity in Severity}
 # The columns a base is rebuilt from: 妇女明细's under the rules' column keys (金额 goes to the
 # table's own money column), 基地's under the base field keys.
 _WOMEN_READ = tuple(c.key for c in WOMEN_COLUMNS if c.read_back)
-# What the master recorded of each source (spec §8), read apart from the base's fields.
-_PROVENANCE_KEYS = ("counts", "part", "mtime", "sha256")
-_BASE_READ = tuple(
-    c.key for c in BASE_COLUMNS if c.read_back and c.key not in _PROVENANCE_KEYS
-)
+# What the master recorded of each source (spec §8) is read apart from the base's fields.
+_BASE_READ = tuple(c.key for c in BASE_COLUMNS if c.read_back and c.key not in PROVENANCE_KEYS)
 _FINDING_KEYS = tuple(c.key for c in FINDING_COLUMNS)
 
 

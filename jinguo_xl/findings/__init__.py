@@ -135,7 +135,7 @@ class Findings(list[Finding]):
         """Build the finding ``code`` at 0-based (``row``, ``col``) of ``sheet`` and keep it."""
         if not isinstance(code, Code):
             raise TypeError(f"a finding code must be a Code member, not {code!r}")
-        fields = {"detail": "", "value": "", "column": column, **params}
+        fields = {"detail": "", "value": "", "reason": "", "column": column, **params}
         message = code.template.format(**{k: redact_param(v, column) for k, v in fields.items()})
         found = Finding(
             code, message, self.file if file is None else file, sheet, row, col, column

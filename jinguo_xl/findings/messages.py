@@ -114,7 +114,7 @@ class Code(StrEnum):
     YEAR_MISMATCH = "year-mismatch", Severity.WARNING, Scope.BASE, "统计年度为 {detail} 年，但本工具按 {value} 年通知的规则统计，请核对"
     FILL_DATE_INVALID = "fill-date-invalid", Severity.WARNING, Scope.BASE, "填报日期“{detail}”不是日期，请写成 2020-09-01 这样的格式"
     NO_TABLES = "no-tables", Severity.WARNING, Scope.BASE, "工作簿中没有找到任何已填写的带动统计表（未填报）"
-    BASE_SENT_TWICE = "base-sent-twice", Severity.WARNING, Scope.BASE, "基地“{value}”重复报送：读自“{origin}”的这一份未计入汇总，以读自“{detail}”的一份为准（{reason}），请核对"
+    BASE_SENT_TWICE = "base-sent-twice", Severity.WARNING, Scope.BASE, "基地“{value}”重复报送：读自“{origin}”的这一份未计入汇总，以读自“{detail}”的一份为准{reason}，请核对"
     SAME_FILE = "same-file", Severity.INFO, Scope.BASE, "与“{detail}”是同一个文件（内容完全相同），只计一次"
     SAME_IN_MASTER = "same-in-master", Severity.INFO, Scope.BASE, "汇总表中的 {value} 个基地与直接提交的原始文件完全相同（{detail}），只计一次"
     COUNTY_FROM_BASE = "county-from-base", Severity.WARNING, Scope.BASE, "未填写所属区县，也不在区县文件夹中；名称{detail}与“{value}”的基地相同，按同一基地计（重复报送规则适用），请补填所属区县"

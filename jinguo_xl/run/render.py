@@ -33,7 +33,7 @@ def _amount(value: object) -> str:
 
 def render_report(report: FileReport, rules: Rules, *, all_findings: bool = False) -> str:
     """One base in Chinese: status and reason, money totals, findings by severity."""
-    lines = [f"■ {report.file}"]
+    lines = [f"■ {report.file}" + (f"（工作表 {report.part}）" if report.part else "")]
     if not report.ok:
         lines.append(f"  无法读取：{report.error}")
         return "\n".join(lines) + "\n"
