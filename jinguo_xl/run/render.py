@@ -103,7 +103,7 @@ def render_summary(reports: Sequence[FileReport]) -> str:
 def render_consolidation(summary: dict) -> str:
     """The consolidation in a few Chinese lines."""
     by_status = "，".join(f"{k} {v} 个" for k, v in summary["by_status"].items())
-    covered = sum(1 for t in summary["townships"] if t["bases"])
+    covered = sum(1 for t in summary["townships"] if t["covered"])
     lines = [
         f"已生成汇总表：{summary['master']}",
         f"读取文件 {summary['files_read']} 个，无法读取 {len(summary['files_failed'])} 个；"
