@@ -78,6 +78,11 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
+def _short(text: str, most: int = 20) -> str:
+    """A cell quoted in a message: long text cut (the cell reference says where it is)."""
+    return text if len(text) <= most else text[:most] + "…"
+
+
 def _field_of(header: object) -> str | None:
     label = norm_label(header)
     if not label:
@@ -174,7 +179,7 @@ def _rows(
             problems.append(f"{at('county')}：区县未填写")
         elif county is None:
             problems.append(
-                f"{at('county')}：区县“{county_text}”不是 14 个国家扶贫工作重点区县之一，"
+                f"{at('county')}：区县“{_short(county_text)}”不是 14 个国家扶贫工作重点区县之一，"
                 "请从下拉列表中选择"
             )
         if not name:
@@ -184,7 +189,7 @@ def _rows(
             resolved = rules.resolve_type(base_type)
             if resolved is None or resolved not in type_names:
                 problems.append(
-                    f"{at('type')}：创建基地类型“{base_type}”应为"
+                    f"{at('type')}：创建基地类型“{_short(base_type)}”应为"
                     f"{'、'.join(bt.name for bt in rules.base_types)}之一"
                 )
             else:
@@ -192,7 +197,7 @@ def _rows(
         industry = values.get("industry", "")
         if industry and rules.industry_in(industry) is None:
             problems.append(
-                f"{at('industry')}：帮扶产业“{industry}”应为{'、'.join(rules.industries)}之一"
+                f"{at('industry')}：帮扶产业“{_short(industry)}”应为{'、'.join(rules.industries)}之一"
             )
         if county is None or not name:
             continue

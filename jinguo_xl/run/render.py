@@ -119,6 +119,17 @@ def render_consolidation(summary: dict) -> str:
             + "；".join(f"{why} {n} 行" for why, n in summary["left_out"].items())
             + "（逐行位置见汇总表的“问题清单”）"
         )
+    if roster := summary.get("roster"):
+        lines.append(
+            f"名单 {roster['file']}：应报 {roster['expected']} 个基地，已报 {roster['reported']} 个"
+            f"（其中已更正 {roster['corrected']} 个），未报 {roster['missing']} 个，"
+            f"名单外 {roster['unlisted']} 个（见汇总表的“报送情况”）。"
+        )
+    if feedback := summary.get("feedback"):
+        lines.append(
+            f"已在 {feedback['folder']} 写出 {len(feedback['files'])} 个区县的问题清单，"
+            "供退回修改。"
+        )
     for failed in summary["files_failed"]:
         lines.append(f"  无法读取：{failed['file']}：{failed['error']}")
     for skipped in summary.get("files_skipped", []):

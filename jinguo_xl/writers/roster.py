@@ -18,6 +18,7 @@ from jinguo_xl.writers.layout import LINE_PT, PAD_PT, row_height
 
 ROWS = 500  # rows offered with dropdowns
 LISTS_SHEET = "_lists"
+GUIDE_SHEET = "填写说明"
 WIDTHS = {"county": 22, "name": 34, "type": 18, "industry": 12, "township": 16, "leader": 14}
 NOTE_WIDTH = 30
 GUIDE = (
@@ -71,14 +72,17 @@ def write_roster_template(path: Path, rules: Rules) -> Path:
                 )
         ws.set_row(0, LINE_PT * 2 + PAD_PT)
         ws.freeze_panes(1, 0)
-        guide_row = ROWS + 2
-        ws.merge_range(guide_row, 0, guide_row, len(ROSTER_FIELDS) - 1, GUIDE, note)
-        ws.set_row(guide_row, row_height([(GUIDE, sum(widths))]) or LINE_PT + PAD_PT)
         ws.set_landscape()
         ws.set_paper(9)
         ws.fit_to_pages(1, 0)
         ws.repeat_rows(0)
         ws.set_footer("&C第 &P 页，共 &N 页")
+        guide = wb.add_worksheet(GUIDE_SHEET)  # beside the list, never read as a row of it
+        guide.set_column(0, 0, sum(widths) * 0.6)
+        guide.set_row(0, row_height([(GUIDE, sum(widths) * 0.6)]) or LINE_PT + PAD_PT)
+        guide.write_string(0, 0, GUIDE, note)
+        guide.set_landscape()
+        guide.set_paper(9)
         ws.activate()
         wb.close()
     return path
