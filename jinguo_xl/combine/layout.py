@@ -27,7 +27,7 @@ SHEET_NOTES = {
 }
 # Written (after 汇总) only when a roster (名单) of expected bases is given.
 ROSTER_SHEET = "报送情况"
-SHEET_NOTES[ROSTER_SHEET] = (
+ROSTER_SHEET_NOTE = (
     "名单中每个基地的报送情况（已报送、已更正、未报送）和名单外的报送，按区县统计应报、已报、未报"
 )
 

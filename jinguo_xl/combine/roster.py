@@ -118,11 +118,7 @@ def match_roster(roster: Roster, result: Consolidation, rules: Rules) -> RosterS
     missing = [line for line in lines if line.state == MISSING]
     for line in unlisted:
         key = name_key(line.name)
-        pool = [
-            (name_key(m.name), m)
-            for m in missing
-            if line.county in (m.county, UNKNOWN_COUNTY)
-        ]
+        pool = [(name_key(m.name), m) for m in missing if line.county in (m.county, UNKNOWN_COUNTY)]
         found = _closest(key, pool)
         if isinstance(found, RosterLine):
             where = "" if found.county == line.county else f"{found.county}的"
@@ -189,8 +185,10 @@ def _note(line: RosterLine) -> str:
     if line.base is not None and base is not None:
         if line.base.type and base.type and line.base.type != base.type:
             parts.append(f"名单中的类型为{line.base.type}，统计表中为{base.type}")
-        if line.base.township and base.township and name_key(line.base.township) != name_key(
-            base.township
+        if (
+            line.base.township
+            and base.township
+            and name_key(line.base.township) != name_key(base.township)
         ):
             parts.append(f"名单中的乡镇为{line.base.township}，统计表中为{base.township}")
     if line.suggestion:

@@ -164,9 +164,7 @@ def _rows(
     type_names = {bt.name for bt in rules.base_types}
     for r in range(header_row + 1, len(grid)):
         row = grid[r]
-        values = {
-            key: _text(row[c]) if c < len(row) else "" for key, c in columns.items()
-        }
+        values = {key: _text(row[c]) if c < len(row) else "" for key, c in columns.items()}
         if not any(values.values()):
             continue
 

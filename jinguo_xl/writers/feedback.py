@@ -102,9 +102,7 @@ def _verdict(feedback: CountyFeedback, roster_given: bool) -> str:
         return "无需修改：名单中没有本区县的基地，也未收到本区县的报送。"
     if feedback.nothing_to_fix:
         missing = "，名单中的基地均已报送" if roster_given else ""
-        return (
-            f"无需修改：本区县报送的 {len(feedback.entries)} 个基地没有错误和警告{missing}。"
-        )
+        return f"无需修改：本区县报送的 {len(feedback.entries)} 个基地没有错误和警告{missing}。"
     if not feedback.entries and not feedback.unreadable and not feedback.missing:
         return "未收到本区县报送的统计表：如有应报送的基地，请尽快报送。"
     return "需要修改：请按下列各表逐条改正，改好后重新报送整个工作簿。"

@@ -36,8 +36,14 @@ def write_roster_template(path: Path, rules: Rules) -> Path:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False})
         wb.set_properties({"title": "巾帼示范基地名单", "author": "jinguo_xl"})
         head = wb.add_format(
-            {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
-             "align": "center", "valign": "vcenter"}
+            {
+                "bold": True,
+                "bg_color": "#DDEBF7",
+                "border": 1,
+                "text_wrap": True,
+                "align": "center",
+                "valign": "vcenter",
+            }
         )
         text = wb.add_format({"num_format": "@", "valign": "top", "text_wrap": True})
         note = wb.add_format(
@@ -62,7 +68,10 @@ def write_roster_template(path: Path, rules: Rules) -> Path:
             if key in choices:
                 col = "ABC"[list(choices).index(key)]
                 ws.data_validation(
-                    1, c, ROWS, c,
+                    1,
+                    c,
+                    ROWS,
+                    c,
                     {
                         "validate": "list",
                         "source": f"={LISTS_SHEET}!${col}$1:${col}${len(choices[key])}",
