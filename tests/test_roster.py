@@ -3,9 +3,6 @@ the master's 报送情况 and page 1 that show who has reported."""
 
 from __future__ import annotations
 
-import contextlib
-import io
-import json
 import shutil
 from pathlib import Path
 
@@ -17,65 +14,12 @@ from jinguo_xl.cli import main
 from jinguo_xl.combine.layout import ROSTER_COLUMNS, ROSTER_SHEET, header_of, headers, index_of
 from jinguo_xl.read.roster import ROSTER_HEADERS, RosterError, read_roster
 from jinguo_xl.writers.roster import write_roster_template
-from tests.conftest import write_xlsx
-
-# Sent by the demo but left off the roster (→ 名单外); on the roster but never sent (→ 未报送).
-OMITTED = "示例·黔江腊肉加工家庭工坊"
-NEVER_SENT = [("巫山县", "巫山县双龙镇巾帼刺绣扶贫车间"), ("万州区", "万州区龙驹镇脱贫基地")]
+from tests.conftest import NEVER_SENT, OMITTED, demo_bases, roster_file, write_xlsx
 
 
 def _sheet(path: Path, name: str) -> list[list[object]]:
     ws = openpyxl.load_workbook(path, read_only=True)[name]
     return [list(r) for r in ws.iter_rows(values_only=True)]
-
-
-def _demo_bases(folder: Path) -> list[tuple[str, str, str, str]]:
-    result = jinguo_xl.consolidate([folder]).consolidation
-    return [
-        (e.report.base.county, e.report.base.name, e.report.base.type, e.report.base.township)
-        for e in result.entries
-    ]
-
-
-def roster_file(path: Path, rows: list[list[object]]) -> Path:
-    return write_xlsx(path, {"名单": [list(ROSTER_HEADERS), *rows]})
-
-
-@pytest.fixture(scope="module")
-def demo_roster(demo_master, tmp_path_factory):
-    """The demo's bases as a roster, less one base that was sent, plus two never sent; the
-    master and the feedback folder the CLI writes from it, and its JSON answer."""
-    folder, _ = demo_master
-    root = tmp_path_factory.mktemp("roster")
-    bases = _demo_bases(folder)
-    rows = [[c, n, t, "", tw, "", ""] for c, n, t, tw in bases if n != OMITTED]
-    rows += [[c, n, "巾帼扶贫车间", "手工制作", "", "", ""] for c, n in NEVER_SENT]
-    roster = roster_file(root / "名单.xlsx", rows)
-    master, feedback = root / "全市汇总.xlsx", root / "退回"
-    buffer = io.StringIO()
-    with contextlib.redirect_stdout(buffer):
-        code = main(
-            [
-                "consolidate",
-                str(folder),
-                "-o",
-                str(master),
-                "--roster",
-                str(roster),
-                "--feedback",
-                str(feedback),
-                "--json",
-            ]
-        )
-    assert code in (0, 1)
-    return {
-        "folder": folder,
-        "roster": roster,
-        "master": master,
-        "feedback": feedback,
-        "json": json.loads(buffer.getvalue()),
-        "bases": bases,
-    }
 
 
 # ---------------------------------------------------------------- template and reading
@@ -220,7 +164,7 @@ def test_roster_template_command(tmp_path, capsys):
 
 def test_a_typo_in_the_roster_is_a_suggestion_not_a_match(demo_master, tmp_path, rules):
     folder, _ = demo_master
-    bases = _demo_bases(folder)
+    bases = demo_bases(folder)
     typo = "示例·城口县刺秀家庭工坊"  # 刺绣 → 刺秀
     rows = [
         [c, typo if n == "示例·城口县刺绣家庭工坊" else n, t, "", tw, "", ""]
@@ -239,7 +183,7 @@ def test_a_typo_in_the_roster_is_a_suggestion_not_a_match(demo_master, tmp_path,
 
 def test_width_spaces_and_punctuation_do_not_matter(demo_master, tmp_path):
     folder, _ = demo_master
-    bases = _demo_bases(folder)
+    bases = demo_bases(folder)
     # "示例·城口县…" typed as "示例 城口县…" with full-width letters and no middle dot
     rows = [[c, n.replace("·", " ").replace("示例", "示例　"), t] for c, n, t, _ in bases]
     result = jinguo_xl.consolidate([folder], roster=roster_file(tmp_path / "名单.xlsx", rows))
@@ -258,7 +202,7 @@ def test_a_base_sent_again_is_corrected_with_its_versions(demo_master, tmp_path)
                 if cell.value == "2020-08-31" or str(cell.value).startswith("2020-08-31"):
                     cell.value = "2020-09-15"
     wb.save(source.with_name("示例_城口县刺绣家庭工坊（更正）.xlsx"))
-    bases = _demo_bases(folder)
+    bases = demo_bases(folder)
     roster = roster_file(tmp_path / "名单.xlsx", [[c, n, t] for c, n, t, _ in bases])
     frame = jinguo_xl.consolidate([copy], roster=roster).roster()
     row = frame[frame["带动基地名称"] == "示例·城口县刺绣家庭工坊"].iloc[0]
