@@ -208,6 +208,12 @@ def test_a_base_sent_again_is_corrected_with_its_versions(demo_master, tmp_path)
     row = frame[frame["带动基地名称"] == "示例·城口县刺绣家庭工坊"].iloc[0]
     assert row["报送情况"] == "已更正" and row["份数"] == 2
     assert row["说明"].startswith("共 2 份，以 ") and "未计入：" in row["说明"]
+    master = tmp_path / "汇总.xlsx"
+    assert main(["consolidate", str(copy), "-o", str(master), "--roster", str(roster)]) in (0, 1)
+    header, rows, headline = _county_table(master)
+    total = dict(zip(header, rows[-1], strict=True))
+    assert total["数据行"] == headline["其中计入汇总的基地"] < headline["数据行（读取）"]
+    assert total["已报"] == len(bases) and total["未报"] == 0
 
 
 # ---------------------------------------------------------------- the master

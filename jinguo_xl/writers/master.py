@@ -342,6 +342,8 @@ def _summary(
         *((f"其中{s}", status_count[s]) for s in statuses if s in STATUSES or status_count[s]),
         *([("重复报送未计入（份）", resent)] if resent else []),
         ("数据行（读取）", result.rows_read),
+        # with copies left out, the rows of the counted bases (全市合计's 数据行) too
+        *([("其中计入汇总的基地", sum(f.rows for f in counties.values()))] if resent else []),
         ("培训人次（计入目标的妇女）", sum(f.trained for f in counties.values())),
         ("带动就业（人）", sum(f.employed for f in counties.values())),
         ("销售/收入合计（万元）", total_all),
