@@ -223,3 +223,15 @@ def test_the_printed_feedback_has_every_text_whole(printed, demo_roster):
     assert checked > 20
     first = " ".join(w[4] for w in pages[0])
     assert "城口县·巾帼示范基地统计表问题清单" in first.replace(" ", "")
+
+
+def test_feedback_sheets_print_on_a4_landscape_with_repeated_headers(demo_roster):
+    wb = openpyxl.load_workbook(feedback_path(demo_roster["feedback"], "城口县"))
+    assert wb.sheetnames[0] == "说明" and "问题" in wb.sheetnames
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
+        if ws.title != "说明":
+            assert ws.print_title_rows == "$1:$1", ws.title
+            assert ws.freeze_panes == "A2", ws.title
+    wrapped = wb["问题"]
+    assert all(wrapped.row_dimensions[r].height for r in range(2, wrapped.max_row + 1))
