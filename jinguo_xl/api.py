@@ -40,13 +40,16 @@ from jinguo_xl.combine.layout import (
     FINDING_COLUMNS,
     INPUT_COLUMNS,
     RANKING_COLUMNS,
+    ROSTER_COLUMNS,
     WOMEN_COLUMNS,
     Column,
     county_columns,
     headers,
     township_columns,
 )
+from jinguo_xl.combine.roster import RosterStatus, match_roster, roster_rows
 from jinguo_xl.count.report import FileReport
+from jinguo_xl.read.roster import Roster, read_roster
 from jinguo_xl.rules import Rules, load_rules
 from jinguo_xl.run.batch import build as build_consolidation
 from jinguo_xl.run.batch import check_all
@@ -73,18 +76,28 @@ def check(path: PathLike, *, rules_year: int = 2020) -> Report:
     return Report(reports[0], load_rules(rules_year))
 
 
-def consolidate(paths: PathLike | Iterable[PathLike], *, rules_year: int = 2020) -> Consolidated:
+def consolidate(
+    paths: PathLike | Iterable[PathLike],
+    *,
+    rules_year: int = 2020,
+    roster: PathLike | Roster | None = None,
+) -> Consolidated:
     """Read every workbook named or found in the folders (recursively) and consolidate them, as
     ``jinguo-xl consolidate`` does, without writing a master.
 
     Counties' masters are read back as the bases they hold; the same base sent twice counts
-    once (the later 填报日期, else the newer file)."""
+    once (the later 填报日期, else the newer file). With ``roster`` (a 名单 workbook, or one
+    already read), :meth:`Consolidated.roster` says who has reported; a bad roster raises
+    :class:`~jinguo_xl.read.roster.RosterError` before any workbook is read."""
     given = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
     _require(*given)
+    rules = load_rules(rules_year)
+    if roster is not None and not isinstance(roster, Roster):
+        roster = read_roster(Path(roster), rules)
     files, passed = survey(given)
-    return Consolidated(
-        build_consolidation(files, rules_year, passed=passed), load_rules(rules_year)
-    )
+    result = build_consolidation(files, rules_year, passed=passed)
+    status = match_roster(roster, result, rules) if roster is not None else None
+    return Consolidated(result, rules, status)
 
 
 def _require(*paths: PathLike) -> None:
@@ -153,9 +166,20 @@ class Consolidated:
     ``consolidation`` is the underlying :class:`~jinguo_xl.combine.consolidation.Consolidation`
     (every base as found, duplicates resolved, findings, townships, ranking)."""
 
-    def __init__(self, consolidation: Consolidation, rules: Rules) -> None:
+    def __init__(
+        self, consolidation: Consolidation, rules: Rules, roster: RosterStatus | None = None
+    ) -> None:
         self.consolidation = consolidation
         self.rules = rules
+        self.roster_status = roster
+
+    def roster(self) -> pd.DataFrame:
+        """The master's 报送情况: one row per roster base (已报送, 已更正 or 未报送, with the
+        file that counts), then the bases sent that are not on the roster (名单外). Raises
+        ValueError when no roster was given."""
+        if self.roster_status is None:
+            raise ValueError("汇总时没有给出名单：请用 consolidate(路径, roster=名单文件)")
+        return frame(ROSTER_COLUMNS, roster_rows(self.roster_status))
 
     def bases(self) -> pd.DataFrame:
         """One row per base counted: its fields, verdict and reason, totals over its tables,
@@ -182,11 +206,13 @@ class Consolidated:
         return frame(DUPLICATE_COLUMNS, build.duplicate_rows(self.consolidation, mask))
 
     def counties(self) -> pd.DataFrame:
-        """汇总's table 按区县: the counted bases of each county by type and verdict, and
-        their figures."""
+        """汇总's table 按区县: every key county (one that sent nothing too), whether it
+        reported (应报 / 已报 / 未报 with a roster), its counted bases by type and verdict,
+        and their figures. The master's 全市合计 row is left out: sum the columns."""
         types = [bt.name for bt in self.rules.base_types]
-        columns = county_columns(types, build.SUMMARY_STATUSES)
-        return frame(columns, build.county_rows(self.consolidation, self.rules))
+        status = self.roster_status
+        columns = county_columns(types, build.SUMMARY_STATUSES, roster=status is not None)
+        return frame(columns, build.county_rows(self.consolidation, self.rules, status))
 
     def townships(self) -> pd.DataFrame:
         """The master's 深度贫困乡镇: each listed township's bases by type and its coverage."""

@@ -145,7 +145,41 @@ def build_parser() -> argparse.ArgumentParser:
     cons.add_argument(
         "--mask", action="store_true", help="汇总表中的姓名、电话、住址脱敏（对外报送用）"
     )
+    cons.add_argument(
+        "--roster",
+        metavar="名单",
+        help="应报送基地的名单（.xlsx），汇总表增加“报送情况”：已报送、未报送、名单外",
+    )
+    cons.add_argument(
+        "--feedback",
+        metavar="文件夹",
+        help="在这个文件夹中为每个区县写一个问题清单（如 城口县_问题清单.xlsx），供退回修改",
+    )
     cons.set_defaults(func=cmd_consolidate)
+
+    roster = sub.add_parser(
+        "roster",
+        help="名单：生成应报送基地的名单模板",
+        description="名单列出应报送的基地；汇总时用 --roster 对照，得出已报送、未报送和名单外。",
+    )
+    roster_actions = roster.add_subparsers(
+        dest="roster_command", metavar="操作", parser_class=_Parser, help="template 生成名单模板"
+    )
+    roster_template = roster_actions.add_parser(
+        "template",
+        help="生成名单模板（.xlsx，区县、类型、产业带下拉列表）",
+        description="生成名单模板：每行一个应报送的基地（区县、带动基地名称、创建基地类型、"
+        "帮扶产业、所在乡镇（街道）、基地负责人姓名、备注）。",
+    )
+    roster_template.add_argument(
+        "-o",
+        "--output",
+        default="名单.xlsx",
+        metavar="文件",
+        help="写到哪个文件（默认 ./名单.xlsx）",
+    )
+    roster_template.set_defaults(func=cmd_roster_template)
+    roster.set_defaults(func=lambda args, rules: _addin_usage(roster))
 
     mask = sub.add_parser(
         "mask",
@@ -362,12 +396,32 @@ def cmd_consolidate(args: argparse.Namespace, rules: Rules) -> int:
         return EXIT_USAGE
     if not files:
         return _none_found(args.paths, passed)
+    feedback = Path(args.feedback) if args.feedback else None
+    if feedback is not None and (problem := _feedback_problem(feedback, args.paths)):
+        print(problem, file=sys.stderr)
+        return EXIT_USAGE
+    roster = None
+    if args.roster:
+        from jinguo_xl.read.roster import read_roster
+
+        roster = read_roster(Path(args.roster), rules, display=args.roster)  # before any output
     progress = None if args.json else terminal_progress()
     writing = None if args.json else terminal_progress(label="写出汇总表")
-    _, summary = consolidate_to(
-        files, output, rules.year, mask=args.mask, progress=progress, write_progress=writing,
+    result, summary = consolidate_to(
+        files,
+        output,
+        rules.year,
+        mask=args.mask,
+        progress=progress,
+        write_progress=writing,
+        roster=roster,
         passed=passed,
     )
+    if feedback is not None:
+        from jinguo_xl.writers.feedback import write_feedback
+
+        written = write_feedback(feedback, result, rules, result.extra.get("roster"))  # type: ignore[arg-type]
+        summary["feedback"] = {"folder": str(feedback), "files": [p.name for p in written]}
     if args.json:
         print_json(summary)
     else:
@@ -375,6 +429,38 @@ def cmd_consolidate(args: argparse.Namespace, rules: Rules) -> int:
     failed = len(summary["files_failed"])
     errors = summary["findings"].get(Severity.ERROR, 0)  # type: ignore[union-attr]
     return _close(errors, failed, args.json, "详见汇总表的“问题清单”和“说明”")
+
+
+def _feedback_problem(folder: Path, paths: Sequence[str]) -> str | None:
+    """A feedback folder inside an input folder would be read back as submissions."""
+    target = folder.resolve()
+    for given in paths:
+        source = Path(given).resolve()
+        if source.is_dir() and (target == source or source in target.parents):
+            return (
+                f"问题清单文件夹 {folder} 在输入文件夹 {given} 之内：下次汇总会把问题清单当作报送的"
+                "统计表读入，请写到输入文件夹之外"
+            )
+        if not source.is_dir() and target == source:
+            return f"问题清单文件夹 {folder} 是输入文件之一"
+    if folder.exists() and not folder.is_dir():
+        return f"问题清单文件夹 {folder} 已存在但不是文件夹"
+    return None
+
+
+# ---------------------------------------------------------------------- roster
+
+
+def cmd_roster_template(args: argparse.Namespace, rules: Rules) -> int:
+    from jinguo_xl.writers.roster import write_roster_template
+
+    path = Path(args.output)
+    if path.suffix.lower() != ".xlsx":
+        print("名单只能保存为 .xlsx 文件", file=sys.stderr)
+        return EXIT_USAGE
+    write_roster_template(path, rules)
+    print(f"已生成名单模板：{path}（每行填写一个应报送的基地；汇总时加 --roster {path}）")
+    return EXIT_OK
 
 
 # ---------------------------------------------------------------------- mask
@@ -507,6 +593,7 @@ _INTERRUPTED = {
     "consolidate": "已中断，原有汇总表未改动",
     "demo": "已中断，原有汇总表未改动",
     "mask": "已中断，原有文件未改动",
+    "roster": "已中断，原有文件未改动",
     "template": "已中断，原有文件未改动",
 }
 

@@ -36,3 +36,15 @@ def _norm_text(value: str) -> str:
 def strip_parenthetical(label: str) -> str:
     """``是否就业（脱贫基地选填）`` → ``是否就业``: the part before any parenthesised note."""
     return re.sub(r"（[^（）]*）", "", label)
+
+
+def name_key(value: object) -> str:
+    """A base's name as matching sees it: :func:`norm_label` without any punctuation, so that
+    ``示例·城口县（鸡鸣乡）合作社`` and ``示例城口县鸡鸣乡合作社`` are one base (the 名单 and the
+    统计表 are typed by different people)."""
+    return _name_key(norm_label(value))
+
+
+@functools.lru_cache(maxsize=8192)
+def _name_key(label: str) -> str:
+    return "".join(ch for ch in label if not unicodedata.category(ch).startswith("P"))

@@ -136,6 +136,7 @@ def as_read(sheets: Mapping[str, Cells]) -> list[tuple[str, list[list[object]]]]
     """Cell values as a spreadsheet hands them over: whole numbers as floats, blanks as ``""``
     (what calamine and Excel return), so grids held in memory meet the same parsers a file
     does."""
+
     def cell(value: object) -> object:
         if value is None:
             return ""
@@ -242,6 +243,72 @@ def demo_master(tmp_path_factory, rules) -> tuple[Path, Path]:
     out = root / "全市汇总.xlsx"
     assert main(["consolidate", str(root / "jinguo_demo"), "-o", str(out), "--json"]) in (0, 1)
     return root / "jinguo_demo", out
+
+
+# Sent by the demo but left off the demo roster (→ 名单外); on it but never sent (→ 未报送).
+OMITTED = "示例·黔江腊肉加工家庭工坊"
+NEVER_SENT = [("巫山县", "巫山县双龙镇巾帼刺绣扶贫车间"), ("万州区", "万州区龙驹镇脱贫基地")]
+
+
+def demo_bases(folder: Path) -> list[tuple[str, str, str, str]]:
+    """(county, name, type, township) of every base the demo sends."""
+    import jinguo_xl
+
+    result = jinguo_xl.consolidate([folder]).consolidation
+    return [
+        (e.report.base.county, e.report.base.name, e.report.base.type, e.report.base.township)
+        for e in result.entries
+    ]
+
+
+def roster_file(path: Path, rows: list[list[object]]) -> Path:
+    """A roster (名单) workbook with the template's headers and ``rows`` under them."""
+    from jinguo_xl.read.roster import ROSTER_HEADERS
+
+    return write_xlsx(path, {"名单": [list(ROSTER_HEADERS), *rows]})
+
+
+@pytest.fixture(scope="session")
+def demo_roster(demo_master, tmp_path_factory) -> dict[str, object]:
+    """The demo's bases as a roster, less one base that was sent, plus two never sent; the
+    master and the feedback folder the CLI writes with it, and its JSON answer."""
+    import contextlib
+    import io
+    import json
+
+    from jinguo_xl.cli import main
+
+    folder, _ = demo_master
+    root = tmp_path_factory.mktemp("roster")
+    bases = demo_bases(folder)
+    rows = [[c, n, t, "", tw, "", ""] for c, n, t, tw in bases if n != OMITTED]
+    rows += [[c, n, "巾帼扶贫车间", "手工制作", "", "", ""] for c, n in NEVER_SENT]
+    roster = roster_file(root / "名单.xlsx", rows)
+    master, feedback = root / "全市汇总.xlsx", root / "退回"
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        code = main(
+            [
+                "consolidate",
+                str(folder),
+                "-o",
+                str(master),
+                "--roster",
+                str(roster),
+                "--feedback",
+                str(feedback),
+                "--json",
+            ]
+        )
+    assert code in (0, 1)
+    return {
+        "folder": folder,
+        "roster": roster,
+        "master": master,
+        "feedback": feedback,
+        "json": json.loads(buffer.getvalue()),
+        "bases": bases,
+    }
 
 
 # ---------------------------------------------------------------- nothing left outside tmp

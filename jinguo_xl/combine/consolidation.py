@@ -87,12 +87,21 @@ class Duplicate:
 
 @dataclass(slots=True)
 class TownshipCoverage:
+    """A deep-poverty township's bases by type; ``filled`` of them have a counted row."""
+
     township: Township
     by_type: dict[str, int]
+    filled: int = 0
 
     @property
     def bases(self) -> int:
         return sum(self.by_type.values())
+
+    @property
+    def covered(self) -> bool:
+        """Covered only by a base with at least one counted row: a 未填报 base is a name on
+        paper, not help given."""
+        return self.filled > 0
 
 
 @dataclass(slots=True)
@@ -295,6 +304,8 @@ def _townships(entries: Iterable[Entry], rules: Rules) -> list[TownshipCoverage]
         base = entry.report.base
         if base is not None and base.township_entry is not None and base.type:
             coverage[base.township_entry].by_type[base.type] += 1
+            if any(row.counted for table in entry.report.tables for row in table.rows):
+                coverage[base.township_entry].filled += 1
     return list(coverage.values())
 
 
@@ -385,9 +396,10 @@ def county_of(entry: Entry) -> str:
 
 
 def county_order(result: Consolidation, rules: Rules) -> list[str]:
-    """The 14 counties in the rules' order first, then any other county, 未知区县 last."""
+    """All 14 counties in the rules' order (a county that sent nothing is shown, not
+    hidden), then any other county, 未知区县 last."""
     seen = {county_of(e) for e in result.entries}
-    listed = [c.name for c in rules.counties if c.name in seen]
+    listed = [c.name for c in rules.counties]
     others = sorted(seen - set(listed) - {UNKNOWN_COUNTY})
     return listed + others + ([UNKNOWN_COUNTY] if UNKNOWN_COUNTY in seen else [])
 
@@ -486,6 +498,8 @@ def summary_json(result: Consolidation, rules: Rules, master: str) -> dict[str, 
                 "county": t.township.county,
                 "township": t.township.name,
                 "bases": t.bases,
+                "bases_filled": t.filled,
+                "covered": t.covered,
                 "confirmed": t.township.confirmed,
             }
             for t in result.townships

@@ -27,6 +27,11 @@ SHEET_NOTES = {
     "推荐排名": "按超出目标的程度排序，供 9 月评选参考，不是评选结论",
     "说明": "生成时间、工具版本、输入文件及其 SHA-256、行数核对",
 }
+# Written (after 汇总) only when a roster (名单) of expected bases is given.
+ROSTER_SHEET = "报送情况"
+ROSTER_SHEET_NOTE = (
+    "名单中每个基地的报送情况（已报送、已更正、未报送）和名单外的报送，按区县统计应报、已报、未报"
+)
 
 # What a column holds, which decides its number format in the master and its dtype in a
 # DataFrame: "text" (written as typed text), "int" (a count), "money" (万元, 0.00), "ratio"
@@ -179,6 +184,31 @@ INPUT_KINDS = {
     "unreadable": "无法读取",
 }
 
+# 报送情况: one row per roster base, then the submissions not on the roster (名单外).
+ROSTER_COLUMNS: Columns = (
+    C("county", "区县", width=12, wrap=True),
+    C("name", "带动基地名称", width=28, wrap=True),
+    C("type", "创建基地类型", width=10, wrap=True),
+    C("township", "所在乡镇（街道）", width=10, wrap=True),
+    C("state", "报送情况", width=8),
+    C("versions", "份数", "int", width=6),
+    C("file", "来源文件（计入汇总的一份）", width=30, wrap=True),
+    C("fill_date", "填报日期", "date", width=11),
+    C("rows", "数据行", "int", width=7),
+    C("status", "结论", width=12, wrap=True),
+    C("note", "说明", width=40, wrap=True),
+)
+# 报送情况's table per county.
+ROSTER_COUNTY_COLUMNS: Columns = (
+    C("county", "区县", width=12, wrap=True),
+    C("expected", "应报", "int"),
+    C("reported", "已报", "int"),
+    C("corrected", "其中已更正", "int"),
+    C("missing", "未报", "int"),
+    C("unlisted", "名单外", "int"),
+)
+
+
 def _picked(columns: Columns, *keys: str) -> Columns:
     """The columns of ``columns`` named by ``keys``, in that order: one definition per header."""
     by_key = {c.key: c for c in columns}
@@ -211,11 +241,20 @@ def township_columns(type_names: Iterable[str]) -> Columns:
     )
 
 
-def county_columns(type_names: Iterable[str], statuses: Iterable[str]) -> Columns:
-    """汇总's table 按区县: bases by type and by status, then the figures (counted bases)."""
+def county_columns(
+    type_names: Iterable[str], statuses: Iterable[str], *, roster: bool = False
+) -> Columns:
+    """汇总's table 按区县: whether the county reported (against the roster when there is
+    one), its bases by type and by status, then the figures (counted bases)."""
+    reported: Columns = (
+        (C("expected", "应报", "int"), C("reported", "已报", "int"), C("missing", "未报", "int"))
+        if roster
+        else (C("reported", "报送情况"),)
+    )
     return (
         C("county", "区县"),
         C("listed", "名单状态"),
+        *reported,
         C("bases", "基地数", "int"),
         *(C(f"type:{t}", t, "int") for t in type_names),
         *(C(f"status:{s}", s, "int") for s in statuses),

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from jinguo_xl.combine.consolidation import (
     STATUSES,
@@ -32,6 +33,9 @@ from jinguo_xl.findings.messages import (
 from jinguo_xl.privacy.mask import mask_address, mask_cell, mask_name, mask_phone
 from jinguo_xl.rules import Rules
 from jinguo_xl.validate.workbook import CleanRow
+
+if TYPE_CHECKING:
+    from jinguo_xl.combine.roster import RosterStatus
 
 Row = list[object]
 _MONEY_AT = PERSON_KEYS.index("money")
@@ -306,26 +310,47 @@ def township_rows(result: Consolidation, rules: Rules) -> list[Row]:
             "已核实" if t.township.confirmed else "待核实",
             *(t.by_type[n] for n in type_names),
             t.bases,
-            "已覆盖" if t.bases else "未覆盖",
+            coverage_text(t.bases, t.covered),
         ]
         for t in result.townships
     ]
 
 
+def coverage_text(bases: int, covered: bool) -> str:
+    """是否覆盖: a township is covered only by a base with a counted row."""
+    if covered:
+        return "已覆盖"
+    return "有基地但未填报" if bases else "未覆盖"
+
+
 SUMMARY_STATUSES = (*STATUSES, STATUS_UNDECIDED)
 
 
-def county_rows(result: Consolidation, rules: Rules) -> list[Row]:
-    """汇总 按区县: the counted bases of each county by type and status, and their figures."""
+def county_rows(
+    result: Consolidation, rules: Rules, roster: RosterStatus | None = None
+) -> list[Row]:
+    """汇总 按区县: every key county (one that sent nothing too), then the others; whether
+    each reported (应报 / 已报 / 未报 against the roster when there is one), its counted
+    bases by type and status, and their figures."""
     type_names = [bt.name for bt in rules.base_types]
     rows: list[Row] = []
-    for name, f in by_county(result, rules).items():
+    figures = by_county(result, rules)
+    if roster is not None:
+        for name in roster.counties:
+            figures.setdefault(name, CountyFigures())
+    for name, f in figures.items():
         county = rules.county(name)
         status = "" if county is None else ("已核实" if county.confirmed else "待核实")
+        if roster is not None:
+            r = roster.counties.get(name)
+            reported: list[object] = [r.expected, r.reported, r.missing] if r else [0, 0, 0]
+        else:
+            reported = ["已报送" if f.bases else "未报送"]
         rows.append(
             [
                 name,
                 status or "名单外",
+                *reported,
                 f.bases,
                 *(f.by_type[t] for t in type_names),
                 *(f.by_status[s] for s in SUMMARY_STATUSES),
@@ -337,6 +362,20 @@ def county_rows(result: Consolidation, rules: Rules) -> list[Row]:
             ]
         )
     return rows
+
+
+def county_total_row(rows: Sequence[Row], roster: bool = False) -> Row:
+    """全市合计 under 按区县: every count and figure summed (the headline's figures)."""
+    first = 5 if roster else 3  # after 区县, 名单状态 and the report columns
+    total: Row = ["全市合计", ""]
+    total += [sum(int(row[c]) for row in rows) for c in range(2, first)] if roster else [""]  # type: ignore[call-overload]
+    for c in range(first, len(rows[0]) if rows else first):
+        values = [row[c] for row in rows]
+        if any(isinstance(v, Decimal) for v in values):
+            total.append(sum((Decimal(v) for v in values), Decimal(0)))  # type: ignore[arg-type]
+        else:
+            total.append(sum(int(v) for v in values))  # type: ignore[call-overload]
+    return total
 
 
 def input_rows(result: Consolidation) -> list[Row]:

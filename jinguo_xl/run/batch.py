@@ -27,6 +27,7 @@ from jinguo_xl.errors import UnreadableWorkbook
 from jinguo_xl.findings import Finding, Findings
 from jinguo_xl.read.formats import REFUSE
 from jinguo_xl.read.guard import run_guarded
+from jinguo_xl.read.roster import Roster
 from jinguo_xl.rules import load_rules
 from jinguo_xl.run.files import Passed, check_path
 
@@ -186,21 +187,29 @@ def consolidate_to(
     passed: Sequence[Passed] = (),
     progress: Callable[[int, int], None] | None = None,
     write_progress: Callable[[int, int], None] | None = None,
+    roster: Roster | None = None,
 ) -> tuple[Consolidation, dict[str, object]]:
-    """Read, count and write the master: the one path the CLI, the demo and the ribbon share.
+    """Read, count and write the master: the one path the CLI, the demo and the ribbon share;
+    with ``roster``, the master's 报送情况 and the summary's ``roster`` say who has reported.
 
     ``progress`` follows the reading, ``write_progress`` the master's sheets (a large master
     takes seconds to write, and a bar stuck at 300/300 looks like a hang)."""
     from jinguo_xl.combine.consolidation import summary_json
+    from jinguo_xl.combine.roster import match_roster, roster_json
     from jinguo_xl.run.files import display_path
     from jinguo_xl.writers.master import write_master
 
     rules = load_rules(rules_year)
     result = build(files, rules_year, progress=progress, passed=passed)
+    status = match_roster(roster, result, rules) if roster is not None else None
     result.extra["rows_in_master"] = write_master(
-        output, result, rules, mask=mask, progress=write_progress
+        output, result, rules, mask=mask, progress=write_progress, roster=status
     )
-    return result, summary_json(result, rules, printable_name(display_path(output)))
+    result.extra["roster"] = status
+    summary = summary_json(result, rules, printable_name(display_path(output)))
+    if status is not None:
+        summary["roster"] = roster_json(status)
+    return result, summary
 
 
 def terminal_progress(

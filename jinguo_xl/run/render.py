@@ -103,7 +103,7 @@ def render_summary(reports: Sequence[FileReport]) -> str:
 def render_consolidation(summary: dict) -> str:
     """The consolidation in a few Chinese lines."""
     by_status = "，".join(f"{k} {v} 个" for k, v in summary["by_status"].items())
-    covered = sum(1 for t in summary["townships"] if t["bases"])
+    covered = sum(1 for t in summary["townships"] if t["covered"])
     lines = [
         f"已生成汇总表：{summary['master']}",
         f"读取文件 {summary['files_read']} 个，无法读取 {len(summary['files_failed'])} 个；"
@@ -118,6 +118,17 @@ def render_consolidation(summary: dict) -> str:
             "未计入合计或目标的行："
             + "；".join(f"{why} {n} 行" for why, n in summary["left_out"].items())
             + "（逐行位置见汇总表的“问题清单”）"
+        )
+    if roster := summary.get("roster"):
+        lines.append(
+            f"名单 {roster['file']}：应报 {roster['expected']} 个基地，已报 {roster['reported']} 个"
+            f"（其中已更正 {roster['corrected']} 个），未报 {roster['missing']} 个，"
+            f"名单外 {roster['unlisted']} 个（见汇总表的“报送情况”）。"
+        )
+    if feedback := summary.get("feedback"):
+        lines.append(
+            f"已在 {feedback['folder']} 写出 {len(feedback['files'])} 个区县的问题清单，"
+            "供退回修改。"
         )
     for failed in summary["files_failed"]:
         lines.append(f"  无法读取：{failed['file']}：{failed['error']}")

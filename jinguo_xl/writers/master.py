@@ -13,7 +13,7 @@ import math
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import xlsxwriter
 
@@ -32,12 +32,16 @@ from jinguo_xl.combine.layout import (
     INPUT_COLUMNS,
     MARKER_SHEET,
     RANKING_COLUMNS,
+    ROSTER_COLUMNS,
+    ROSTER_COUNTY_COLUMNS,
+    ROSTER_SHEET,
     SHEET_NOTES,
     SHEETS,
     WOMEN_COLUMNS,
     Column,
     county_columns,
     headers,
+    index_of,
     township_columns,
 )
 from jinguo_xl.count.left_out import left_out_rows
@@ -54,6 +58,9 @@ from jinguo_xl.version import __version__
 from jinguo_xl.writers.atomic import atomic_path, temp_prefix
 from jinguo_xl.writers.bulk import BulkRows, finite
 from jinguo_xl.writers.layout import LINE_PT, PAD_PT, header_width, row_height, text_width
+
+if TYPE_CHECKING:
+    from jinguo_xl.combine.roster import RosterStatus
 
 PRINT_COLUMNS_PER_PAGE = 12
 FIT_MAX = 64  # widest a column is made to fit its text; longer text wraps
@@ -105,6 +112,8 @@ class _Book:
             {"italic": True, "font_color": "#7F6000", "text_wrap": True, "valign": "top"}
         )
         self.label = f({"bold": True, "text_wrap": True, "valign": "top"})
+        self.total = f({"bold": True, "valign": "top", "top": 1})
+        self.total_money = f({"bold": True, "valign": "top", "top": 1, "num_format": "0.00"})
         self.left_out = f({"font_color": "#C00000", "text_wrap": True, "valign": "top"})
         self.bulk = BulkRows(
             Path(path).parent,
@@ -298,14 +307,21 @@ def _integer_axis(name: str, largest: float) -> dict[str, object]:
     }
 
 
-def _summary(book: _Book, result: Consolidation, rules: Rules) -> None:
+def _summary(
+    book: _Book, result: Consolidation, rules: Rules, roster: RosterStatus | None = None
+) -> None:
     ws = book.wb.add_worksheet("汇总")
     type_names = [bt.name for bt in rules.base_types]
     statuses = build.SUMMARY_STATUSES
-    header = headers(county_columns(type_names, statuses))
+    columns = county_columns(type_names, statuses, roster=roster is not None)
+    header = headers(columns)
+    first_type = index_of(columns, f"type:{type_names[0]}")
     widths = [
-        SUMMARY_WIDTHS.get(c, 12 if c < 3 + len(type_names) else 8) for c in range(len(header))
+        SUMMARY_WIDTHS.get(c, 12 if first_type <= c < first_type + len(type_names) else 8)
+        for c in range(len(header))
     ]
+    if roster is None:
+        widths[index_of(columns, "reported")] = 8
     widths[-len(SUMMARY_FIGURE_WIDTHS) :] = SUMMARY_FIGURE_WIDTHS
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
@@ -316,7 +332,7 @@ def _summary(book: _Book, result: Consolidation, rules: Rules) -> None:
     counties = by_county(result, rules)
     total_all = sum((f.sales_wan_all for f in counties.values()), Decimal(0))
     total_counted = sum((f.sales_wan for f in counties.values()), Decimal(0))
-    covered = sum(t.bases > 0 for t in result.townships)
+    covered = sum(t.covered for t in result.townships)
     findings = result.findings
     counts = count_by_severity(findings)
     errors, warnings = counts[Severity.ERROR], counts[Severity.WARNING]
@@ -326,6 +342,8 @@ def _summary(book: _Book, result: Consolidation, rules: Rules) -> None:
         *((f"其中{s}", status_count[s]) for s in statuses if s in STATUSES or status_count[s]),
         *([("重复报送未计入（份）", resent)] if resent else []),
         ("数据行（读取）", result.rows_read),
+        # with copies left out, the rows of the counted bases (全市合计's 数据行) too
+        *([("其中计入汇总的基地", sum(f.rows for f in counties.values()))] if resent else []),
         ("培训人次（计入目标的妇女）", sum(f.trained for f in counties.values())),
         ("带动就业（人）", sum(f.employed for f in counties.values())),
         ("销售/收入合计（万元）", total_all),
@@ -346,7 +364,8 @@ def _summary(book: _Book, result: Consolidation, rules: Rules) -> None:
         side.append(("无：读取到的金额和妇女类型都已计入", "", book.wrap))
     else:
         side.append(("逐行位置见“问题清单”，改正后重新汇总", "", book.note_wrap))
-    label_from, label_to, count_col = 4, 4 + len(type_names) + 1, 5 + len(type_names) + 1
+    label_from = first_type + 1
+    label_to, count_col = label_from + len(type_names) + 1, label_from + len(type_names) + 2
     label_room = sum(widths[label_from : label_to + 1])
     for i in range(max(len(headline), len(side))):
         r = 2 + i
@@ -373,16 +392,19 @@ def _summary(book: _Book, result: Consolidation, rules: Rules) -> None:
     top = max(len(headline), len(side)) + 4
     ws.write_string(top - 1, 0, "按区县", book.bold)
     book.header(ws, top, header, widths)
-    rows = build.county_rows(result, rules)
-    for r, row in enumerate(rows, start=top + 1):
+    rows = build.county_rows(result, rules, roster)
+    total = build.county_total_row(rows, roster is not None)
+    for r, row in enumerate([*rows, total], start=top + 1):
         if ht := row_height([(row[0], widths[0])]):
             ws.set_row(r, ht)
         for c, value in enumerate(row):
             plain = None if isinstance(value, Decimal) else book.top  # Decimal: 0.00, top
-            book.cell(ws, r, c, value, book.wrap if c == 0 else plain)
-    last = top + len(rows)
+            if row is total:
+                plain = book.total_money if isinstance(value, Decimal) else book.total
+            book.cell(ws, r, c, value, book.wrap if c == 0 and row is not total else plain)
+    last = top + len(rows)  # the counties (the charts leave 全市合计 out)
 
-    combo_top = last + 3
+    combo_top = last + 4
     ws.write_string(combo_top - 1, 0, "按类型 × 产业（每张已填写的表）", book.bold)
     c_header = [
         "创建基地类型",
@@ -414,8 +436,8 @@ def _summary(book: _Book, result: Consolidation, rules: Rules) -> None:
 
     if rows:
         chart = book.wb.add_chart({"type": "column", "subtype": "stacked"})
-        for i, status in enumerate(statuses):
-            col = 3 + len(type_names) + i
+        for status in statuses:
+            col = index_of(columns, f"status:{status}")
             colour = STATUS_COLOURS[status]
             chart.add_series(
                 {
@@ -455,6 +477,37 @@ def _summary(book: _Book, result: Consolidation, rules: Rules) -> None:
         # a cell below the charts, so the print range takes them in
         ws.write_blank(charts_row + 36, 0, None, book.wrap)
     book.print_setup(ws, None, pages_wide=1)
+
+
+def _roster(book: _Book, status: RosterStatus) -> None:
+    """报送情况: the counties' 应报 / 已报 / 未报 / 名单外, then every roster base and every
+    base sent that is not on the roster."""
+    from jinguo_xl.combine.roster import roster_county_rows, roster_json, roster_rows
+
+    ws = book.wb.add_worksheet(ROSTER_SHEET)
+    widths = _spec_widths(ROSTER_COLUMNS)
+    figures = roster_json(status)
+    book.note_row(
+        ws,
+        0,
+        f"名单：{status.roster.file}。应报 {figures['expected']} 个基地，"
+        f"已报 {figures['reported']} 个"
+        f"（其中已更正 {figures['corrected']} 个），未报 {figures['missing']} 个；名单外 "
+        f"{figures['unlisted']} 个。名称按区县 + 基地名称（忽略全半角、空格和标点）对应；"
+        "“说明”中的“可能是…”只是提示，请人工核对后把名单或统计表中的名称改为一致。",
+        len(ROSTER_COLUMNS),
+        widths,
+    )
+    county_rows = roster_county_rows(status)
+    book.header(ws, 2, headers(ROSTER_COUNTY_COLUMNS), widths)
+    for r, row in enumerate(county_rows, start=3):
+        last = r == 2 + len(county_rows)
+        if ht := row_height([(row[0], widths[0])]):
+            ws.set_row(r, ht)
+        for c, value in enumerate(row):
+            book.cell(ws, r, c, value, book.total if last else (book.wrap if c == 0 else book.top))
+    first = 3 + len(county_rows) + 1
+    book.columns_table(ROSTER_SHEET, ROSTER_COLUMNS, roster_rows(status), first_row=first)
 
 
 def _bases(book: _Book, result: Consolidation) -> None:
@@ -569,16 +622,18 @@ def write_master(
     mask: bool = False,
     now: Callable[[], dt.datetime] = dt.datetime.now,
     progress: Callable[[int, int], None] | None = None,
+    roster: RosterStatus | None = None,
 ) -> int:
     """Write the master atomically; returns the number of rows in 妇女明细.
 
+    With ``roster`` (the submissions matched to the 名单), 报送情况 follows 汇总.
     ``progress(done, total)`` is called after each sheet and after each packaging step."""
-    step = _Steps(progress, len(SHEETS) + 3)
+    step = _Steps(progress, len(SHEETS) + 3 + (roster is not None))
     written = 0
     with atomic_path(Path(path)) as tmp:
         book = _Book(tmp, Path(path))
         try:
-            written = _write_sheets(book, result, rules, mask, now, step)
+            written = _write_sheets(book, result, rules, mask, now, step, roster)
             book.wb.close()
             step()
             book.bulk.splice(tmp)
@@ -608,10 +663,14 @@ def _write_sheets(
     mask: bool,
     now: Callable[[], dt.datetime],
     step: Callable[[], None],
+    roster: RosterStatus | None = None,
 ) -> int:
     """Every sheet, in the order the office reads them; returns the rows in 妇女明细."""
-    _summary(book, result, rules)
+    _summary(book, result, rules, roster)
     step()
+    if roster is not None:
+        _roster(book, roster)
+        step()
     _bases(book, result)
     step()
     written = _women(book, result, mask)
