@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import struct
@@ -9,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import msoffcrypto
+import openpyxl
 import pytest
 import xlwt
 from msoffcrypto.format.ooxml import OOXMLFile
@@ -628,3 +630,28 @@ def test_an_xls_whose_directory_links_back_is_still_read(tmp_path):
     path.write_bytes(bytes(data))
     (table,) = read_workbook(path).tables
     assert len(table.rows) == 2
+
+
+def test_the_templates_working_sheets_are_never_read_as_data(tmp_path, rules):
+    """A clerk inserted a line above a table's header: the template's working sheet (its
+    formulas' per-row results) must still not be read as a table or as rows without a header."""
+    from jinguo_xl.read.kinds import TEMPLATE_WORK_SHEETS
+    from jinguo_xl.run.files import check_path
+    from jinguo_xl.writers import native
+    from jinguo_xl.writers.template import STATUS_SHEET
+
+    assert {native.HELPER_SHEET, STATUS_SHEET} == TEMPLATE_WORK_SHEETS
+    path = tmp_path / "模板.xlsx"
+    from jinguo_xl.writers.template import write_template
+
+    write_template(path, rules)
+    wb = openpyxl.load_workbook(path)
+    helper = wb[native.HELPER_SHEET]
+    for r in range(5, 60):  # what a recalculated helper sheet holds: names, phones, dates
+        helper.cell(r, 1, f"李{r}花")
+        helper.cell(r, 2, f"1380013{r:04d}")
+        helper.cell(r, 3, dt.date(2020, 3, 5))
+    wb.save(path)
+    (report,) = check_path(path)
+    assert not [f for f in report.findings if f.sheet in TEMPLATE_WORK_SHEETS]
+    assert report.rows_read == 0

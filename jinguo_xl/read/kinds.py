@@ -37,6 +37,18 @@ TEMPLATE_SKIPPED = (
 
 # The template's own sheets and defined names (see writers/template.py).
 _TEMPLATE_SHEETS = frozenset({"基本信息", "达标情况"})
+# The template's sheets that hold its formulas' workings and verdicts, never data: the reader
+# passes them over in a workbook that has the template's sheets, whatever a clerk did to the
+# tables (spec: the CLI never reads them as data).
+TEMPLATE_WORK_SHEETS = frozenset({"计算", "达标情况"})
+
+
+def template_work_sheets(names: Iterable[str]) -> frozenset[str]:
+    """The template's working sheets among ``names``, when the workbook is the template."""
+    present = set(names)
+    if present >= _TEMPLATE_SHEETS and present >= TEMPLATE_WORK_SHEETS:
+        return TEMPLATE_WORK_SHEETS
+    return frozenset()
 _TEMPLATE_NAMES = ('name="基地结论"'.encode(), 'name="识别类型"'.encode())
 _MASKED_PROPERTY = b'name="jinguo-xl"'
 _MASKED_VALUE = b"masked-copy"

@@ -23,6 +23,7 @@ from jinguo_xl.errors import READ_CRASHED, READ_MEMORY, UnreadableWorkbook
 from jinguo_xl.read.extent import PackageScan, scan_package
 from jinguo_xl.read.formats import not_a_workbook
 from jinguo_xl.read.grid import Grid, parse_grids
+from jinguo_xl.read.kinds import template_work_sheets
 from jinguo_xl.read.ledger import Ledger
 from jinguo_xl.read.legacy import OLE_MAGIC, BrokenContainer, Encryption, legacy_encryption
 from jinguo_xl.read.package import MAX_FILE_BYTES, as_transitional, open_package
@@ -312,7 +313,9 @@ def read_workbook(
     ledger.merged = {s.name: dict(s.merged) for s in sheets if s.merged}
     ledger.hidden_sheets = {s.name: s.visibility for s in sheets if s.visibility != "visible"}
     ledger.hidden_rows = {s.name: set(s.hidden_rows) for s in sheets if s.hidden_rows}
-    parse_grids([(s.name, s.grid) for s in sheets], rules, ledger=ledger)
+    working = template_work_sheets(s.name for s in sheets)
+    parse_grids([(s.name, s.grid) for s in sheets if s.name not in working], rules, ledger=ledger)
+    ledger.sheets = tuple(s.name for s in sheets)  # every sheet: the kind of file tells by them
     ledger.folder_county = folder_county(path.resolve().parent / path.name, rules)
     return ledger
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import Counter
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -35,6 +36,7 @@ from jinguo_xl.combine.layout import (
     ROSTER_COLUMNS,
     ROSTER_COUNTY_COLUMNS,
     ROSTER_SHEET,
+    ROSTER_SHEET_NOTE,
     SHEET_NOTES,
     SHEETS,
     WOMEN_COLUMNS,
@@ -570,16 +572,22 @@ def _readme(
     rows_in_master: int,
     now: dt.datetime,
     mask: bool,
+    *,
+    with_roster: bool = False,
 ) -> None:
     ws = book.wb.add_worksheet("说明")
+    kinds = Counter(i.kind for i in result.inputs)
+    copies = sum(len(i.places) for i in result.inputs)
     lines: list[tuple[str, object]] = [
         ("生成时间", now.strftime("%Y-%m-%d %H:%M:%S")),
         ("工具", f"jinguo-xl {__version__}"),
         ("规则", f"{rules.year} 年通知（{rules.title}）"),
         ("是否脱敏", "是：姓名、电话、住址已脱敏，所有统计在脱敏前完成" if mask else "否"),
-        ("输入文件", len(result.inputs)),
-        ("读取成功", sum(i.kind != "unreadable" for i in result.inputs)),
-        ("无法读取", sum(i.kind == "unreadable" for i in result.inputs)),
+        ("找到的文件", len(result.inputs) + copies),
+        ("读取成功", len(result.inputs) - kinds["unreadable"] - kinds["skipped"]),
+        ("无法读取", kinds["unreadable"]),
+        ("不是报表（已跳过）", kinds["skipped"]),
+        ("同一文件的其他副本（只计一次）", copies),
         ("读取的数据行", result.rows_read),
         ("“妇女明细”中的行", rows_in_master),
         ("核对", "一致" if rows_in_master == result.rows_read else "不一致，请报告"),
@@ -596,10 +604,15 @@ def _readme(
             book.cell(ws, i, 1, value)
     r = len(lines) + 4
     ws.write_string(r - 1, 0, "各工作表内容", book.bold)
-    for i, name in enumerate(SHEETS):
+    notes = dict(SHEET_NOTES)
+    names = list(SHEETS)
+    if with_roster:
+        names.insert(1, ROSTER_SHEET)
+        notes[ROSTER_SHEET] = ROSTER_SHEET_NOTE
+    for i, name in enumerate(names):
         ws.write_string(r + i, 0, name)
-        ws.merge_range(r + i, 1, r + i, 2, SHEET_NOTES[name], book.wrap)
-    r += len(SHEETS) + 2
+        ws.merge_range(r + i, 1, r + i, 2, notes[name], book.wrap)
+    r += len(names) + 2
     ws.write_string(r - 1, 0, "输入文件", book.bold)
     widths = _spec_widths(INPUT_COLUMNS)
     book.header(ws, r, headers(INPUT_COLUMNS), widths)
@@ -683,7 +696,7 @@ def _write_sheets(
     step()
     _ranking(book, result)
     step()
-    _readme(book, result, rules, written, now(), mask)
+    _readme(book, result, rules, written, now(), mask, with_roster=roster is not None)
     step()
     marker = book.wb.add_worksheet(MARKER_SHEET)
     for i, (k, v) in enumerate(
