@@ -60,7 +60,18 @@ def evaluate_open_book(
     if fullname:
         ledger.folder_county = folder_county(Path(fullname), rules)
     parse_grids(own, rules, ledger=ledger)
-    return evaluate_ledger(ledger, rules)
+    if not ledger.parts:
+        return evaluate_ledger(ledger, rules)
+    # A workbook of several bases (spec §8): each judged alone; the clerk's marks and list
+    # cover all of them, and the summary names each base's verdict.
+    reports = [evaluate_ledger(part, rules) for part in ledger.parts]
+    first = reports[0]
+    for other in reports[1:]:
+        first.findings.extend(other.findings)
+    first.reason = "；".join(
+        f"{r.base.name if r.base else '（未命名）'}（工作表 {r.part}）{r.reason}" for r in reports
+    )
+    return first
 
 
 def plan_check(
