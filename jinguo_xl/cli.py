@@ -370,7 +370,6 @@ def cmd_consolidate(args: argparse.Namespace, rules: Rules) -> int:
 
 
 def cmd_mask(args: argparse.Namespace, rules: Rules) -> int:
-    from jinguo_xl.privacy.parts import describe_part
     from jinguo_xl.writers.masked import mask_guarded
 
     source = Path(args.source)
@@ -386,7 +385,7 @@ def cmd_mask(args: argparse.Namespace, rules: Rules) -> int:
     for column in masked.columns:
         print(f"  {column.describe()}")
     for part, count in masked.parts.items():
-        print(f"  {describe_part(part, {})}：遮盖 {count} 处")
+        print(f"  {part}：遮盖 {count} 处")
     for removed in masked.removed:
         print(f"  已删除：{removed}")
     print("  隐私检查：副本的每一部分都已检查，未发现电话号码、身份证号或住址")

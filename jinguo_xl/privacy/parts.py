@@ -298,6 +298,23 @@ def describe_part(name: str, sheets: dict[str, str]) -> str:
     return name
 
 
+def content_classes(names: Iterable[str]) -> set[str]:
+    """The kinds of content (批注, 外部链接 …) that parts of these names hold: comparing a
+    copy's with its original's tells what the copy no longer carries."""
+    known = {label for _, label in _PART_NAMES}
+    return {label for n in names if (label := describe_part(n, {})) in known}
+
+
+def labels(data: bytes) -> dict[str, str]:
+    """Part name → the part as a clerk knows it, for every part of a package in memory."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = [i.filename for i in archive.infolist() if not i.is_dir()]
+        book = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
+        wanted = [n for n in names if n.lower() in book]
+        sheets = _sheet_names({n: archive.read(n).decode("utf-8", "replace") for n in wanted})
+    return {n: describe_part(n, sheets) for n in names}
+
+
 def _container_texts(text: str) -> Iterable[str]:
     for m in _RICH.finditer(text):
         runs = _RUN_TEXT.findall(m.group(2))

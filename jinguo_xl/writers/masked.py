@@ -59,7 +59,7 @@ from jinguo_xl.privacy.mask import (
     number_digits,
     phone_like_number,
 )
-from jinguo_xl.privacy.parts import Leak, scan_bytes, scrub
+from jinguo_xl.privacy.parts import Leak, content_classes, labels, scan_bytes, scrub
 from jinguo_xl.privacy.redact import hide_address, hide_numbers
 from jinguo_xl.read.guard import run_guarded
 from jinguo_xl.read.ledger import Ledger
@@ -303,6 +303,7 @@ def _open(source: Path) -> tuple[openpyxl.Workbook, bytes]:
 
 
 _EXTERNAL_REF = re.compile(r"\[\d+\]")
+_EXTERNAL_LABELS = {"外部链接（缓存的数值）", "外部链接的文件路径"}
 REMOVED_LINKS = "指向其他工作簿的外部链接（这些公式已换成脱敏后的结果）"
 
 
@@ -348,12 +349,21 @@ def mask_workbook(source: Path, target: Path, rules: Rules) -> MaskResult:
         raise UnreadableWorkbook("只能为 .xlsx 或 .xlsm 工作簿生成脱敏副本，请先另存为 .xlsx")
     if source.resolve() == target.resolve():
         raise UnreadableWorkbook("脱敏副本不能覆盖原文件，请换一个文件名")
-    ledger = read_workbook(source, rules=rules)
+    try:
+        ledger: Ledger | None = read_workbook(source, rules=rules)
+    except MemoryError:
+        # The counting reader lays a sheet out as a grid, and a value at XFD1048576 makes
+        # that grid too large; the copy is still masked, by headers and cell by cell, and
+        # the leak scan below stands behind it.
+        ledger = None
     wb, data = _open(source)
     linked = _drop_external_links(wb, data)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        held = content_classes(archive.namelist())
     del data
     masker = _Masker(wb)
-    masker.tables(ledger, rules)
+    if ledger is not None:
+        masker.tables(ledger, rules)
     masker.headed_columns()
     masker.every_cell()
     props = wb.custom_doc_props
@@ -370,8 +380,14 @@ def mask_workbook(source: Path, target: Path, rules: Rules) -> MaskResult:
         raise MaskLeak(leaks)
     save_atomic(target, lambda tmp: tmp.write_bytes(scrubbed.data))
     result = masker.result()
-    result.parts = scrubbed.changed
+    named = labels(scrubbed.data)
+    for part, count in scrubbed.changed.items():
+        label = named.get(part, part)
+        result.parts[label] = result.parts.get(label, 0) + count
+    with zipfile.ZipFile(io.BytesIO(scrubbed.data)) as archive:
+        kept = content_classes(archive.namelist())
     result.removed = ([REMOVED_LINKS] if linked else []) + scrubbed.removed
+    result.removed += sorted(held - kept - (_EXTERNAL_LABELS if linked else set()))
     return result
 
 
