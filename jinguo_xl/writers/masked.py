@@ -59,7 +59,14 @@ from jinguo_xl.privacy.mask import (
     number_digits,
     phone_like_number,
 )
-from jinguo_xl.privacy.parts import Leak, content_classes, labels, scan_bytes, scrub
+from jinguo_xl.privacy.parts import (
+    Leak,
+    Scrubbed,
+    content_classes,
+    labels,
+    scan_bytes,
+    scrub,
+)
 from jinguo_xl.privacy.redact import hide_address, hide_numbers
 from jinguo_xl.read.guard import run_guarded
 from jinguo_xl.read.ledger import Ledger
@@ -394,6 +401,19 @@ def mask_workbook(source: Path, target: Path, rules: Rules) -> MaskResult:
 def write_masked_copy(source: Path, target: Path, rules: Rules) -> int:
     """Write a masked copy of ``source`` to ``target``; returns the number of cells masked."""
     return mask_workbook(source, target, rules).cells
+
+
+def finish_masked_file(path: Path) -> Scrubbed:
+    """A masked file just written (the ``--mask`` master, before it replaces the old one):
+    every part scrubbed, then scanned; raises :class:`MaskLeak` when anything remains, so the
+    caller's temporary file is dropped and nothing is published."""
+    path = Path(path)
+    scrubbed = scrub(path.read_bytes())
+    leaks = scan_bytes(scrubbed.data)
+    if leaks:
+        raise MaskLeak(leaks)
+    path.write_bytes(scrubbed.data)
+    return scrubbed
 
 
 # ---------------------------------------------------------------------- guarded
