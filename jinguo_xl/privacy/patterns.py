@@ -166,7 +166,7 @@ def hide_digits(digits: str, star: str = "*") -> str:
 
 
 def _mask_number(hit: Hit, star: str) -> str:
-    if hit.text.lower().count("e") == 1 and "." in hit.text and "+" in hit.text.lower():
+    if hit.text.lower().count("e") == 1 and "." in hit.text:  # 5.00233199207085E+17
         mantissa, exponent = hit.text.lower().split("e")
         return f"{mantissa[:1]}.{star * (len(mantissa) - 2)}E{exponent.upper()}"
     found = hit.text.strip()
