@@ -397,6 +397,7 @@ def cmd_mask(args: argparse.Namespace, rules: Rules) -> int:
 
 def cmd_scan(args: argparse.Namespace, rules: Rules) -> int:
     from jinguo_xl.read.leaks import scan_all
+    from jinguo_xl.run.batch import printable_name
 
     files = _collect(args.paths)
     if files is None:
@@ -404,7 +405,7 @@ def cmd_scan(args: argparse.Namespace, rules: Rules) -> int:
     if not files:
         print("没有找到可检查的工作簿（.xlsx、.xlsm）", file=sys.stderr)
         return EXIT_USAGE
-    reports = scan_all(files)
+    reports = scan_all([(path, printable_name(shown)) for path, shown in files])
     for report in reports:
         if report.error:
             print(f"隐私检查：{report.shown} —— 无法检查：{report.error}")
