@@ -173,6 +173,12 @@ class _Scrubber:
         element, cell_type = "", ""
         for m in _TOKEN.finditer(text):
             token = m.group()
+            if token.startswith("<![CDATA["):
+                inner = token[9:-3]
+                masked = patterns.mask(inner)
+                self.changed += masked != inner
+                out.append(f"<![CDATA[{masked.replace(']]>', ']] >')}]]>")
+                continue
             if token.startswith("<"):
                 if not token.startswith(("</", "<!", "<?")):
                     element = (_TAG_NAME.match(token) or [None, ""])[1]
