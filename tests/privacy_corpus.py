@@ -236,6 +236,7 @@ _ID = re.compile(r"(?<!\d)[1-9]\d{5}(?:19|20)\d\d[01]\d[0-3]\d\d{3}[\dXx](?!\d)"
 _ID15 = re.compile(r"(?<!\d)[1-9]\d{5}\d\d[01]\d[0-3]\d\d{3}(?!\d)")
 _SCI = re.compile(r"\d\.\d{6,}E\+1[47]", re.I)
 _LANDLINE = re.compile(r"(?<!\d)0\d{2,3}\d{7,8}(?!\d)")
+_DIGEST = re.compile(r"(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])")
 _PLACES = re.compile(r"村\d+组|路\d+号|小区\d+栋|\d+单元\d+室|村[一二三四五六七八九十]+组")
 
 
@@ -250,6 +251,7 @@ def _texts(path: Path) -> dict[str, str]:
                          r"<(?:a:)?t(?: [^>]*)?>", "", raw)  # rich-text runs read joined
             text = re.sub(r"<[^>]*?((?:\s[\w:]+=\"[^\"]*\")*)\s*/?>", r" \1 ", raw)
             text = unicodedata.normalize("NFKC", html.unescape(text)).translate(_INVISIBLE)
+            text = _DIGEST.sub(" ", text)  # SHA-256 fingerprints of the inputs: not personal
             out[info.filename] = _JOIN.sub("", text)
     return out
 
