@@ -280,3 +280,27 @@ def test_a_formula_linked_to_another_workbook_becomes_its_masked_value(tmp_path,
     with zipfile.ZipFile(out) as z:
         assert not [n for n in z.namelist() if "externalLink" in n]
     assert openpyxl.load_workbook(out)["统计表"]["L6"].value is None
+
+
+@pytest.mark.skipif(__import__("shutil").which("soffice") is None, reason="LibreOffice missing")
+def test_a_masked_copy_opens_and_calculates_in_a_real_spreadsheet_engine(tmp_path):
+    """Renamed sheets and the formulas that refer to them still agree (LibreOffice recalculates
+    the copy): ``='电话138＊＊＊＊8126'!A1`` finds its sheet."""
+    import shutil
+    import subprocess
+
+    from tests.privacy_corpus import hostile_workbook, independent_leaks
+
+    copy = tmp_path / "副本.xlsx"
+    assert main(["mask", str(hostile_workbook(tmp_path / "原件.xlsx")), "-o", str(copy)]) == 0
+    outdir = tmp_path / "lo"
+    subprocess.run(
+        [shutil.which("soffice"), f"-env:UserInstallation=file://{tmp_path}/profile",
+         "--headless", "--convert-to", "xlsx", "--outdir", str(outdir), str(copy)],
+        check=True, capture_output=True, timeout=180,
+    )
+    wb = openpyxl.load_workbook(outdir / "副本.xlsx", data_only=True)
+    assert wb.sheetnames == ["统计表", "电话138＊＊＊＊8126"]
+    assert wb["统计表"]["L5"].value == "负责人"
+    assert wb["统计表"]["L4"].value == "拨打"
+    assert independent_leaks(outdir / "副本.xlsx") == []
