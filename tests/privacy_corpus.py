@@ -247,6 +247,7 @@ def _texts(path: Path) -> dict[str, str]:
     with zipfile.ZipFile(path) as z:
         for info in z.infolist():
             raw = z.read(info).decode("utf-8", "ignore")
+            raw = re.sub(r"<x:Anchor>.*?</x:Anchor>", "", raw)  # a comment box's grid position
             raw = re.sub(r"</(?:a:)?t>\s*</(?:a:)?r>\s*<(?:a:)?r>(?:\s*<(?:a:)?rPr[^>]*/>)?\s*"
                          r"<(?:a:)?t(?: [^>]*)?>", "", raw)  # rich-text runs read joined
             text = re.sub(r"<[^>]*?((?:\s[\w:]+=\"[^\"]*\")*)\s*/?>", r" \1 ", raw)
