@@ -34,7 +34,6 @@ from jinguo_xl.privacy import patterns
 
 WIDE_STAR = "＊"  # U+FF0A: allowed in sheet names and formulas, unlike "*"
 
-_TOKEN = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<[^>]*>|[^<]+", re.S)
 _TAG_NAME = re.compile(r"<\s*([\w:.-]+)")
 _ATTR = re.compile(r"""(\s[\w:.-]+\s*=\s*)(["'])(.*?)\2""", re.S)
 _ATTR_NAME = re.compile(r"\s([\w:.-]+)")
@@ -53,7 +52,7 @@ _NUMERIC_ATTR_TAGS = frozenset({"n"})  # pivot cache records: <n v="…"/>
 # Containers whose text runs are read (and, when they hold personal data, rewritten) joined.
 _RICH = re.compile(r"<(si|is|text|a:p)\b[^>]*>(.*?)</\1>", re.S)
 _RUN_TEXT = re.compile(r"<(t|a:t)\b[^>]*>(.*?)</\1>", re.S)
-_EXTERNAL_ROWS = re.compile(r"<row\b[^>]*/>|<row\b.*?</row>", re.S)
+_EXTERNAL_ROWS = re.compile(rb"<row\b[^>]*/>|<row\b.*?</row>", re.S)
 _EXTERNAL_LINK = re.compile(r"^xl/externalLinks/externalLink\d+\.xml$", re.I)
 
 REMOVED_EXTERNAL = "外部链接中缓存的数值（打开时可重新链接更新）"
@@ -78,17 +77,19 @@ def unescape(text: str) -> str:
         return text
 
 
-def _decode(data: bytes) -> str | None:
-    """A part's text if it is XML, else None (images, binary parts)."""
+def _utf8(data: bytes) -> bytes | None:
+    """A part's bytes as UTF-8 if it is XML (a UTF-16 part is converted), else None (images,
+    binary parts)."""
     head = data[:4]
     if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return data.decode("utf-16", "replace")
+        return data.decode("utf-16", "replace").encode("utf-8")
     if head[:2] in (b"<\x00", b"\x00<"):
-        return data.decode("utf-16-le" if head[:1] == b"<" else "utf-16-be", "replace")
+        codec = "utf-16-le" if head[:1] == b"<" else "utf-16-be"
+        return data.decode(codec, "replace").encode("utf-8")
     stripped = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
     if not stripped.startswith(b"<"):
         return None
-    return data.decode("utf-8", "replace").lstrip("\ufeff")
+    return data
 
 
 def _is_number(text: str) -> bool:
@@ -162,36 +163,141 @@ class _Scrubber:
                 return f"{open_tag}<a:r><a:t>{masked}</a:t></a:r></a:p>"
             return f'{open_tag}<t xml:space="preserve">{masked}</t></{tag}>'
 
+        if "</r>" not in text and "</a:r>" not in text:
+            return text  # no rich text at all: nothing to join
         return _RICH.sub(container, text)
 
-    def part(self, text: str) -> str:
+    def part(self, data: bytes) -> bytes:
         if _EXTERNAL_LINK.match(self.name):
-            text, removed = _EXTERNAL_ROWS.subn("", text)
+            data, removed = _EXTERNAL_ROWS.subn(b"", data)
             self.changed += removed
-        text = self.rich(text)
-        out: list[str] = []
-        element, cell_type = "", ""
-        for m in _TOKEN.finditer(text):
-            token = m.group()
-            if token.startswith("<![CDATA["):
-                inner = token[9:-3]
+        if b"</r>" in data or b"</a:r>" in data:  # rich text: read (and rewritten) joined
+            data = self.rich(data.decode("utf-8", "replace")).encode("utf-8")
+        spans = affected(data)
+        if not spans:
+            return data
+        out: list[bytes] = []
+        last = 0
+        for start, end in spans:
+            out.append(data[last:start])
+            token = data[start:end].decode("utf-8", "replace")
+            if token.startswith(("<![CDATA[", "<!--")):
+                opener, closer = ("<![CDATA[", "]]>") if token[2] == "[" else ("<!--", "-->")
+                inner = token[len(opener) : len(token) - len(closer)]
                 masked = patterns.mask(inner)
                 self.changed += masked != inner
-                out.append(f"<![CDATA[{masked.replace(']]>', ']] >')}]]>")
-                continue
-            if token.startswith("<"):
-                if not token.startswith(("</", "<!", "<?")):
-                    element = (_TAG_NAME.match(token) or [None, ""])[1]
-                    if element in ("c", "cell"):
-                        t = _CELL_TYPE.search(token)
-                        cell_type = t.group(1) if t else "n"
-                out.append(self.tag(token))
-            elif token.strip():
-                numeric = element in _NUMERIC and (element != "v" or cell_type == "n")
-                out.append(self.text(token, element, numeric))
+                safe = masked.replace(closer, closer[:-1] + " " + closer[-1])
+                token = f"{opener}{safe}{closer}"
+            elif token.startswith("<"):
+                token = self.tag(token)
             else:
-                out.append(token)
-        return "".join(out)
+                element, cell_type = _context(data, start)
+                numeric = element in _NUMERIC and (element != "v" or cell_type == "n")
+                token = self.text(token, element, numeric)
+            out.append(token.encode("utf-8"))
+            last = end
+        out.append(data[last:])
+        return b"".join(out)
+
+
+# Where personal data could be, found in the part's UTF-8 bytes without decoding it: a group
+# of 3+ digits and another of 3 a separator apart, as every phone and ID spelling has (a
+# group right after a letter or ``$`` is a cell reference such as ``$H512``, unless it has 8
+# digits, more than any row number), three full-width digits, digits spaced one by one, a
+# zero-width or odd space character anywhere, a house word right after a number, or a
+# character reference. Everything else in a part (almost all of a large sheet, formulas
+# included) is copied without being decoded or looked at. Each branch starts with a byte
+# that is rare in formulas, so the search stays fast on a sheet of 100 000 formulas.
+_HOUSE = "|".join(("组", "社", "队", "号", "栋", "幢", "单元", "室", "楼", "弄", "期")).encode()
+_NUMERALS = tuple(ch.encode() for ch in "一二三四五六七八九十百零两")
+# Two searches, each led by a lookahead on its first byte: Python's engine then skips
+# straight to the bytes that can start a match instead of trying every branch at every byte.
+_CANDIDATES = (
+    re.compile(
+        rb"(?=[0-9])(?:(?<![A-Z$0-9])[0-9]{3,}[^<>0-9]{0,6}[0-9]{3}|[0-9]{8}|(?:[0-9] ){6}[0-9])"
+    ),
+    re.compile(
+        rb"(?=[\xef\xe2\xc2\xe1&])(?:\xef\xbc[\x90-\x99]\xef\xbc[\x90-\x99]\xef\xbc[\x90-\x99]"
+        rb"|\xe2\x80[\x80-\x8d\xaf]|\xe2\x81\xa0|\xef\xbb\xbf|\xc2\xad|\xe1\xa0\x8e|&#)"
+    ),
+)
+_HOUSE_WORD = re.compile(_HOUSE)
+
+
+def _after_number(data: bytes, at: int) -> bool:
+    """Whether a house word at ``at`` follows a number (3组, 三组, 3 号)."""
+    before = data[max(0, at - 4) : at].rstrip(b" ")
+    return before[-1:].isdigit() or before.endswith(_NUMERALS) or before.endswith(b"\xe3\x80\x80")
+
+
+def _candidates(data: bytes) -> list[int]:
+    found = {m.start() for pattern in _CANDIDATES for m in pattern.finditer(data)}
+    found.update(m.start() for m in _HOUSE_WORD.finditer(data) if _after_number(data, m.start()))
+    return sorted(found)
+
+
+# How far back the enclosing tag or cell is looked for: a cell's formula is at most 8192
+# characters, so its ``<c`` tag is always nearer; a bounded look keeps a large sheet linear.
+_WINDOW = 1 << 17
+
+
+def affected(data: bytes) -> list[tuple[int, int]]:
+    """The tokens (a text node, a whole tag, a CDATA section or comment) of a part's UTF-8
+    bytes that may hold personal data, as (start, end), in order and without overlap."""
+    spans: list[tuple[int, int]] = []
+    covered = -1
+    for at in _candidates(data):
+        if at < covered:
+            continue
+        lt, gt = data.rfind(b"<", 0, at), data.rfind(b">", 0, at)
+        if lt > gt:  # inside markup: a tag's attributes, a CDATA section or a comment
+            closer = b"]]>" if data.startswith(b"<![CDATA[", lt) else (
+                b"-->" if data.startswith(b"<!--", lt) else b">"
+            )
+            stop = data.find(closer, at)
+            start, end = lt, len(data) if stop < 0 else stop + len(closer)
+        else:
+            stop = data.find(b"<", at)
+            start, end = gt + 1, len(data) if stop < 0 else stop
+        spans.append((start, end))
+        covered = end
+    return spans
+
+
+def _tag_at(data: bytes, at: int) -> str:
+    return data[at : data.find(b">", at) + 1].decode("utf-8", "replace")
+
+
+def _context(data: bytes, at: int) -> tuple[str, str]:
+    """(element, type of the enclosing cell) for the text node starting at ``at``."""
+    lo = max(0, at - _WINDOW)
+    tag_at = data.rfind(b"<", lo, at)
+    tag = data[tag_at:at].decode("utf-8", "replace")
+    if tag_at < 0 or tag.startswith(("</", "<!", "<?")):
+        return "", ""
+    element = (_TAG_NAME.match(tag) or [None, ""])[1]
+    if element != "v":
+        return element, ""
+    cell_at = max(data.rfind(b"<c ", lo, at), data.rfind(b"<cell ", lo, at))
+    if cell_at < 0:
+        return element, "n"
+    t = _CELL_TYPE.search(_tag_at(data, cell_at))
+    return element, t.group(1) if t else "n"
+
+
+def _cell_of(data: bytes, at: int, sheet_end: int) -> str:
+    """The reference of the cell whose markup holds position ``at`` (before ``sheet_end``,
+    where the cells end), or ""."""
+    if 0 <= sheet_end < at:
+        return ""
+    lo = max(0, at - _WINDOW)
+    cell_at = max(data.rfind(b"<c ", lo, at + 1), data.rfind(b"<cell ", lo, at + 1))
+    if cell_at < 0:
+        return ""
+    if data.rfind(b"</c>", cell_at, at) >= 0 or data.rfind(b"</cell>", cell_at, at) >= 0:
+        return ""
+    ref = _CELL_REF.search(_tag_at(data, cell_at))
+    return ref.group(1) if ref else ""
 
 
 @dataclass(slots=True)
@@ -213,13 +319,13 @@ def scrub(data: bytes) -> Scrubbed:
     ) as zout:
         for info in zin.infolist():
             body = zin.read(info)
-            text = _decode(body)
-            if text is not None and not info.is_dir():
+            xml = None if info.is_dir() else _utf8(body)
+            if xml is not None:
                 scrubber = _Scrubber(info.filename)
-                new = scrubber.part(text)
+                new = scrubber.part(xml)
                 if scrubber.changed:
                     changed[info.filename] = scrubber.changed
-                    body = new.encode("utf-8")
+                    body = new
                     if _EXTERNAL_LINK.match(info.filename) and REMOVED_EXTERNAL not in removed:
                         removed.append(REMOVED_EXTERNAL)
             target = zipfile.ZipInfo(info.filename, info.date_time)
@@ -315,50 +421,53 @@ def labels(data: bytes) -> dict[str, str]:
     """Part name → the part as a clerk knows it, for every part of a package in memory."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = [i.filename for i in archive.infolist() if not i.is_dir()]
-        book = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
-        wanted = [n for n in names if n.lower() in book]
+        wanted = [n for n in names if n.lower() in _BOOK_PARTS]
         sheets = _sheet_names({n: archive.read(n).decode("utf-8", "replace") for n in wanted})
     return {n: describe_part(n, sheets) for n in names}
 
 
-def _container_texts(text: str) -> Iterable[str]:
-    for m in _RICH.finditer(text):
+def _container_texts(data: bytes) -> Iterable[str]:
+    if b"</r>" not in data and b"</a:r>" not in data:
+        return
+    for m in _RICH.finditer(data.decode("utf-8", "replace")):
         runs = _RUN_TEXT.findall(m.group(2))
         if len(runs) > 1:
             yield "".join(unescape(body) for _, body in runs)
 
 
+_BOOK_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
+
+
 def scan(parts: Iterable[tuple[str, bytes]]) -> list[Leak]:
     """Every phone, 身份证号 and address in the XML parts given (name, bytes), in order."""
-    decoded = {}
+    xml: dict[str, bytes] = {}
     for name, data in parts:
-        text = _decode(data)
-        if text is not None:
-            decoded[name] = text
-    sheets = _sheet_names(decoded)
+        utf8 = _utf8(data)
+        if utf8 is not None:
+            xml[name] = utf8
+    sheets = _sheet_names(
+        {n: d.decode("utf-8", "replace") for n, d in xml.items() if n.lower() in _BOOK_PARTS}
+    )
     leaks: list[Leak] = []
-    for name, text in decoded.items():
+    for name, data in xml.items():
         where = describe_part(name, sheets)
         found: dict[tuple[str, str, str], None] = {}
-        cell = ""
-        for m in _TOKEN.finditer(text):
-            token = m.group()
-            if token.startswith("<!--"):
-                continue
+        sheet_end = data.find(b"</sheetData")
+        for start, end in affected(data):
+            token = data[start:end].decode("utf-8", "replace")
             if token.startswith("<![CDATA["):
                 values = [token[9:-3]]
+            elif token.startswith("<!--"):
+                values = [token[4:-3]]
             elif token.startswith("<"):
-                if token.startswith(("<c ", "<cell ")) and (ref := _CELL_REF.search(token)):
-                    cell = ref.group(1)
-                elif token.startswith("</sheetData"):
-                    cell = ""
                 values = [unescape(a.group(3)) for a in _ATTR.finditer(token)]
             else:
                 values = [unescape(token)]
+            cell = _cell_of(data, start, sheet_end)
             for value in values:
                 for hit in patterns.find(value):
                     found.setdefault((cell, hit.kind, patterns.excerpt(hit)))
-        for joined in _container_texts(text):
+        for joined in _container_texts(data):
             for hit in patterns.find(joined):
                 found.setdefault(("", hit.kind, patterns.excerpt(hit)))
         leaks += [Leak(name, where, c, k, e) for c, k, e in found]

@@ -58,7 +58,7 @@ _ID15 = rf"[1-9]\d{{5}}{_SP}{_DATE6}{_SP}\d{{3}}"
 _SCI = r"\d[.]\d{5,}[Ee]\+?0?(?:1[0-7])"
 
 _NUMBER = re.compile(
-    rf"{_LEFT}(?:(?P<sci>{_SCI})|(?P<id>{_ID18}|{_ID15})|(?P<phone>{_PREFIX}(?:{_MOBILE})"
+    rf"(?=[0-9+(]){_LEFT}(?:(?P<sci>{_SCI})|(?P<id>{_ID18}|{_ID15})|(?P<phone>{_PREFIX}(?:{_MOBILE})"
     rf"|{_LANDLINE}))(?![Xx]?[0-9])"
 )
 _NUMBER_HINT = re.compile(r"\d")
@@ -81,7 +81,9 @@ _ADDRESS = re.compile(
     + ")"
     + rf"(?:[ ]*(?:{_N}|[-－]){_PLACE}{{0,3}}?(?:组|社|号|栋|幢|单元|室|楼|层))*"
 )
-_ADDRESS_HINT = re.compile("[村区组街路巷号栋幢单元室楼弄道]")
+# Every address shape ends in a number and a house word: without one, no address to look for.
+_HOUSE_START = re.compile("[组社队号栋幢单室楼弄期]")
+_NUMBER_END = re.compile(rf"(?:\d|[{_CN_NUM}])[ ]*$")
 _TOWNSHIP = re.compile(r"^(.*(?:乡|镇|街道))")
 _COUNTY = re.compile(r"^(.*?(?:自治县|县|市|(?<![小社])区))")
 
@@ -97,9 +99,24 @@ class Hit:
     digits: str  # the ASCII digits (and X) of a number; "" for an address
 
 
-def normalise(text: str) -> tuple[str, list[int]]:
+# One character for one: full-width forms as ASCII, odd spaces as a space. Text holding only
+# these (nearly all text) is normalised by one ``str.translate``, positions unchanged.
+_ONE_FOR_ONE = {cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0xFF01, 0xFF5F)}
+_ONE_FOR_ONE.update({ord(ch): " " for ch in _SPACES})
+_SLOW = re.compile("[" + "".join(sorted(_ZERO_WIDTH)) + "]")
+_OTHER_DIGIT = re.compile(r"[^\D0-9]")  # a decimal digit of another script
+
+
+def normalise(text: str) -> tuple[str, list[int] | None]:
     """``text`` with digits in ASCII, zero-width characters gone, spaces and punctuation in
-    their plain forms; and for each character of the result its index in ``text``."""
+    their plain forms; and for each character of the result its index in ``text`` (None
+    when every character stayed where it was)."""
+    if text.isascii():
+        return text, None
+    if not _SLOW.search(text):
+        norm = text.translate(_ONE_FOR_ONE)
+        if norm.isascii() or not _OTHER_DIGIT.search(norm):
+            return norm, None
     out: list[str] = []
     index: list[int] = []
     for i, ch in enumerate(text):
@@ -131,24 +148,33 @@ def find(text: str, *, addresses: bool = True, numbers: bool = True) -> list[Hit
     has_digit = numbers and (
         _NUMBER_HINT.search(text) is not None or any(ch.isdecimal() for ch in text)
     )
-    has_place = addresses and _ADDRESS_HINT.search(text) is not None
+    has_place = addresses and any(
+        _NUMBER_END.search(text, max(0, m.start() - 4), m.start())
+        for m in _HOUSE_START.finditer(text)
+    )
     if not has_digit and not has_place:
         return []
     norm, index = normalise(text)
+
+    def span(m: re.Match[str]) -> tuple[int, int]:
+        if index is None:
+            return m.start(), m.end()
+        return index[m.start()], index[m.end() - 1] + 1
+
     hits: list[Hit] = []
     if has_digit:
         for m in _NUMBER.finditer(norm):
             kind = KIND_PHONE if m.group("phone") else KIND_ID
             if m.group("sci") and m.group("sci").lower().split("e")[1].lstrip("+0") == "10":
                 kind = KIND_PHONE
-            s, e = index[m.start()], index[m.end() - 1] + 1
+            s, e = span(m)
             hits.append(Hit(s, e, kind, text[s:e], _digits_of(m.group())))
     if has_place:
         blanked = list(norm)
         for m in _NUMBER.finditer(norm) if hits else ():
             blanked[m.start() : m.end()] = " " * (m.end() - m.start())
         for m in _ADDRESS.finditer("".join(blanked)):
-            s, e = index[m.start()], index[m.end() - 1] + 1
+            s, e = span(m)
             hits.append(Hit(s, e, KIND_ADDRESS, text[s:e], ""))
     hits.sort(key=lambda h: h.start)
     return hits
