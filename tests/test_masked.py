@@ -260,7 +260,7 @@ def test_a_copy_the_leak_scan_rejects_is_not_published(tmp_path, capsys, monkeyp
     out.write_bytes(b"old copy")
     assert main(["mask", str(source), "-o", str(out)]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("无法生成脱敏副本：脱敏后在") and "未写出副本" in err
+    assert err.startswith("无法生成脱敏副本：脱敏后在") and "未写出脱敏文件" in err
     assert "13800138" not in err.replace("138****", "")
     assert out.read_bytes() == b"old copy"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["副本.xlsx", "原件.xlsx"]

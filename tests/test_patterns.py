@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jinguo_xl.privacy.patterns import KIND_ADDRESS, KIND_ID, KIND_PHONE, find, mask, normalise
 from jinguo_xl.privacy.redact import redact
@@ -109,3 +111,21 @@ def test_normalise_maps_each_character_back():
     norm, index = normalise("a\u200b１，b")
     assert norm == "a1,b"
     assert index == [0, 2, 3, 4, 5]
+
+
+_ALPHABET = "0123456789１３８ -—–·/_，一.()+X村组路号栋单元室乡镇青山民族阳光小区\u200b\u2009"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_ALPHABET, max_size=40))
+def test_a_masked_text_holds_nothing_the_patterns_would_find(text):
+    assert find(mask(text)) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=0, max_value=10**8 - 1), st.sampled_from(["-", " ", "—", "一", "，"]))
+def test_every_mobile_number_is_found_with_any_separator(tail, sep):
+    digits = f"139{tail:08d}"
+    text = f"电话{digits[:3]}{sep}{digits[3:7]}{sep}{digits[7:]}。"
+    (hit,) = find(text)
+    assert hit.kind == KIND_PHONE and hit.digits == digits

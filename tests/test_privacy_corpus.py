@@ -51,3 +51,20 @@ def test_the_masked_master_is_clean_and_the_plain_one_is_not(corpus, tmp_path, c
     capsys.readouterr()
     assert main(["scan", str(plain)]) == 1
     assert main(["scan", str(masked)]) == 0
+
+
+def test_a_masked_master_the_leak_scan_rejects_replaces_nothing(corpus, tmp_path, monkeypatch,
+                                                                 capsys):
+    """With the part-by-part masking switched off, phones in file names stay in 基地 and 说明:
+    the scan refuses the master, the old one stays and no temporary file is left."""
+    import jinguo_xl.writers.masked as masked
+    from jinguo_xl.privacy.parts import Scrubbed
+
+    out = tmp_path / "汇总脱敏.xlsx"
+    out.write_bytes(b"old master")
+    monkeypatch.setattr(masked, "scrub", lambda data: Scrubbed(data, {}, []))
+    assert main(["consolidate", str(corpus), "-o", str(out), "--mask"]) == 2
+    err = capsys.readouterr().err
+    assert "脱敏后在工作表" in err and "未写出脱敏文件" in err
+    assert out.read_bytes() == b"old master"
+    assert [p.name for p in tmp_path.iterdir()] == ["汇总脱敏.xlsx"]

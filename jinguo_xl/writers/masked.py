@@ -341,7 +341,7 @@ class MaskLeak(UnreadableWorkbook):
         more = f"等 {len(leaks)} 处" if len(leaks) > 1 else ""
         super().__init__(
             f"脱敏后在{first.where}{' ' + first.cell if first.cell else ''}中仍发现"
-            f"{first.kind}（{first.excerpt}）{more}，未写出副本；请把这些内容删除或改写后重试"
+            f"{first.kind}（{first.excerpt}）{more}，未写出脱敏文件（原有文件未改动）；请把这些内容删除或改写后重试"
         )
         self.leaks = leaks
 
