@@ -62,6 +62,8 @@ _NUMBER = re.compile(
     rf"|{_LANDLINE}))(?![Xx]?[0-9])"
 )
 _NUMBER_HINT = re.compile(r"\d")
+# Local numbers that are only ever examples of the format ("如 023-12345678").
+_PLACEHOLDERS = ("1234567", "12345678")
 
 _CN_NUM = "一二三四五六七八九十百零两"
 _N = rf"(?:\d+|[{_CN_NUM}]+)"
@@ -165,6 +167,8 @@ def find(text: str, *, addresses: bool = True, numbers: bool = True) -> list[Hit
     if has_digit:
         for m in _NUMBER.finditer(norm):
             kind = KIND_PHONE if m.group("phone") else KIND_ID
+            if kind == KIND_PHONE and _digits_of(m.group()).endswith(_PLACEHOLDERS):
+                continue  # the format example in a message (023-12345678), no one's number
             if m.group("sci") and m.group("sci").lower().split("e")[1].lstrip("+0") == "10":
                 kind = KIND_PHONE
             s, e = span(m)
