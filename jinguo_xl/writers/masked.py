@@ -265,23 +265,22 @@ class _Masker:
         for ws in self.wb.worksheets:
             sheet = ws.title
             money = self.money.get(sheet, set())
-            for row in (_existing(ws),):
-                for cell in row:
-                    value = cell.value
-                    if value is None or (sheet, cell.row, cell.column) in self.done:
+            for cell in _existing(ws):
+                value = cell.value
+                if value is None or (sheet, cell.row, cell.column) in self.done:
+                    continue
+                if isinstance(value, str):
+                    if cell.data_type == "f" or not value.strip():
                         continue
-                    if isinstance(value, str):
-                        if cell.data_type == "f" or not value.strip():
-                            continue
-                        masked, kinds = mask_text(value)
-                        cut = hide_address(masked)
-                        if cut != masked:
-                            kinds.append(KIND_ADDRESS)
-                        for kind in dict.fromkeys(kinds):
-                            self.put(sheet, cell.row, cell.column, cut, kind)
-                    elif (kind := phone_like_number(value, money=cell.column in money)) is not None:
-                        digits = str(abs(int(value)))
-                        self.put(sheet, cell.row, cell.column, hide_numbers(digits), kind)
+                    masked, kinds = mask_text(value)
+                    cut = hide_address(masked)
+                    if cut != masked:
+                        kinds.append(KIND_ADDRESS)
+                    for kind in dict.fromkeys(kinds):
+                        self.put(sheet, cell.row, cell.column, cut, kind)
+                elif (kind := phone_like_number(value, money=cell.column in money)) is not None:
+                    digits = str(abs(int(value)))
+                    self.put(sheet, cell.row, cell.column, hide_numbers(digits), kind)
 
     def result(self) -> MaskResult:
         order = {name: i for i, name in enumerate(self.wb.sheetnames)}
