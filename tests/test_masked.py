@@ -304,3 +304,30 @@ def test_a_masked_copy_opens_and_calculates_in_a_real_spreadsheet_engine(tmp_pat
     assert wb["统计表"]["L5"].value == "负责人"
     assert wb["统计表"]["L4"].value == "拨打"
     assert independent_leaks(outdir / "副本.xlsx") == []
+
+
+def test_a_sheet_formatted_to_the_last_row_is_masked_in_bounded_memory(tmp_path, capsys):
+    """A million empty formatted ``<row/>`` elements (row heights set down to row 1 048 576):
+    ``check`` reads the file, and ``mask`` masks it, leaving the empty rows out."""
+    import zipfile
+
+    from tests.privacy_corpus import clerk_workbook, independent_leaks
+
+    plain = clerk_workbook(tmp_path / "普通.xlsx")
+    source = tmp_path / "格式到底.xlsx"
+    rows = b"".join(
+        b'<row r="%d" s="1" customFormat="1" ht="15" customHeight="1"/>' % r
+        for r in range(30, 1_048_577)
+    )
+    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(source, "w", zipfile.ZIP_DEFLATED) as z:
+        for item in zin.infolist():
+            data = zin.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", rows + b"</sheetData>")
+            z.writestr(item.filename, data)
+    out = tmp_path / "副本.xlsx"
+    assert main(["mask", str(source), "-o", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "已删除：没有内容、只设了格式的行 1048547 行" in printed
+    assert "联系电话（D列）：电话号码 4 格" in printed
+    assert independent_leaks(out) == []

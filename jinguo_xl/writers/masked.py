@@ -289,9 +289,49 @@ class _Masker:
         return MaskResult(cols)
 
 
-def _open(source: Path) -> tuple[openpyxl.Workbook, bytes]:
-    """The workbook for openpyxl; a Strict OOXML file (which ``check`` reads) is read through
-    its transitional twin, in memory."""
+# A sheet formatted down to row 1 048 576 holds a million empty ``<row/>`` (or empty styled
+# ``<c/>``) elements; openpyxl would make an object of each. Past this many, the empty ones
+# are left out of the copy: they carry formatting only, below or between the data.
+_EMPTY_FROM = 50_000
+_EMPTY_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*/>")
+_EMPTY_CELL = re.compile(rb"<(?:\w+:)?c\b[^>]*/>")
+_SHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.xml$", re.I)
+
+
+def _without_empty_rows(data: bytes) -> tuple[bytes, int]:
+    """The package with the empty rows and cells of over-formatted sheets left out; returns
+    it and how many rows were left out."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        big = [
+            i for i in archive.infolist()
+            if _SHEET_PART.match(i.filename) and i.file_size > 1_000_000
+        ]
+        if not big:
+            return data, 0
+        parts = {i.filename: archive.read(i) for i in archive.infolist()}
+    dropped = 0
+    for info in big:
+        xml = parts[info.filename]
+        if xml.count(b"row ") + xml.count(b"<c ") < _EMPTY_FROM:
+            continue
+        xml, rows = _EMPTY_ROW.subn(b"", xml)
+        if xml.count(b"<c ") > _EMPTY_FROM:
+            xml = _EMPTY_CELL.sub(b"", xml)
+        parts[info.filename] = xml
+        dropped += rows
+    if not dropped:
+        return data, 0
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, body in parts.items():
+            archive.writestr(name, body)
+    return out.getvalue(), dropped
+
+
+def _open(source: Path) -> tuple[openpyxl.Workbook, bytes, int]:
+    """The workbook for openpyxl, its package bytes, and the number of empty formatted rows
+    left out; a Strict OOXML file (which ``check`` reads) is read through its transitional
+    twin, in memory."""
     data = source.read_bytes()
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -299,9 +339,11 @@ def _open(source: Path) -> tuple[openpyxl.Workbook, bytes]:
             book = archive.read(names["xl/workbook.xml"])[:4096]
         if STRICT_MAIN in book:
             data = as_transitional(data)
-        return openpyxl.load_workbook(
-            io.BytesIO(data), keep_vba=source.suffix.lower() == ".xlsm"
-        ), data
+        data, dropped = _without_empty_rows(data)
+        wb = openpyxl.load_workbook(io.BytesIO(data), keep_vba=source.suffix.lower() == ".xlsm")
+        return wb, data, dropped
+    except MemoryError:
+        raise
     except Exception as exc:  # the reader accepted it; openpyxl may still refuse odd packages
         raise UnreadableWorkbook(
             f"无法打开工作簿生成脱敏副本（{exc.__class__.__name__}）"
@@ -362,7 +404,7 @@ def mask_workbook(source: Path, target: Path, rules: Rules) -> MaskResult:
         # that grid too large; the copy is still masked, by headers and cell by cell, and
         # the leak scan below stands behind it.
         ledger = None
-    wb, data = _open(source)
+    wb, data, dropped = _open(source)
     linked = _drop_external_links(wb, data)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         held = content_classes(archive.namelist())
@@ -393,6 +435,10 @@ def mask_workbook(source: Path, target: Path, rules: Rules) -> MaskResult:
     with zipfile.ZipFile(io.BytesIO(scrubbed.data)) as archive:
         kept = content_classes(archive.namelist())
     result.removed = ([REMOVED_LINKS] if linked else []) + scrubbed.removed
+    if dropped:
+        result.removed.append(
+            f"没有内容、只设了格式的行 {dropped} 行（如一直设到最后一行的行高或格式）"
+        )
     result.removed += sorted(held - kept - (_EXTERNAL_LABELS if linked else set()))
     return result
 
