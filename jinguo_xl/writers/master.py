@@ -60,6 +60,7 @@ from jinguo_xl.version import __version__
 from jinguo_xl.writers.atomic import atomic_path, temp_prefix
 from jinguo_xl.writers.bulk import BulkRows, finite
 from jinguo_xl.writers.layout import LINE_PT, PAD_PT, header_width, row_height, text_width
+from jinguo_xl.writers.masked import finish_masked_file
 
 if TYPE_CHECKING:
     from jinguo_xl.combine.roster import RosterStatus
@@ -650,6 +651,8 @@ def write_master(
             book.wb.close()
             step()
             book.bulk.splice(tmp)
+            if mask:  # every part masked and leak-scanned before it replaces anything
+                finish_masked_file(tmp)
             step()
         finally:
             book.bulk.cleanup()
