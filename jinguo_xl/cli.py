@@ -506,13 +506,16 @@ def cmd_scan(args: argparse.Namespace, rules: Rules) -> int:
     from jinguo_xl.read.leaks import scan_all
     from jinguo_xl.run.batch import printable_name
 
-    files = _collect(args.paths)
-    if files is None:
+    collected = _collect(args.paths)
+    if collected is None:
         return EXIT_USAGE
-    if not files:
-        print("没有找到可检查的工作簿（.xlsx、.xlsm）", file=sys.stderr)
-        return EXIT_USAGE
+    files, passed = collected
+    refused = [p for p in passed if p.action == REFUSE]
+    if not files and not refused:
+        return _none_found(args.paths, passed)
     reports = scan_all([(path, printable_name(shown)) for path, shown in files])
+    for p in refused:  # a CSV or a Word file may hold the same data: it is not checked
+        print(f"隐私检查：{printable_name(p.shown)} —— 无法检查：{p.reason}")
     for report in reports:
         if report.error:
             print(f"隐私检查：{report.shown} —— 无法检查：{report.error}")
@@ -526,8 +529,8 @@ def cmd_scan(args: argparse.Namespace, rules: Rules) -> int:
                     at = f"{leak.cell} " if leak.cell else ""
                     print(f"    {at}{leak.kind} {leak.excerpt}")
     found = sum(bool(r.leaks) for r in reports)
-    failed = sum(bool(r.error) for r in reports)
-    print(f"共检查 {len(reports)} 个文件：{found} 个含个人信息，{failed} 个无法检查")
+    failed = sum(bool(r.error) for r in reports) + len(refused)
+    print(f"共检查 {len(reports) + len(refused)} 个文件：{found} 个含个人信息，{failed} 个无法检查")
     if found or failed:
         print("退出码 1：请先用 jinguo-xl mask 生成脱敏副本，或删除上面列出的内容后再发送")
         return EXIT_DATA
