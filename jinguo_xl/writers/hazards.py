@@ -98,7 +98,8 @@ class Hazards:
             f"{self.formulas} formulas: {len(self.cycles)} cycles "
             f"({sum(len(c) for c in self.cycles)} cells on them), "
             f"{len(self.row_in_array)} ROW()/COLUMN() in array functions, "
-            f"{len(self.cell_criteria)} criteria taken from cells"
+            f"{len(self.cell_criteria)} criteria taken from cells "
+            f"({sum('built with &' in c for c in self.cell_criteria)} built with &)"
         )
 
 
@@ -138,6 +139,7 @@ class _Frame:
     name: str = ""
     index: int = 1
     refs: int = 0
+    joins: int = 0  # & operators in the current argument
 
 
 def parse(node: Node, text: str, sheet: str, *, array: bool = False) -> tuple[
@@ -161,6 +163,9 @@ def parse(node: Node, text: str, sheet: str, *, array: bool = False) -> tuple[
                 formula.areas.append(area)
             for frame in stack:
                 frame.refs += 1
+        elif tok.type == Token.OP_IN and tok.value == "&":
+            for frame in stack:
+                frame.joins += 1
         elif tok.type == Token.FUNC and tok.subtype == Token.OPEN:
             name = tok.value.lstrip(":").rstrip("(").upper().removeprefix("_XLFN.")
             if name in ("ROW", "COLUMN"):
@@ -178,11 +183,12 @@ def parse(node: Node, text: str, sheet: str, *, array: bool = False) -> tuple[
             frame = stack[-1] if stack else None
             if frame is not None and frame.kind == "FUNC":
                 if frame.refs and _criteria_arg(frame.name, frame.index):
+                    how = "built with & from cells" if frame.joins else "taken from a cell"
                     criteria_hazards.append(
-                        f"{place(node)}: {frame.name} argument {frame.index} taken from cells"
+                        f"{place(node)}: {frame.name} argument {frame.index} {how}"
                     )
                 frame.index += 1
-                frame.refs = 0
+                frame.refs = frame.joins = 0
             if tok.subtype == Token.CLOSE and stack:
                 stack.pop()
     return formula, row_hazards, criteria_hazards

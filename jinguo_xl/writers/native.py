@@ -145,8 +145,9 @@ class Block:
         return f"${self.letter(key)}{{r}}"
 
     def above(self, key: str) -> str:
-        """The helper column from the title row down to the row above (for first-occurrence)."""
-        return f"${self.letter(key)}${self.first_row - 1}:${self.letter(key)}{{p}}"
+        """The helper column from two rows above the first helper row down to the row above
+        (for first occurrences): two cells at least, so that every engine sees a range."""
+        return f"${self.letter(key)}${self.first_row - 2}:${self.letter(key)}{{p}}"
 
     def first_of(self, flag: str, keys: list[str]) -> str:
         """1 when no earlier row has ``flag`` = 1 and the same ``keys``, else 0.

@@ -371,7 +371,9 @@ def _status_sheet(
         figures = native.metric_formulas(b, rules)
         figures["last_row"] = f"SUMPRODUCT(MAX({b.span('d')}*ROW({b.span('d')})))"
         spec = rules.tables[industry]
-        # From the first data row down: the verdict shown above the table is not in the range.
+        # Filled cells below the rows the helpers read, found by position (inserted rows move
+        # the limit with them). From the first data row down: the verdict shown above the
+        # table is not in the range.
         cols = (
             f"{quote_sheetname(industry)}!$B${FIRST_DATA_ROW}:"
             f"${get_column_letter(len(spec.columns))}$1048576"
