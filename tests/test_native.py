@@ -234,6 +234,13 @@ def _scenarios(rules) -> list[tuple[str, dict[str, object], dict[str, list[dict]
     out.append(("no-type", _base("示例·无类型", None), {"手工制作": messy[:8]}))
     out.append(("unknown-type", _base("示例·错类型", "合作社"), {"家政服务": _yes_no_rows(5, "")}))
     out.append(("nothing", _base("示例·空", "巾帼扶贫车间"), {}))
+    # Contents and addresses longer than the 255 characters Excel allows in a criterion.
+    long = [
+        {**row, "train_content": row["train_content"] + "：" + "收纳整理与清洁消毒" * 40,
+         "address": row["address"] + "青山村" * 100}
+        for row in _yes_no_rows(30, "")
+    ]
+    out.append(("long-text", _base("示例·长文字", "巾帼扶贫家庭工坊"), {"家政服务": long}))
     out.append(("overflow", _base("示例·超出", "巾帼扶贫车间"), {"手工制作": messy}))
     return out
 

@@ -15,9 +15,9 @@ Design, and why:
 * **No circular reference in Excel's eyes**: Excel makes every cell of a referenced range a
   precedent, whatever INDEX picks. The ranges therefore start at the first data row, below the
   verdict shown at the top of each industry sheet (checked by :mod:`jinguo_xl.writers.hazards`).
-* **ROW() only at the top of a formula**: the position column is the only ``ROW()``; inside
-  SUMPRODUCT Excel would make it an array and INDEX would give ``#VALUE!``. Whether a row holds
-  data is a plain sum of one test per column.
+* **ROW() only at the top of a formula**: the position column holds the only ``ROW()``
+  without an argument; inside SUMPRODUCT Excel would make it an array and INDEX would give
+  ``#VALUE!``. Whether a row holds data is a plain sum of one test per column.
 * **Distinct counts without criteria**: each distinct count is a column of "first occurrence"
   flags — a row qualifies and no earlier qualifying row has the same key. The earlier rows are
   compared with ``=`` inside SUMPRODUCT, not with COUNTIFS criteria: a criterion built from a

@@ -310,7 +310,7 @@ def _helper_sheet(wb: Workbook, blocks: list[native.Block], *, all_rows: bool) -
     last = blocks[0].last_row if all_rows else FIRST_DATA_ROW
     ws.cell(row=HEADER_ROW, column=native.POSITION_COL, value="计算·第几个数据行")
     for row in range(FIRST_DATA_ROW, last + 1):
-        # The only ROW() of the template, at the top of its formula (see native).
+        # The only ROW() without an argument in the template, at the top of its formula.
         ws.cell(row=row, column=native.POSITION_COL, value=f"=ROW()-{FIRST_DATA_ROW - 1}")
     for b in blocks:
         first = b.cols[next(iter(b.cols))]
