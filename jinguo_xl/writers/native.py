@@ -64,7 +64,7 @@ _UNITS = (("万元", 1), ("千元", 10), ("百元", 100), ("块钱", 10000), ("�
 
 
 # Helper columns holding 0/1 flags (the others hold text or numbers, blank as "").
-_FLAGS = frozenset({"d", "k", "t", "s1", "hs", "af", "lo", "ef", "sf"})
+_FLAGS = frozenset({"d", "u", "k", "t", "s1", "hs", "af", "lo", "ef", "sf"})
 
 
 def verdict_name(industry: str) -> str:
@@ -301,6 +301,16 @@ def _fill_block(b: Block, rules: Rules) -> None:
         f'IF({land4},LEFT({pe},4)&"-"&MID({pe},5,20),IF({local8},"023-"&{pe},"")))))',
     )
     b.column("pk", "人名与号码", f'={h("n")}&"|"&{h("ph")}')
+    # A row typed twice (same name, phone, date and content as an earlier row) counts once
+    # (spec §7): the repeat is still a data row, but in no figure. The flags counted above
+    # are made from it, so they are rewritten to use it.
+    b.column(
+        "u",
+        "首次录入",
+        f'=IF({h("d")}=0,0,IF({h("n")}="",1,{b.first_of("u", ["n", "ph", "dv", "c"])}))',
+    )
+    b.formulas["k"] = b.formulas["k"].replace(h("d"), h("u"))
+    b.formulas["t"] = b.formulas["t"].replace(h("d"), h("u"))
     # First occurrences: training sessions over all rows, households' sessions over counted.
     b.column(
         "s1",
@@ -414,7 +424,7 @@ def metric_formulas(b: Block, rules: Rules) -> dict[str, str]:
     }
     if b.spec.money:
         out["sales_wan"] = f"SUMPRODUCT({s('k')},{s('m')})"
-        out["sales_wan_all"] = f"SUMPRODUCT({s('d')},{s('m')})"
+        out["sales_wan_all"] = f"SUMPRODUCT({s('u')},{s('m')})"
         out["suspect"] = f"SUMPRODUCT({s('k')},--({s('lo')}=1))"
         for i in range(1, len(LEFT_OUT) + 1):
             out[f"left_out_{i}"] = f"SUMPRODUCT({s('k')},--({s('lo')}={i}))"
