@@ -103,7 +103,7 @@ def test_helper_sheet_is_hidden_and_shared(rules, tmp_path):
         workbook = zf.read("xl/workbook.xml").decode()
         helper = zf.read("xl/worksheets/sheet9.xml").decode()
     assert re.search(rf'<sheet name="{native.HELPER_SHEET}"[^>]*state="hidden"', workbook)
-    assert helper.count('t="shared"') == helper.count("<f") and 'ref="A5:A34"' in helper
+    assert helper.count('t="shared"') == helper.count("<f") and 'ref="A5:A38"' in helper
     # The clerk's sheets are not protected: typing, pasting, inserting rows and sorting work.
     wb = build_template(rules, 5)
     assert not any(wb[i].protection.sheet for i in rules.industries)

@@ -15,12 +15,10 @@ from python_calamine import CalamineWorkbook
 
 from jinguo_xl.run.files import check_file
 from jinguo_xl.writers.template import (
-    ADDIN_COL,
     FIRST_DATA_ROW,
     HEADER_ROW,
     INFO_FIELDS,
     LAST_DATA_ROW,
-    NO_ADDIN,
     build_template,
     save_template,
     write_template,
@@ -120,9 +118,10 @@ def test_formats_totals_native_verdict_and_addin_beside_it(wb):
     assert ws["D5"].number_format == "@" and ws["G1004"].number_format == "0.00"
     assert ws["C3"].value == f"=SUM($G${FIRST_DATA_ROW}:$G${LAST_DATA_ROW})"
     assert 'SUMIF($H$5:$H$1004,"未脱贫妇女"' in ws["E3"].value
-    assert ws["C2"].value == "=结论_手工制作"
-    addin = ws.cell(row=3, column=ADDIN_COL).value
-    assert "JINGUO_CHECK($A$4:$I$1004" in addin and "ERROR.TYPE(" in addin
+    # The verdict and the add-in's line under it, in column A which no helper formula reads.
+    shown = ws["A2"].value
+    assert shown.startswith('="达标情况："&结论_手工制作&')
+    assert "JINGUO_CHECK($A$4:$I$1004" in shown and "ERROR.TYPE(" in shown
     # Nothing below the header but what the clerk types: a formula cell would be printed.
     assert all(c.value is None for row in ws.iter_rows(min_row=FIRST_DATA_ROW) for c in row)
 
@@ -198,8 +197,8 @@ def test_native_totals_and_verdict_after_recalculation(engine_view, rules):
     assert Decimal(str(native_counted)).quantize(Decimal("0.01")) == counted["产品收入"]
     assert native_all > native_counted > 0
     # The verdict is the formulas' own; the add-in's place says it is not loaded.
-    assert grid[1][2] == report.reason and report.reason.startswith("未达标")
-    assert grid[2][ADDIN_COL - 1] == NO_ADDIN
+    # (the add-in's line stays away when it is not loaded; 达标情况 says so)
+    assert grid[1][0] == "达标情况：" + report.reason and report.reason.startswith("未达标")
     # The recalculated copy is still read the same way.
     assert check_file(out / path.name).reason == report.reason
 

@@ -154,6 +154,7 @@ def evaluate_ledger(ledger: Ledger, rules: Rules) -> FileReport:
     if unread:
         report.status, report.reason = _unread_status(unread, report.reason)
     _flag_hidden(report, ledger)
+    _flag_typed_over(report, ledger)
     for result in report.results:
         for why, n in result.left_out.items():
             report.left_out[why] = report.left_out.get(why, 0) + n
@@ -218,6 +219,16 @@ def _flag_hidden(report: FileReport, ledger: Ledger) -> None:
             found.add(Code.HIDDEN_ROWS_READ, table.sheet, *table.at(0, "name"), value=hidden_here)
     for sheet, (n, first, col) in per_sheet.items():
         found.add(Code.HIDDEN_SHEET_READ, sheet, first, col, value=n, detail=sheet)
+    report.findings.extend(found)
+
+
+def _flag_typed_over(report: FileReport, ledger: Ledger) -> None:
+    """A template whose verdict cell holds a typed value: what the workbook shows is no longer
+    computed from its data, and whoever reads it would be misled."""
+    found = Findings(report.file)
+    for sheet, cells in ledger.typed_over.items():
+        for (row, col), name in cells.items():
+            found.add(Code.VERDICT_TYPED_OVER, sheet, row, col, detail=name)
     report.findings.extend(found)
 
 

@@ -178,7 +178,9 @@ def check_workbook(press: Press) -> str:
 
     book = press.workbook
     names = _data_sheets(book)
-    _refuse_protected(book, [*names, *(n for n in OUR_SHEETS if n in book.sheets())])
+    # The template's working sheets (达标情况, 计算) are protected and never written to here.
+    writable = [n for n in names if n not in logic.OWN_SHEETS]
+    _refuse_protected(book, [*writable, *(n for n in OUR_SHEETS if n in book.sheets())])
     _undo_marks(book)
     sheets, cut = read_sheets(book, [n for n in names if n not in logic.OWN_SHEETS])
     file, source = _source(book)

@@ -136,6 +136,7 @@ class Code(StrEnum):
     SEQ_ONLY_ROWS_SKIPPED = "seq-only-rows-skipped", Severity.INFO, Scope.SHEET, "已跳过只有序号、没有其他内容的空行 {value} 行"
     MERGED_FILLED = "merged-filled", Severity.INFO, Scope.SHEET, "“{column}”在第 {detail} 行是合并单元格，已按每一行都填写了“{value}”计算"
     MERGED_MONEY = "merged-money", Severity.WARNING, Scope.SHEET, "“{column}”在第 {detail} 行是合并单元格，金额只计入第一行；如果是每人各自的金额，请拆分单元格后逐行填写"
+    VERDICT_TYPED_OVER = "verdict-typed-over", Severity.ERROR, Scope.BASE, "模板的达标结论格“{detail}”应由表格公式计算，现在是手工填写的内容（或已被清空），表格中显示的结论不可信；本工具的结论按数据重新计算。请撤销这一修改，或把数据复制到新的模板中"
     FORMULA_NO_VALUE = "formula-no-value", Severity.ERROR, Scope.SHEET, "此格是公式但没有计算结果，请在 Excel 中打开、保存后再提交，或直接填写数值"
 
     # --- row checks (spec §7)

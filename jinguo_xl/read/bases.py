@@ -65,6 +65,7 @@ def split_bases(ledger: Ledger, rules: Rules) -> list[Ledger]:
         part.merged = ledger.merged
         part.hidden_sheets = ledger.hidden_sheets
         part.hidden_rows = ledger.hidden_rows
+        part.typed_over = ledger.typed_over
         _part_fields(ledger, section, rules, part)
         part.tables = [t for t in ledger.tables if t.section == section]
         own = {t.sheet for t in part.tables} | set(sheets)

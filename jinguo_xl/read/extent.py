@@ -13,7 +13,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from jinguo_xl.read.formulas import col_index, local_names, uncached_in_sheet
+from jinguo_xl.read.formulas import (
+    cells_without_formula,
+    col_index,
+    local_names,
+    uncached_in_sheet,
+    verdict_cells,
+)
 from jinguo_xl.read.package import Package
 
 # Rectangles up to this many cells are read the fast way whatever their density.
@@ -91,16 +97,31 @@ class PackageScan:
     sparse: dict[str, int] = field(default_factory=dict)  # sheets to stream → width
     uncached: dict[str, set[tuple[int, int]]] = field(default_factory=dict)  # formula cells
     hidden: dict[str, set[int]] = field(default_factory=dict)  # hidden or filtered-out rows
+    # The template's verdict cells that hold a typed value, not their formula: cell → name
+    typed_over: dict[str, dict[tuple[int, int], str]] = field(default_factory=dict)
 
 
 def scan_package(package: Package) -> PackageScan:
-    """Each sheet's XML read once: sheets to stream, formulas without a result, hidden rows.
+    """Each sheet's XML read once: sheets to stream, formulas without a result, hidden rows,
+    and the template's verdict cells typed over.
 
     Element names are compared without their namespace prefix, so ``<x:c>`` and Strict
     OOXML sheets are scanned like the usual spelling.
     """
     scan = PackageScan()
-    for name, raw in package.sheet_xml().items():
+    sheets = package.sheet_xml()
+    workbook = next(
+        (xml for part, xml in package.parts.items() if part.lower().endswith("workbook.xml")), b""
+    )
+    wanted: dict[str, dict[tuple[int, int], str]] = {}
+    for verdict, (sheet, row, col) in verdict_cells(workbook).items():
+        wanted.setdefault(sheet, {})[(row, col)] = verdict
+    for sheet, cells in wanted.items():
+        if sheet in sheets:
+            typed = cells_without_formula(local_names(sheets[sheet]), set(cells))
+            if typed:
+                scan.typed_over[sheet] = {at: cells[at] for at in sorted(typed)}
+    for name, raw in sheets.items():
         xml = local_names(raw)
         width = sparse_width(xml)
         if width is not None:

@@ -262,6 +262,8 @@ class Ledger:
     hidden_sheets: dict[str, str] = field(default_factory=dict)
     # sheet → 0-based rows hidden by hand or by a filter (a view: their data counts)
     hidden_rows: dict[str, set[int]] = field(default_factory=dict)
+    # sheet → 0-based (row, col) → name of the template's verdict cells holding a typed value
+    typed_over: dict[str, dict[tuple[int, int], str]] = field(default_factory=dict)
     # Rows that look like data on a sheet where no table header could be found: (sheet,
     # 0-based first row, number of rows). They cannot be counted, and the base cannot be judged.
     headerless: list[tuple[str, int, int]] = field(default_factory=list)

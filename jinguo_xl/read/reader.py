@@ -172,6 +172,8 @@ class Sheet:
     streamed: bool = False
     visibility: str = "visible"  # "hidden" or "veryhidden" for a sheet Excel does not show
     hidden_rows: frozenset[int] = frozenset()  # 0-based rows hidden by hand or by a filter
+    # The template's verdict cells holding a typed value instead of their formula → their name
+    typed_over: Mapping[Cell, str] = field(default_factory=dict)
 
 
 def _merged_cells(ranges: object) -> dict[Cell, tuple[int, int, int]]:
@@ -246,6 +248,7 @@ def _read_cells(data: bytes, scan: PackageScan, *, strict: bool) -> tuple[Sheet,
             facts = {
                 "visibility": shown.get(name, "visible"),
                 "hidden_rows": frozenset(scan.hidden.get(name, ())),
+                "typed_over": scan.typed_over.get(name, {}),
             }
             if name in scan.sparse:
                 grid = _stream_grid(data, name, scan.sparse[name], strict=strict)
@@ -313,6 +316,7 @@ def read_workbook(
     ledger.merged = {s.name: dict(s.merged) for s in sheets if s.merged}
     ledger.hidden_sheets = {s.name: s.visibility for s in sheets if s.visibility != "visible"}
     ledger.hidden_rows = {s.name: set(s.hidden_rows) for s in sheets if s.hidden_rows}
+    ledger.typed_over = {s.name: dict(s.typed_over) for s in sheets if s.typed_over}
     working = template_work_sheets(s.name for s in sheets)
     parse_grids([(s.name, s.grid) for s in sheets if s.name not in working], rules, ledger=ledger)
     ledger.sheets = tuple(s.name for s in sheets)  # every sheet: the kind of file tells by them

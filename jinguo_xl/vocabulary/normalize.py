@@ -35,6 +35,7 @@ __all__ = [
     "MONEY_SUSPECT_WAN",
     "SERIAL_MAX",
     "SERIAL_MIN",
+    "YES_WORDS",
     "Parsed",
     "clean_text",
     "parse_date",
@@ -610,7 +611,9 @@ def parse_money(value: object, *, suspect_above: Decimal = MONEY_SUSPECT_WAN) ->
 
 # ---------------------------------------------------------------------- yes / no
 
-_YES = frozenset({"√", "✓", "✔", "y", "yes", "1", "1.0", "true", "对", "有"})
+# Read as 是 after NFKC and casefold (the template's formulas take the same list).
+YES_WORDS = frozenset({"√", "✓", "✔", "y", "yes", "1", "1.0", "true", "对", "有"})
+_YES = YES_WORDS
 _NO = frozenset({"×", "✗", "✘", "x", "n", "no", "0", "0.0", "false", "无"})
 
 

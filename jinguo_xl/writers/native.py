@@ -45,7 +45,7 @@ from jinguo_xl.findings.messages import (
 )
 from jinguo_xl.labels import norm_label
 from jinguo_xl.rules import Rules, TableSpec, Target
-from jinguo_xl.vocabulary.normalize import SERIAL_MAX, SERIAL_MIN
+from jinguo_xl.vocabulary.normalize import SERIAL_MAX, SERIAL_MIN, YES_WORDS
 
 HELPER_SHEET = "计算"
 POSITION_COL = 1  # helper column A: which data row (1, 2, …) the helper row reads
@@ -54,9 +54,11 @@ LEFT_OUT = ("金额疑似以元填写", "金额像电话号码", "金额无法�
 TYPE_CELL = "识别类型"  # defined name: the official type the formulas recognised, or ""
 BASE_VERDICT = "基地结论"
 TOTAL_WORDS = ("合计", "小计", "总计", "总合计")
-# Whitespace the engine strips: ASCII and full-width spaces, line breaks.
+# Whitespace the engine strips: ASCII, no-break and full-width spaces, tabs, line breaks.
 _FULL_SPACE = "\u3000"
-_YES = ("是", "√", "✓", "✔", "y", "yes", "1", "true", "对", "有")
+_NBSP = "\u00a0"
+# 是/否 spellings read as 是: the engine's own list (spec §7), so that both read the same.
+_YES = ("是", *sorted(YES_WORDS))
 _DIGITS = "0123456789"
 _FULL_DIGITS = "０１２３４５６７８９"
 _UNITS = (("万元", 1), ("千元", 10), ("百元", 100), ("块钱", 10000), ("万", 1), ("千", 10),
@@ -64,7 +66,7 @@ _UNITS = (("万元", 1), ("千元", 10), ("百元", 100), ("块钱", 10000), ("�
 
 
 # Helper columns holding 0/1 flags (the others hold text or numbers, blank as "").
-_FLAGS = frozenset({"d", "u", "k", "t", "s1", "hs", "af", "lo", "ef", "sf"})
+_FLAGS = frozenset({"hd", "d", "u", "k", "t", "s1", "hs", "af", "lo", "ef", "sf"})
 
 
 def verdict_name(industry: str) -> str:
@@ -81,16 +83,37 @@ def _array(values: tuple[str, ...] | list[str]) -> str:
     return "{" + ",".join(q(v) for v in values) + "}"
 
 
+def _spaces_to(ref: str, to: str) -> str:
+    """Every whitespace character the engine strips (no-break and full-width spaces, tabs,
+    line breaks) replaced by ``to``. The no-break space is written as itself, not CHAR(160):
+    CHAR follows the system's code page, and a Chinese Windows has no character 160."""
+    out = ref
+    for ch in (_FULL_SPACE, _NBSP):
+        out = f'SUBSTITUTE({out},"{ch}",{q(to)})'
+    for code in (9, 10, 13):
+        out = f"SUBSTITUTE({out},CHAR({code}),{q(to)})"
+    return out
+
+
 def clean(ref: str) -> str:
-    """The cell as the engine's ``clean_text`` sees it: line breaks and full-width spaces as
-    spaces, trimmed."""
-    return f'TRIM(SUBSTITUTE(SUBSTITUTE({ref},"{_FULL_SPACE}"," "),CHAR(10)," "))'
+    """The cell as the engine's ``clean_text`` sees it: every space as a space, trimmed."""
+    return f"TRIM({_spaces_to(ref, ' ')})"
 
 
 def no_space(ref: str) -> str:
     """All spaces removed (names, 妇女类型 and types are compared without them)."""
-    inner = f'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({ref},"{_FULL_SPACE}","")," ",""),CHAR(10),"")'
-    return inner
+    return f'SUBSTITUTE({_spaces_to(ref, "")}," ","")'
+
+
+def half_width(expr: str, chars: str) -> str:
+    """``expr`` with the full-width forms of ``chars`` (ASCII letters, digits, ``.``) made
+    ASCII, as the engine's NFKC does, for the characters a comparison needs."""
+    out = expr
+    for ch in sorted(set(chars)):
+        forms = {ch.lower(), ch.upper()} if ch.isalpha() else {ch}
+        for form in sorted(forms):
+            out = f"SUBSTITUTE({out},{q(chr(ord(form) + 0xFEE0))},{q(form)})"
+    return out
 
 
 def strip_chars(ref: str, chars: str) -> str:
@@ -121,6 +144,8 @@ class Block:
     first_col: int
     first_row: int
     last_row: int
+    reach: int  # sheet rows read: 1 … reach of the industry sheet (title and header included)
+    header_at: str  # absolute reference to the position of the table's header row
     cols: dict[str, int] = field(default_factory=dict)
     formulas: dict[str, str] = field(default_factory=dict)  # key → formula with {r}, {p}
     titles: dict[str, str] = field(default_factory=dict)
@@ -171,15 +196,23 @@ def position() -> str:
     return f"${get_column_letter(POSITION_COL)}{{r}}"
 
 
-def _input(spec: TableSpec, key: str, industry: str, first_row: int, last_row: int) -> str:
-    """The input cell of ``key`` in the helper row's own position among the data rows.
+def input_range(spec: TableSpec, key: str, industry: str, reach: int) -> str:
+    """Column ``key`` of ``industry``'s sheet from row 1 down to row ``reach``.
 
-    The range grows when the clerk inserts rows inside it, and INDEX by position keeps each
-    helper row on the same row number whatever was inserted, deleted or sorted. It starts at
-    the first data row: the verdict shown above the table must not be one of its cells."""
+    From row 1, not from the template's first data row: a clerk who pastes a table with its
+    own title and header at A1, or inserts rows above the header, moves the data up or down,
+    and the formulas find the header row wherever it is (the ``hd`` column). Inserting rows
+    inside grows the range and deleting rows shrinks it; INDEX by position then keeps each
+    helper row on the n-th row of the range whatever was inserted, deleted or sorted. Nothing
+    the verdict feeds is in these columns (it is shown in column A, the 序号 column, which no
+    formula reads), so there is no circular reference."""
     letter = get_column_letter(spec.columns.index(key) + 1)
-    rng = f"{quote_sheetname(industry)}!${letter}${first_row}:${letter}${last_row}"
-    return f"INDEX({rng},{position()})"
+    return f"{quote_sheetname(industry)}!${letter}$1:${letter}${reach}"
+
+
+def _input(spec: TableSpec, key: str, industry: str, reach: int) -> str:
+    """The input cell of ``key`` in the helper row's own position (1 = row 1 of the sheet)."""
+    return f"INDEX({input_range(spec, key, industry, reach)},{position()})"
 
 
 def _digits_only(expr: str) -> str:
@@ -199,12 +232,18 @@ def _phone_digits(raw: str) -> str:
     return strip_chars(first, " " + _FULL_SPACE + "-.()（）[]【】+－—")
 
 
-def build_blocks(rules: Rules, first_row: int, last_row: int) -> list[Block]:
-    """The helper columns of every industry, as formula templates."""
+def build_blocks(
+    rules: Rules, first_row: int, reach: int, header_at: dict[str, str]
+) -> list[Block]:
+    """The helper columns of every industry, as formula templates: helper rows ``first_row``
+    onwards read the industry sheets' rows 1 … ``reach``; ``header_at`` gives each industry's
+    cell holding the position of its header row."""
     blocks = []
     col = POSITION_COL + 1
     for industry, spec in rules.tables.items():
-        b = Block(industry, spec, col, first_row, last_row)
+        b = Block(
+            industry, spec, col, first_row, first_row + reach - 1, reach, header_at[industry]
+        )
         _fill_block(b, rules)
         blocks.append(b)
         col += len(b.cols) + 1  # one empty column between blocks
@@ -213,22 +252,28 @@ def build_blocks(rules: Rules, first_row: int, last_row: int) -> list[Block]:
 
 def _fill_block(b: Block, rules: Rules) -> None:
     spec, ind = b.spec, b.industry
-    inp = {k: _input(spec, k, ind, b.first_row, b.last_row) for k in spec.columns}
+    inp = {k: _input(spec, k, ind, b.reach) for k in spec.columns if k != "seq"}
     h = b.here
     filled = "+".join(
-        f'(LEN(TRIM(SUBSTITUTE({inp[k]}&"","{_FULL_SPACE}"," ")))>0)'
+        f'(LEN(TRIM(SUBSTITUTE(SUBSTITUTE({inp[k]}&"","{_FULL_SPACE}"," "),"{_NBSP}"," ")))>0)'
         for k in spec.columns
         if k != "seq"
     )
-    b.column("cnt", "已填格数", f"={filled}", gated=False)
+    # A helper row past the end of a range shrunk by deleted rows reads nothing (INDEX would
+    # give #REF!); every other column is gated on this one.
+    rows_there = f"ROWS({input_range(spec, 'name', ind, b.reach)})"
+    b.column("cnt", "已填格数", f"=IF({position()}>{rows_there},0,{filled})", gated=False)
     b.column("n", "人名键", "=" + no_space(inp["name"] + '&""'))
     b.column("w", "妇女类型（去空格）", "=" + no_space(inp["women_type"] + '&""'))
+    name_col = rules.columns["name"]
+    labels = sorted({norm_label(x) for x in (name_col.header, *name_col.aliases)})
+    b.column("hd", "表头行", f"=--OR({h('n')}={_array(labels)})")
     canon = [norm_label(t) for t in rules.women_types]
     totals = _array(list(TOTAL_WORDS))
     b.column(
         "d",
         "数据行",
-        f"=IF({h('cnt')}=0,0,IF(OR({h('n')}={totals}),0,"
+        f"=IF(OR({position()}<={b.header_at},{h('hd')}=1),0,IF(OR({h('n')}={totals}),0,"
         f"IF(AND({h('n')}=\"\",{h('cnt')}=1,OR({h('w')}={_array(canon)})),0,1)))",
     )
     counted = [norm_label(t) for t in rules.women_types if t in rules.counted_women]
@@ -236,7 +281,8 @@ def _fill_block(b: Block, rules: Rules) -> None:
     b.column("k", "计入目标", f"={h('d')}*OR({h('w')}={_array(counted)})")
     b.column("a", "户（去空格）", "=" + clean(inp["address"] + '&""'))
     b.column("c", "培训内容", "=" + clean(inp["train_content"] + '&""'))
-    b.column("dt", "培训时间（文字）", "=" + clean(inp["train_date"] + '&""'))
+    b.column("dt", "培训时间（文字）",
+             "=" + half_width(clean(inp["train_date"] + '&""'), _DIGITS + "./"))
     b.column("t", "已填培训", f'={h("d")}*((LEN({h("dt")})+LEN({h("c")}))>0)')
     # The date: a serial number in range, 8 digits (20200305), or text rewritten to y-m-d.
     sep_text = no_space(h("dt"))
@@ -332,7 +378,8 @@ def _fill_block(b: Block, rules: Rules) -> None:
     )
     if spec.money:
         raw = inp[spec.money]
-        b.column("mt", "金额（文字）", "=" + strip_chars(clean(raw + '&""'), " ,，"))
+        typed_money = half_width(clean(raw + '&""'), _DIGITS + ".")
+        b.column("mt", "金额（文字）", "=" + strip_chars(typed_money, " ,，"))
         mt = h("mt")
         unit = '""'
         for text, _ in reversed(_UNITS):
@@ -367,7 +414,8 @@ def _fill_block(b: Block, rules: Rules) -> None:
         )
     for key in ("qualified", "employed", "startup"):
         if key in spec.columns:
-            typed = clean(inp[key] + '&""')
+            spelled = "".join(ch for ch in "".join(_YES) if ch.isascii() and ch.isalnum())
+            typed = half_width(clean(inp[key] + '&""'), spelled + ".")
             b.column(
                 "y_" + key,
                 spec.header_of(key, rules.columns),
@@ -532,11 +580,12 @@ def table_verdict(industry: str, rules: Rules, cells: dict[str, str], type_ref: 
     out = f'IF({cells["rows"]}=0,{q(STATUS_EMPTY + "：表中没有数据")},{out})'
     if "overflow" in cells and "last" in cells:
         # Rows typed below the helper rows would be left out silently: say so instead.
+        last = cells["last"]
         below = (
-            f"{STATUS_UNDECIDED}：第 {cells['last']} 行以下还有数据，表格公式只计算到第 "
-            f"{cells['last']} 行，请用 jinguo-xl check 判定"
+            f'{q(STATUS_UNDECIDED + "：第 ")}&{last}&{q(" 行以下还有数据，表格公式只计算到第 ")}'
+            f'&{last}&{q(" 行，请用 jinguo-xl check 判定")}'
         )
-        out = f"IF({cells['overflow']}>0,{q(below)},{out})"
+        out = f"IF({cells['overflow']}>0,{below},{out})"
     return out
 
 
@@ -569,19 +618,23 @@ def households_formula(cell: str, found: str, type_ref: str, rules: Rules) -> st
     )
 
 
-def base_verdict(industries: list[str], rows: dict[str, str], verdicts: dict[str, str]) -> str:
-    """The worst table verdict; one filled table gives its own words, several are listed."""
-    filled = "+".join(f"({rows[i]}>0)" for i in industries)
+def base_verdict(industries: list[str], verdicts: dict[str, str]) -> str:
+    """The worst table verdict; one filled table gives its own words, several are listed.
+
+    A table is filled when its verdict is not 未填报 (a deleted sheet's verdict is): the
+    verdicts are the only cells read, and they never hold an error."""
+    empty = q(STATUS_EMPTY + "：")
+    filled_of = {i: f"LEFT({verdicts[i]},{len(STATUS_EMPTY) + 1})<>{empty}" for i in industries}
+    filled = "+".join(f"({filled_of[i]})" for i in industries)
     severity = [STATUS_UNDECIDED, STATUS_NOT_MET, STATUS_BASIC, STATUS_MET]
     worst = '""'
     for status in reversed(severity):
         any_ = "OR(" + ",".join(
-            f'AND({rows[i]}>0,LEFT({verdicts[i]},{len(status) + 1})={q(status + "：")})'
-            for i in industries
+            f'LEFT({verdicts[i]},{len(status) + 1})={q(status + "：")}' for i in industries
         ) + ")"
         worst = f"IF({any_},{q(status)},{worst})"
-    listed = "&".join(f'IF({rows[i]}>0,"；"&{q(i)}&{verdicts[i]},"")' for i in industries)
-    single = "&".join(f'IF({rows[i]}>0,{verdicts[i]},"")' for i in industries)
+    listed = "&".join(f'IF({filled_of[i]},"；"&{q(i)}&{verdicts[i]},"")' for i in industries)
+    single = "&".join(f'IF({filled_of[i]},{verdicts[i]},"")' for i in industries)
     return (
         f'IF({filled}=0,{q(STATUS_EMPTY + "：没有填写任何带动统计表")},'
         f'IF({filled}=1,{single},{worst}&"："&MID({listed},2,4000)))'

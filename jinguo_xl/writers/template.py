@@ -22,6 +22,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.protection import SheetProtection
 from openpyxl.worksheet.worksheet import Worksheet
 
 from jinguo_xl.rules import Rules
@@ -144,23 +145,25 @@ def table_ref(rules: Rules, industry: str, last_row: int = LAST_DATA_ROW) -> str
     return f"{quote_sheetname(industry)}!$A${HEADER_ROW}:${last}${last_row}"
 
 
-ADDIN_COL = 8  # row 3 from column H: the add-in's verdict beside the native one (row 2)
 ROW_PROBLEMS = "加载项逐行校验：{n} 行有问题，点“校验本表”标出"
+VERDICT_LABEL = "达标情况："
 
 
 def _addin_summary(industry: str, local: str, layout: StatusLayout) -> str:
-    """Row 3 of an industry sheet: the add-in's verdict compared with the native one, and how
-    many rows its full check finds problems in. ``#NAME?`` (not loaded) gives the hint; any
-    other error shows as itself."""
+    """The add-in's verdict compared with the native one (as 达标情况 compares them), and how
+    many rows its full check finds problems in, for the line under the verdict. ``#NAME?``
+    (not loaded) gives "" (the 达标情况 sheet says so); any other error shows as itself."""
     verdict = layout.ref(industry, "addin")
+    compare = layout.ref(industry, "compare")
     count = f'SUMPRODUCT(--(JINGUO_CHECK({local},"{industry}")<>""))'
     rows = (
         f'IF(ISERROR({count}),IF(ERROR.TYPE({count})=5,"",{count}),'
         f'"；"&SUBSTITUTE("{ROW_PROBLEMS}","{{n}}",{count}))'
     )
     return (
-        f'IF(ISERROR({verdict}),{verdict},IF({verdict}="","",IF({verdict}="{NO_ADDIN}",{verdict},'
-        f'IF({verdict}=$C$2,"{SAME_AS_ADDIN}","{ADDIN_DIFFERS}"&{verdict})&{rows})))'
+        f'IF(ISERROR({verdict}),{verdict},IF(OR({verdict}="",{verdict}="{NO_ADDIN}"),"",'
+        f'CHAR(10)&"加载项："&IF({compare}="一致","{SAME_AS_ADDIN}","{ADDIN_DIFFERS}"&{verdict})'
+        f"&{rows}))"
     )
 
 
@@ -192,6 +195,14 @@ _FIGURES: tuple[tuple[str, str, str], ...] = (
       for i, why in enumerate(native.LEFT_OUT, start=1)),
     ("last_row", "最后一行数据所在行", "0"),
     ("overflow", "计算范围以下的已填格数", "0"),
+    ("header_row", "表头是读取范围的第几行", "0"),
+    ("last_read", "表格公式计算到第几行", "0"),
+    ("present", "工作表还在", "General"),
+    ("verdict_raw", "结论（出错检查之前）", "General"),
+)
+# The verdict when a formula fails all the same (an edit nobody foresaw): said, never #REF!.
+FORMULA_ERROR = (
+    "无法判定：表格公式无法计算（工作表的结构被改动过），请用 jinguo-xl check 判定"
 )
 _PRINTED_FIGURES = 10  # the metrics of spec §4; the rest are the counts behind them
 ADDIN_HEADER = "加载项结论（完整校验）"
@@ -230,13 +241,22 @@ def _industry_sheet(
     ncols = len(keys)
     ws.cell(row=1, column=1, value=spec.caption).font = _TITLE
     local = f"$A${HEADER_ROW}:${get_column_letter(ncols)}${last_row}"
-    ws.cell(row=2, column=1, value="达标情况：").font = _BOLD
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=2)
-    verdict = ws.cell(row=2, column=3, value=f"={native.verdict_name(industry)}")
+    # The verdict (and the add-in's beside it) in column A, the 序号 column no formula reads:
+    # the helper formulas read every other column from row 1 down, and a verdict inside
+    # what they read would be a circular reference in Excel.
+    assert keys[0] == "seq", "column A must be 序号: the verdict is shown there"
+    verdict = ws.cell(
+        row=2,
+        column=1,
+        value=(
+            f'="{VERDICT_LABEL}"&{native.verdict_name(industry)}&'
+            + _addin_summary(industry, local, layout)
+        ),
+    )
     verdict.font = _BOLD
     verdict.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.merge_cells(start_row=2, start_column=3, end_row=2, end_column=ncols)
-    ws.row_dimensions[2].height = 30
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=ncols)
+    ws.row_dimensions[2].height = 45
     wt = keys.index("women_type") + 1
     if spec.money:
         money = keys.index(spec.money) + 1
@@ -273,15 +293,9 @@ def _industry_sheet(
             dv = _list_validation(list(rules.women_types))
             ws.add_data_validation(dv)
             dv.add(_col_range(col, last_row).replace("$", ""))
-    # The add-in's verdict and its count of rows with problems, beside the native verdict.
     # No formula below the header: a spreadsheet prints every formula cell, so an empty
     # template would print a thousand blank rows.
     last_letter = get_column_letter(ncols)
-    ws.cell(row=3, column=ADDIN_COL - 1, value="加载项：").font = _BOLD
-    addin = ws.cell(row=3, column=ADDIN_COL, value="=" + _addin_summary(industry, local, layout))
-    addin.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.merge_cells(start_row=3, start_column=ADDIN_COL, end_row=3, end_column=ncols)
-    ws.row_dimensions[3].height = 30
     ws.freeze_panes = f"C{FIRST_DATA_ROW}"
     ws.row_dimensions[HEADER_ROW].height = 45
     _print_setup(ws, f"{HEADER_ROW}:{HEADER_ROW}")
@@ -324,9 +338,9 @@ def _helper_sheet(wb: Workbook, blocks: list[native.Block], *, all_rows: bool) -
             last = b.last_row if all_rows else b.first_row
             for row in range(b.first_row, last + 1):
                 ws.cell(row=row, column=col, value=native.row_formula(template, row))
-    # Hidden, so no clerk types into it. Not sheet-protected: the add-in's 校验本表 refuses to
-    # run on a workbook with a protected sheet it would read.
+    # Hidden, and protected without a password, so no clerk types into it by accident.
     ws.sheet_state = "hidden"
+    protect(ws)
     return ws
 
 
@@ -368,20 +382,32 @@ def _status_sheet(
     verdicts: dict[str, str] = {}
     for b in blocks:
         industry, r = b.industry, layout.rows[b.industry]
-        figures = native.metric_formulas(b, rules)
-        figures["last_row"] = f"SUMPRODUCT(MAX({b.span('d')}*ROW({b.span('d')})))"
         spec = rules.tables[industry]
-        # Filled cells below the rows the helpers read, found by position (inserted rows move
-        # the limit with them). From the first data row down: the verdict shown above the
-        # table is not in the range.
+        cells = {k: layout.local(industry, k) for k in layout.columns}
+        present = cells["present"]
+        figures = native.metric_formulas(b, rules)
+        name_rng = native.input_range(spec, "name", industry, b.reach)
+        pos = (
+            f"{quote_sheetname(native.HELPER_SHEET)}!$A${b.first_row}:$A${b.last_row}"
+        )
+        at = f"SUMPRODUCT(MAX({b.span('d')}*{pos}))"
+        figures["last_row"] = f"IF({at}=0,0,ROW(INDEX({name_rng},{at})))"
+        # The header row: the first row whose 姓名 cell holds the column's label (a table
+        # pasted at A1 with its own title, rows inserted above it); the template's own row
+        # when there is none. Rows above it and it itself are not data.
+        big = b.reach + 1
+        first = f"SUMPRODUCT(MAX({b.span('hd')}*({big}-{pos})))"
+        figures["header_row"] = f"IF({first}=0,{HEADER_ROW},{big}-{first})"
+        read = f"MIN({b.reach},ROWS({name_rng}))"
+        figures["last_read"] = f"ROW(INDEX({name_rng},{read}))"
+        # Cells typed (or formulas showing something) below the last row the helpers read;
+        # a formula showing "" is blank to COUNTBLANK, as it is to the engine.
         cols = (
-            f"{quote_sheetname(industry)}!$B${FIRST_DATA_ROW}:"
+            f"{quote_sheetname(industry)}!$B$1:"
             f"${get_column_letter(len(spec.columns))}$1048576"
         )
-        figures["overflow"] = (
-            f"COUNTA(INDEX({cols},{last_row - HEADER_ROW + 1},0):INDEX({cols},ROWS({cols}),0))"
-        )
-        cells = {k: layout.local(industry, k) for k in layout.columns}
+        below = f"INDEX({cols},{read}+1,0):INDEX({cols},ROWS({cols}),0)"
+        figures["overflow"] = f"ROWS({below})*COLUMNS({below})-COUNTBLANK({below})"
         found = cells["households_found"]
         figures["households"] = native.households_formula("帮扶户数", found, type_cell, rules)
         trained = cells["trained"]
@@ -389,6 +415,13 @@ def _status_sheet(
         employed_rows = cells["employed_rows"] if "employed_rows" in figures else "0"
         figures["pass_rate"] = f'IF({trained}=0,"",{qualified}/{trained})'
         figures["employment_rate"] = f'IF({trained}=0,"",{employed_rows}/{trained})'
+        # An industry sheet deleted (a base fills one or two of them): its figures are blank,
+        # its table is not filled, and every other verdict stands.
+        figures = {
+            k: f"IF({present},{f},{'0' if k == 'rows' else chr(34) * 2})"
+            for k, f in figures.items()
+        }
+        figures["present"] = f"ISREF({quote_sheetname(industry)}!$A$1)"
         ws.cell(row=r, column=layout.columns["industry"], value=industry)
         ws.cell(row=r, column=layout.columns["rows"], value="=" + figures["rows"])
         for key, _, fmt in _FIGURES:
@@ -397,16 +430,21 @@ def _status_sheet(
             c.number_format = fmt
         refs = dict(cells)
         refs["pass_rate_num"], refs["employment_rate_num"] = qualified, employed_rows
-        refs["last"] = str(last_row)
+        refs["last"] = cells["last_read"]
         if spec.money:
             money_metrics = ["sales_wan", "sales_wan_all"]
             if spec.employed_by == "money":
                 money_metrics.append("employed")
             refs["money_metrics"] = ",".join(money_metrics)
+        ws.cell(
+            row=r,
+            column=layout.columns["verdict_raw"],
+            value="=" + native.table_verdict(industry, rules, refs, type_cell),
+        )
         verdict = ws.cell(
             row=r,
             column=layout.columns["verdict"],
-            value="=" + native.table_verdict(industry, rules, refs, type_cell),
+            value=f'=IF(ISERROR({cells["verdict_raw"]}),"{FORMULA_ERROR}",{cells["verdict_raw"]})',
         )
         verdict.alignment = Alignment(wrap_text=True, vertical="top")
         wb.defined_names[native.verdict_name(industry)] = DefinedName(
@@ -430,7 +468,7 @@ def _status_sheet(
         for col in layout.columns.values():
             ws.cell(row=r, column=col).border = _BORDER
     base = ws["C3"]
-    base.value = "=" + native.base_verdict(list(rules.industries), rows, verdicts)
+    base.value = "=" + native.base_verdict(list(rules.industries), verdicts)
     base.font = _BOLD
     base.alignment = Alignment(wrap_text=True, vertical="top")
     ws.merge_cells(start_row=3, start_column=3, end_row=3, end_column=8)
@@ -444,7 +482,28 @@ def _status_sheet(
     # stay on screen only.
     last_shown = get_column_letter(layout.columns[_FIGURES[_PRINTED_FIGURES - 1][0]])
     ws.print_area = f"A1:{last_shown}{max(layout.rows.values())}"
+    # Every cell is a formula: locked, and the sheet protected without a password, so that a
+    # verdict cannot be typed over by a plain keystroke (审阅 → 撤销工作表保护 lifts it).
+    protect(ws)
     return ws
+
+
+def protect(ws: Worksheet) -> None:
+    """Protect ``ws`` without a password: locked cells (all, by default) cannot be typed
+    over; columns and rows can still be resized, and sorting and filtering stay allowed.
+
+    Only the template's working sheets are protected. The clerk's sheets stay open: the
+    add-in's 校验本表 colours and annotates their cells, and a clerk may paste a whole table
+    with its title at A1; what they show of the verdict is a copy of the named cells here."""
+    ws.protection = SheetProtection(
+        sheet=True,
+        formatColumns=False,
+        formatRows=False,
+        sort=False,
+        autoFilter=False,
+        selectLockedCells=False,
+        selectUnlockedCells=False,
+    )
 
 
 def build_template(
@@ -460,7 +519,8 @@ def build_template(
     layout = status_layout(rules)
     for industry in rules.industries:
         _industry_sheet(wb, rules, industry, layout, last_row)
-    blocks = native.build_blocks(rules, FIRST_DATA_ROW, last_row)
+    header_at = {ind: layout.ref(ind, "header_row") for ind in rules.industries}
+    blocks = native.build_blocks(rules, FIRST_DATA_ROW, last_row, header_at)
     _status_sheet(wb, rules, layout, blocks, last_row)
     _helper_sheet(wb, blocks, all_rows=all_helper_rows)
     wb.properties.creator = "jinguo_xl"
