@@ -28,3 +28,27 @@ def sumproduct(*args: object) -> object:
     (``np.float64(1.5)``) its own ROUND cannot read."""
     result = excellib.sumproduct(*args)
     return float(result) if isinstance(result, np.floating | np.integer) else result
+
+
+def rows(rng: object) -> int:
+    """ROWS: how many rows a range has (pycel hands the range's values over as rows)."""
+    return len(rng) if isinstance(rng, tuple) else 1
+
+
+def columns(rng: object) -> int:
+    """COLUMNS: how many columns a range has."""
+    if isinstance(rng, tuple) and rng and isinstance(rng[0], tuple):
+        return len(rng[0])
+    return 1
+
+
+def isref(value: object) -> bool:
+    """ISREF for the template's use, a reference to a sheet's A1: a reference whose sheet was
+    deleted is #REF! itself; any other value came from a cell."""
+    return value != "#REF!"
+
+
+def countblank(rng: object) -> int:
+    """COUNTBLANK: empty cells and cells showing "" are blank, as in Excel."""
+    cells = [v for row in rng for v in row] if isinstance(rng, tuple) else [rng]
+    return sum(1 for v in cells if v is None or v == "")

@@ -103,10 +103,19 @@ def test_helper_sheet_is_hidden_and_shared(rules, tmp_path):
         workbook = zf.read("xl/workbook.xml").decode()
         helper = zf.read("xl/worksheets/sheet9.xml").decode()
     assert re.search(rf'<sheet name="{native.HELPER_SHEET}"[^>]*state="hidden"', workbook)
-    assert helper.count('t="shared"') == helper.count("<f") and 'ref="A5:A38"' in helper
-    # The clerk's sheets are not protected: typing, pasting, inserting rows and sorting work.
+    # Every helper formula shared but one per industry (where its header row is); the
+    # helpers read rows 1 … 34 of the tables (title and header included).
+    assert helper.count('t="shared"') == helper.count("<f") - len(rules.industries)
+    assert 'ref="A5:A38"' in helper
+    # The clerk's sheets are not protected: typing, pasting, inserting rows and sorting work,
+    # and the add-in can mark their cells. The working sheets are, without a password.
     wb = build_template(rules, 5)
     assert not any(wb[i].protection.sheet for i in rules.industries)
+    assert not wb["基本信息"].protection.sheet
+    for name in (STATUS_SHEET, native.HELPER_SHEET):
+        protection = wb[name].protection
+        assert protection.sheet and not protection.password
+        assert not protection.sort and not protection.autoFilter
     for name in ("基地结论", *(native.verdict_name(i) for i in rules.industries)):
         assert name in wb.defined_names
 

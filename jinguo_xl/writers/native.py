@@ -48,6 +48,9 @@ from jinguo_xl.rules import Rules, TableSpec, Target
 from jinguo_xl.vocabulary.normalize import SERIAL_MAX, SERIAL_MIN, YES_WORDS
 
 HELPER_SHEET = "计算"
+TEMPLATE_HEADER_ROW = 4  # the header row of the template's tables (template.HEADER_ROW)
+HEADER_CELL_ROW = 2  # helper-sheet row of each block's header position
+HEADER_FLAG_OFFSET = 3  # the 表头行 column's place in a block (after 已填格数, 人名键, 妇女类型)
 POSITION_COL = 1  # helper column A: which data row (1, 2, …) the helper row reads
 # Why a typed amount counts in no total, in the engine's order (lo column: 1, 2, 3, 4).
 LEFT_OUT = ("金额疑似以元填写", "金额像电话号码", "金额无法识别", "金额为负数")
@@ -145,10 +148,23 @@ class Block:
     first_row: int
     last_row: int
     reach: int  # sheet rows read: 1 … reach of the industry sheet (title and header included)
-    header_at: str  # absolute reference to the position of the table's header row
     cols: dict[str, int] = field(default_factory=dict)
     formulas: dict[str, str] = field(default_factory=dict)  # key → formula with {r}, {p}
     titles: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def header_at(self) -> str:
+        """The helper-sheet cell holding the position of the table's header row (row 2 of the
+        block's 表头行 column). On the helper sheet itself: a reference from here to a later
+        sheet was lost by LibreOffice when earlier sheets were deleted."""
+        return f"${get_column_letter(self.first_col + HEADER_FLAG_OFFSET)}${HEADER_CELL_ROW}"
+
+    def header_formula(self) -> str:
+        """The first row whose 姓名 cell holds the column's label (a table pasted at A1 with
+        its own title, rows inserted above the header); the template's own header row when
+        there is none. Rows above it, and it itself, are not data."""
+        hd = f"${self.letter('hd')}${self.first_row}:${self.letter('hd')}${self.last_row}"
+        return f"=IF(MAX({hd})=0,{TEMPLATE_HEADER_ROW},{self.reach + 1}-MAX({hd}))"
 
     def column(self, key: str, title: str, formula: str, *, gated: bool = True) -> None:
         """Add a helper column. A gated column gives a blank row its empty value (0 for the
@@ -232,18 +248,13 @@ def _phone_digits(raw: str) -> str:
     return strip_chars(first, " " + _FULL_SPACE + "-.()（）[]【】+－—")
 
 
-def build_blocks(
-    rules: Rules, first_row: int, reach: int, header_at: dict[str, str]
-) -> list[Block]:
+def build_blocks(rules: Rules, first_row: int, reach: int) -> list[Block]:
     """The helper columns of every industry, as formula templates: helper rows ``first_row``
-    onwards read the industry sheets' rows 1 … ``reach``; ``header_at`` gives each industry's
-    cell holding the position of its header row."""
+    onwards read the industry sheets' rows 1 … ``reach``."""
     blocks = []
     col = POSITION_COL + 1
     for industry, spec in rules.tables.items():
-        b = Block(
-            industry, spec, col, first_row, first_row + reach - 1, reach, header_at[industry]
-        )
+        b = Block(industry, spec, col, first_row, first_row + reach - 1, reach)
         _fill_block(b, rules)
         blocks.append(b)
         col += len(b.cols) + 1  # one empty column between blocks
@@ -267,13 +278,16 @@ def _fill_block(b: Block, rules: Rules) -> None:
     b.column("w", "妇女类型（去空格）", "=" + no_space(inp["women_type"] + '&""'))
     name_col = rules.columns["name"]
     labels = sorted({norm_label(x) for x in (name_col.header, *name_col.aliases)})
-    b.column("hd", "表头行", f"=--OR({h('n')}={_array(labels)})")
+    # A header row holds (reach + 1 − its position), others 0: the largest is the first header,
+    # found with a plain MAX (no array evaluation, which an Excel-semantics engine needs).
+    b.column("hd", "表头行", f"=IF(OR({h('n')}={_array(labels)}),{b.reach + 1}-{position()},0)")
+    assert b.cols["hd"] == b.first_col + HEADER_FLAG_OFFSET
     canon = [norm_label(t) for t in rules.women_types]
     totals = _array(list(TOTAL_WORDS))
     b.column(
         "d",
         "数据行",
-        f"=IF(OR({position()}<={b.header_at},{h('hd')}=1),0,IF(OR({h('n')}={totals}),0,"
+        f"=IF(OR({position()}<={b.header_at},{h('hd')}>0),0,IF(OR({h('n')}={totals}),0,"
         f"IF(AND({h('n')}=\"\",{h('cnt')}=1,OR({h('w')}={_array(canon)})),0,1)))",
     )
     counted = [norm_label(t) for t in rules.women_types if t in rules.counted_women]
@@ -285,7 +299,10 @@ def _fill_block(b: Block, rules: Rules) -> None:
              "=" + half_width(clean(inp["train_date"] + '&""'), _DIGITS + "./"))
     b.column("t", "已填培训", f'={h("d")}*((LEN({h("dt")})+LEN({h("c")}))>0)')
     # The date: a serial number in range, 8 digits (20200305), or text rewritten to y-m-d.
-    sep_text = no_space(h("dt"))
+    # A time after the date ("2020-03-05 10:00") is dropped, as the engine drops it.
+    sep_text = no_space(
+        f'IF(ISNUMBER(FIND(":",{h("dt")})),LEFT({h("dt")},FIND(" ",{h("dt")}&" ")-1),{h("dt")})'
+    )
     for old, new in (("年", "-"), ("月", "-"), ("日", ""), ("号", ""), (".", "-"), ("/", "-"),
                      ("至", "-"), ("到", "-"), ("~", "-"), ("—", "-"), ("－", "-")):
         sep_text = f"SUBSTITUTE({sep_text},{q(old)},{q(new)})"
@@ -585,7 +602,7 @@ def table_verdict(industry: str, rules: Rules, cells: dict[str, str], type_ref: 
             f'{q(STATUS_UNDECIDED + "：第 ")}&{last}&{q(" 行以下还有数据，表格公式只计算到第 ")}'
             f'&{last}&{q(" 行，请用 jinguo-xl check 判定")}'
         )
-        out = f"IF({cells['overflow']}>0,{below},{out})"
+        out = f"IF(N({cells['overflow']})>0,{below},{out})"
     return out
 
 

@@ -329,6 +329,7 @@ def _helper_sheet(wb: Workbook, blocks: list[native.Block], *, all_rows: bool) -
     for b in blocks:
         first = b.cols[next(iter(b.cols))]
         ws.cell(row=HEADER_ROW - 1, column=first, value=b.industry).font = _BOLD
+        ws[b.header_at.replace("$", "")] = b.header_formula()
         for key, col in b.cols.items():
             # "计算·" keeps a title from reading as a table header; no title names a personal
             # column (住址, 电话), so a masked copy keeps these formulas, which then count
@@ -392,12 +393,7 @@ def _status_sheet(
         )
         at = f"SUMPRODUCT(MAX({b.span('d')}*{pos}))"
         figures["last_row"] = f"IF({at}=0,0,ROW(INDEX({name_rng},{at})))"
-        # The header row: the first row whose 姓名 cell holds the column's label (a table
-        # pasted at A1 with its own title, rows inserted above it); the template's own row
-        # when there is none. Rows above it and it itself are not data.
-        big = b.reach + 1
-        first = f"SUMPRODUCT(MAX({b.span('hd')}*({big}-{pos})))"
-        figures["header_row"] = f"IF({first}=0,{HEADER_ROW},{big}-{first})"
+        figures["header_row"] = f"{quote_sheetname(native.HELPER_SHEET)}!{b.header_at}"
         read = f"MIN({b.reach},ROWS({name_rng}))"
         figures["last_read"] = f"ROW(INDEX({name_rng},{read}))"
         # Cells typed (or formulas showing something) below the last row the helpers read;
@@ -519,8 +515,8 @@ def build_template(
     layout = status_layout(rules)
     for industry in rules.industries:
         _industry_sheet(wb, rules, industry, layout, last_row)
-    header_at = {ind: layout.ref(ind, "header_row") for ind in rules.industries}
-    blocks = native.build_blocks(rules, FIRST_DATA_ROW, last_row, header_at)
+    assert native.TEMPLATE_HEADER_ROW == HEADER_ROW
+    blocks = native.build_blocks(rules, FIRST_DATA_ROW, last_row)
     _status_sheet(wb, rules, layout, blocks, last_row)
     _helper_sheet(wb, blocks, all_rows=all_helper_rows)
     wb.properties.creator = "jinguo_xl"
