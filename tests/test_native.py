@@ -356,16 +356,18 @@ PYCEL_CASES = ("messy", "tourism", "not-allowed", "no-type", "unknown-type", "no
 def _pycel_verdicts(path: Path, grid: list[list[str]], rules, folder: Path) -> dict[str, str]:
     """Every named verdict of ``path`` as pycel evaluates it.
 
-    pycel cannot evaluate a reference made of two INDEX calls (``INDEX(…):INDEX(…)``, the
-    count of filled cells below the formulas' rows, one cell per industry): a copy holds
-    LibreOffice's value there, and pycel computes everything else from the clerk's cells."""
+    pycel cannot evaluate a reference made by INDEX (``INDEX(…):INDEX(…)``, the count of
+    filled cells below the formulas' rows, and ``ROW(INDEX(…))``, the last row they read; two
+    cells per industry): a copy holds LibreOffice's values there, and pycel computes
+    everything else from the clerk's cells."""
     layout = status_layout(rules)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # print areas openpyxl cannot keep
         wb = load_workbook(path)
-    col = layout.columns["overflow"]
-    for row in layout.rows.values():
-        wb[STATUS_SHEET].cell(row=row, column=col).value = float(grid[row - 1][col - 1] or 0)
+    for key in ("overflow", "last_read"):
+        col = layout.columns[key]
+        for row in layout.rows.values():
+            wb[STATUS_SHEET].cell(row=row, column=col).value = float(grid[row - 1][col - 1] or 0)
     copy = folder / f"{path.stem}-pycel.xlsx"
     wb.save(copy)
     xl = ExcelCompiler(filename=str(copy), plugins=["tests.excel_functions"])
