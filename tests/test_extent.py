@@ -120,3 +120,59 @@ def test_a_prefixed_far_value_under_a_small_recorded_range_is_streamed_and_kept(
     ((_, grid),) = load_grids(path)
     assert len(grid) == 1_048_576 and grid[-1][16_383] == "x"
     assert sum(1 for row in grid if row) == 32
+
+
+# ------------------------------------------------------------------ the template's verdicts
+
+
+def test_verdict_names_are_found_with_their_cells():
+    from jinguo_xl.read.formulas import verdict_cells
+
+    book = (
+        '<workbook xmlns="x"><definedNames>'
+        "<definedName name=\"基地结论\">'达标情况'!$C$3</definedName>"
+        "<definedName name=\"结论_手工制作\">达标情况!$C$7</definedName>"
+        "<definedName name=\"结论_家政服务\">#REF!</definedName>"
+        "<definedName name=\"结论_农村电商\">'O''Neil 表'!B2</definedName>"
+        '<definedName name="结论_乡村旅游" localSheetId="1">达标情况!$C$9</definedName>'
+        "<definedName name=\"Print_Area\">达标情况!$A$1:$J$12</definedName>"
+        "</definedNames></workbook>"
+    ).encode()
+    assert verdict_cells(book) == {
+        "基地结论": ("达标情况", 2, 2),
+        "结论_手工制作": ("达标情况", 6, 2),
+        "结论_农村电商": ("O'Neil 表", 1, 1),
+    }
+    assert verdict_cells(b"<workbook><definedNames/></workbook>") == {}
+
+
+def _template_copy(rules, tmp_path, typed: dict[str, str]):
+    from jinguo_xl.writers.template import FIRST_DATA_ROW, build_template
+
+    wb = build_template(rules, 12)
+    info = wb["基本信息"]
+    info["B4"], info["B5"] = "示例合作社", "巾帼扶贫车间"
+    for i, row in enumerate(people(8, extra=[0.5])):
+        for j, value in enumerate(row[1:8], start=2):
+            wb["手工制作"].cell(row=FIRST_DATA_ROW + i, column=j, value=value)
+    for ref, value in typed.items():
+        sheet, cell = ref.split("!")
+        wb[sheet][cell] = value
+    path = tmp_path / "模板副本.xlsx"
+    wb.save(path)
+    return path
+
+
+def test_a_verdict_typed_over_is_flagged_at_its_cell(rules, tmp_path):
+    path = _template_copy(rules, tmp_path, {"达标情况!C3": "达标", "达标情况!C7": "达标：好"})
+    report = check_file(path)
+    flagged = [f for f in report.findings if f.code.value == "verdict-typed-over"]
+    assert [(f.sheet, f.cell) for f in flagged] == [("达标情况", "C3"), ("达标情况", "C7")]
+    assert "基地结论" in flagged[0].message and "结论_手工制作" in flagged[1].message
+    assert flagged[0].severity.label == "错误"
+    assert report.reason.startswith("未达标")  # the tool judges the data, not the typing
+
+
+def test_a_template_with_its_formulas_is_not_flagged(rules, tmp_path):
+    report = check_file(_template_copy(rules, tmp_path, {}))
+    assert not [f for f in report.findings if f.code.value == "verdict-typed-over"]
