@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from python_calamine import CalamineWorkbook
 
-from jinguo_xl.findings import Code
+from jinguo_xl.findings import Code, cell_ref
 from jinguo_xl.read.formulas import verdict_cells
 from jinguo_xl.read.package import open_package
 from jinguo_xl.run.files import check_file
@@ -219,18 +219,28 @@ def run_libreoffice(jobs: list[dict[str, object]], folder: Path) -> dict[str, fl
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def native_verdicts(path: Path) -> tuple[dict[str, str], list[list[object]]]:
-    """Every verdict name → the value its cell holds in the recalculated file, and the grid of
-    the 达标情况 sheet."""
+_ERROR_CELL = re.compile(
+    rb'<c r="([A-Z]+[0-9]+)"[^>]*?\bt="e"[^>]*>(?:<f[^>]*/>|<f[^>]*>.*?</f>)?<v>([^<]*)</v>',
+    re.S,
+)
+
+
+def native_verdicts(path: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """Every verdict name → what its cell shows in the recalculated file (an error value as
+    itself: the cell reader gives errors as blanks), and the error cells of 达标情况."""
+    data = path.read_bytes()
     with zipfile.ZipFile(path) as zf:
         cells = verdict_cells(zf.read("xl/workbook.xml"))
+    status_xml = open_package(data).sheet_xml()[STATUS_SHEET]
+    errors = {m.group(1).decode(): m.group(2).decode() for m in _ERROR_CELL.finditer(status_xml)}
     book = CalamineWorkbook.from_path(str(path))
-    grids = {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
     out = {}
     for name, (sheet, row, col) in cells.items():
-        grid = grids[sheet]
+        grid = book.get_sheet_by_name(sheet).to_python()
         out[name] = grid[row][col] if row < len(grid) and col < len(grid[row]) else ""
-    return out, grids[STATUS_SHEET]
+        if sheet == STATUS_SHEET and cell_ref(row, col) in errors:
+            out[name] = errors[cell_ref(row, col)]
+    return out, errors
 
 
 @pytest.fixture(scope="module")
@@ -273,7 +283,7 @@ def _compare(case: Case, named: dict[str, str], cli, clean) -> list[str]:
 
 def test_each_named_verdict_equals_the_cli_and_the_clean_workbook(edited):
     problems = []
-    for name, (case, named, _grid, cli, clean) in edited.items():
+    for name, (case, named, _errors, cli, clean) in edited.items():
         problems += [f"{name}: {p}" for p in _compare(case, named, cli, clean)]
         assert named, name
     assert not problems, "\n".join(problems)
@@ -287,10 +297,20 @@ def test_the_cases_decide_something(edited):
     assert len({r.split("：")[0] for r in reasons.values()}) >= 2
 
 
+def test_error_cells_are_seen_as_libreoffice_writes_them():
+    xml = (
+        b'<row r="7"><c r="B7" s="3" t="e"><f aca="false">SUM(\xe8\xae\xa1!$AE$5:$AE$84)</f>'
+        b'<v>#REF!</v></c><c r="C7" s="19" t="str"><f aca="false">1</f><v>x</v></c>'
+        b'<c r="D7" t="e"><v>#VALUE!</v></c></row>'
+    )
+    assert [m.groups() for m in _ERROR_CELL.finditer(xml)] == [
+        (b"B7", b"#REF!"), (b"D7", b"#VALUE!")
+    ]
+
+
 def test_no_cell_of_the_status_sheet_is_an_error(edited):
-    for name, (_, _, grid, _, _) in edited.items():
-        errors = [v for row in grid for v in row if isinstance(v, str) and v.startswith("#")]
-        assert errors == [], name
+    for name, (_, _, errors, _, _) in edited.items():
+        assert errors == {}, name
 
 
 def test_a_verdict_typed_over_is_flagged_and_only_then(edited):
@@ -305,7 +325,7 @@ def test_a_verdict_typed_over_is_flagged_and_only_then(edited):
 
 
 def test_the_working_sheets_stay_protected_without_a_password_through_libreoffice(edited):
-    for name, (case, _named, _grid, cli, _clean) in edited.items():
+    for name, (case, _named, _errors, cli, _clean) in edited.items():
         package = open_package(Path(cli.path).read_bytes())
         sheets = package.sheet_xml()
         for sheet in (STATUS_SHEET, native.HELPER_SHEET):
