@@ -595,6 +595,18 @@ def table_verdict(industry: str, rules: Rules, cells: dict[str, str], type_ref: 
     for name, formula in reversed(branches):
         out = f"IF({type_ref}={q(name)},{formula},{out})"
     out = f'IF({cells["rows"]}=0,{q(STATUS_EMPTY + "：表中没有数据")},{out})'
+    if "header_found" in cells and "filled_rows" in cells:
+        # The header row was deleted: no row can be told from a caption, nothing is counted.
+        spec = rules.tables[industry]
+        labels = "、".join(spec.header_of(k, rules.columns) for k in ("name", "address", "phone"))
+        headless = (
+            f"{STATUS_UNDECIDED}：工作表“{industry}”有数据但找不到表头（{labels}……），"
+            "请按样表恢复表头，或用 jinguo-xl check 判定"
+        )
+        out = (
+            f'IF(AND(N({cells["filled_rows"]})>0,{cells["header_found"]}&""="0"),'
+            f"{q(headless)},{out})"
+        )
     if "overflow" in cells and "last" in cells:
         # Rows typed below the helper rows would be left out silently: say so instead.
         last = cells["last"]

@@ -198,6 +198,8 @@ _FIGURES: tuple[tuple[str, str, str], ...] = (
     ("header_row", "表头是读取范围的第几行", "0"),
     ("last_read", "表格公式计算到第几行", "0"),
     ("present", "工作表还在", "General"),
+    ("header_found", "找到表头", "0"),
+    ("filled_rows", "有内容的行数（第 3 行以下）", "0"),
     ("verdict_raw", "结论（出错检查之前）", "General"),
 )
 # The verdict when a formula fails all the same (an edit nobody foresaw): said, never #REF!.
@@ -394,6 +396,10 @@ def _status_sheet(
         at = f"SUMPRODUCT(MAX({b.span('d')}*{pos}))"
         figures["last_row"] = f"IF({at}=0,0,ROW(INDEX({name_rng},{at})))"
         figures["header_row"] = f"{quote_sheetname(native.HELPER_SHEET)}!{b.header_at}"
+        # Whether a header row is there at all, and whether anything is typed below the
+        # template's caption lines: a table whose header was deleted cannot be read.
+        figures["header_found"] = f"--(MAX({b.span('hd')})>0)"
+        figures["filled_rows"] = f"SUMPRODUCT(--({b.span('cnt')}>0),--({pos}>3))"
         read = f"MIN({b.reach},ROWS({name_rng}))"
         figures["last_read"] = f"ROW(INDEX({name_rng},{read}))"
         # Cells typed (or formulas showing something) below the last row the helpers read;
@@ -417,7 +423,9 @@ def _status_sheet(
             k: f"IF({present},{f},{'0' if k == 'rows' else chr(34) * 2})"
             for k, f in figures.items()
         }
-        figures["present"] = f"ISREF({quote_sheetname(industry)}!$A$1)"
+        # Whole columns from B: deleting rows or columns never turns the reference into
+        # #REF!, deleting the sheet does; column A (the verdict shown there) stays out of it.
+        figures["present"] = f"ISREF({quote_sheetname(industry)}!$B:$XFD)"
         ws.cell(row=r, column=layout.columns["industry"], value=industry)
         ws.cell(row=r, column=layout.columns["rows"], value="=" + figures["rows"])
         for key, _, fmt in _FIGURES:
