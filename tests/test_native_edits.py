@@ -115,6 +115,18 @@ def _date_rows() -> list[dict[str, object]]:
     return rows
 
 
+def _spaced_homes(*, honest: bool = False) -> list[dict[str, object]]:
+    """Three households, each typed with different spaces inside its address (spec §4: one
+    household); the honest copy types each the same way."""
+    spellings = ["青山村 {n}组", "青山村  {n}组", "青山村\u3000{n} 组", "青山村{n}组\u00a0"]
+    rows = []
+    for i in range(24):
+        home = (spellings[0] if honest else spellings[i % 4]).format(n=i % 3 + 1)
+        rows.append(_woman(i, address=home, train_date=f"2020-03-{i % 6 + 1:02d}",
+                           income=0.2))
+    return rows
+
+
 # ------------------------------------------------------------------ the cases
 
 
@@ -176,6 +188,8 @@ def _cases(rules) -> list[Case]:
                "formula": f'=IF(B{LAST + 1}="";"";ROW()-4)'}]),
         Case("no-break-spaces-around-the-type", {"手工制作": nbsp}, {"手工制作": _people(52)}),
         Case("every-yes-spelling", {"家政服务": _yes_no_rows()}, {"家政服务": _yes_no_rows()}),
+        Case("one-household-with-different-spaces", {"手工制作": _spaced_homes()},
+             {"手工制作": _spaced_homes(honest=True)}, base_type="巾帼扶贫家庭工坊"),
         Case("every-date-spelling", {"手工制作": _date_rows()}, {"手工制作": _date_rows()},
              base_type="巾帼扶贫家庭工坊"),
         Case("full-width-and-unit-amounts", {"手工制作": _money_rows()},
@@ -274,7 +288,7 @@ def edited(tmp_path_factory, rules):
 
 
 def test_every_case_runs_as_a_clerk_would_leave_it(edited):
-    assert len(edited) == 14
+    assert len(edited) == 15
 
 
 def _compare(case: Case, named: dict[str, str], cli, clean) -> list[str]:

@@ -274,6 +274,18 @@ def test_session_attended_by_two_households_counts_once_for_each(tmp_path):
     assert result.metrics.households == 2
 
 
+def test_one_household_typed_with_different_spaces_counts_once(tmp_path):
+    rows = [
+        woman("吴甲", "13800130001", address="青山村 2组", extra=[0.5]),
+        woman("吴乙", "13800130002", address="青山村  2组", extra=[0.5]),
+        woman("吴丙", "13800130003", address="青山村\u30002 组", extra=[0.5]),
+        woman("吴丁", "13800130004", address="青山村3组", extra=[0.5]),
+    ]
+    result = table(check(tmp_path, "巾帼扶贫家庭工坊", "加工制造", rows))
+    assert result.metrics.households == 2
+    assert result.metrics.household_sessions == 2
+
+
 def test_family_workshop_tourism_needs_a_startup_per_household(tmp_path):
     def extra(h, s):
         return [None, "是" if (h == 0 and s == 0) else "否"]

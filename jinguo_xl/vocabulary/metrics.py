@@ -13,7 +13,7 @@ a :class:`Context`; it works on whole columns, not on row objects.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -139,10 +139,17 @@ def training_sessions(t: CleanTable, ctx: Context) -> int:
     return sum(1 for d, c in pairs if d is not None and c)
 
 
+def _households(addresses: Iterable[object]) -> list[object]:
+    """Addresses as household keys: compared without spaces of any width (spec §4), so
+    ``青山村 2组`` and ``青山村  2组`` are one household."""
+    return ["".join(a.split()) if isinstance(a, str) else a for a in addresses]
+
+
 @metric("household_sessions", needs=("address", *_TRAINING))
 def household_sessions(t: CleanTable, ctx: Context) -> int:
     """Distinct (address, date, content) of counted women: each household's own trainings."""
-    rows = zip(t.col("address"), t.col("train_date"), t.col("train_content"), strict=True)
+    homes = _households(t.col("address"))
+    rows = zip(homes, t.col("train_date"), t.col("train_content"), strict=True)
     return sum(1 for a, d, c in set(compress(rows, t.counted)) if a and d is not None and c)
 
 
@@ -207,7 +214,7 @@ def startups(t: CleanTable, ctx: Context) -> int:
 @metric("households_found")
 def households_found(t: CleanTable, ctx: Context) -> int:
     """Distinct addresses of counted women."""
-    return sum(1 for a in set(compress(t.col("address"), t.counted)) if a)
+    return sum(1 for a in set(compress(_households(t.col("address")), t.counted)) if a)
 
 
 @metric("households")

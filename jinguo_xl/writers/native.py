@@ -293,7 +293,7 @@ def _fill_block(b: Block, rules: Rules) -> None:
     counted = [norm_label(t) for t in rules.women_types if t in rules.counted_women]
     counted += [norm_label(a) for a, t in rules.women_aliases.items() if t in rules.counted_women]
     b.column("k", "计入目标", f"={h('d')}*OR({h('w')}={_array(counted)})")
-    b.column("a", "户（去空格）", "=" + clean(inp["address"] + '&""'))
+    b.column("a", "户（去空格）", "=" + no_space(inp["address"] + '&""'))
     b.column("c", "培训内容", "=" + clean(inp["train_content"] + '&""'))
     b.column("dt", "培训时间（文字）",
              "=" + half_width(clean(inp["train_date"] + '&""'), _DIGITS + "./"))
