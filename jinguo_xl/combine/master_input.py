@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook
@@ -53,6 +54,12 @@ _WOMEN_READ = tuple(c.key for c in WOMEN_COLUMNS if c.read_back)
 # What the master recorded of each source (spec §8) is read apart from the base's fields.
 _BASE_READ = tuple(c.key for c in BASE_COLUMNS if c.read_back and c.key not in PROVENANCE_KEYS)
 _FINDING_KEYS = tuple(c.key for c in FINDING_COLUMNS)
+
+
+def may_be_master(names: Sequence[str]) -> bool:
+    """Sheet names a master has: its marker, or its 基地 and 妇女明细 sheets. Told before any
+    cell is read, so that an ordinary workbook needs no second look at its package."""
+    return MARKER_SHEET in names or all(name in names for name in _CONTENT_SHEETS)
 
 
 def is_master(path: Path) -> bool:
