@@ -15,17 +15,20 @@ from dataclasses import dataclass
 MARKER_SHEET = "_jinguo_master"
 # How 基地 records a source file's time (to the second: a later level compares it again).
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"  # 2: 妇女明细 gained 金额（填写）
 SHEETS = ("汇总", "基地", "妇女明细", "重复人员", "深度贫困乡镇", "问题清单", "推荐排名", "说明")
 SHEET_NOTES = {
     "汇总": "全市总数，按区县、按类型×产业的统计，以及两张图表",
     "基地": "每个基地每张已填写的表一行：指标、各项目标（实际/要求）、结论和理由",
-    "妇女明细": "读取到的每一行数据（规范化后），是否计入目标、本行问题和来源位置",
+    "妇女明细": (
+        "读取到的每一行数据（规范化后），是否计入目标、本行问题和来源位置；"
+        "“金额（万元）”只列计入合计的金额，对它求和即等于合计，照原样填写的金额见“金额（填写）”"
+    ),
     "重复人员": "同一姓名 + 联系电话出现在两个及以上基地的人员",
     "深度贫困乡镇": "名单中每个深度贫困乡镇的基地数和是否已覆盖",
     "问题清单": "全部问题，含文件、工作表和单元格",
     "推荐排名": "按超出目标的程度排序，供 9 月评选参考，不是评选结论",
-    "说明": "生成时间、工具版本、输入文件及其 SHA-256、行数核对",
+    "说明": "生成时间、工具版本、输入文件及其校验码、行数核对",
 }
 # Written (after 汇总) only when a roster (名单) of expected bases is given.
 ROSTER_SHEET = "报送情况"
@@ -108,8 +111,11 @@ BASE_COLUMNS: Columns = (
 PROVENANCE_KEYS = ("counts", "part", "mtime", "sha256")
 
 # 妇女明细: every row read, normalised, with whether it counts and where it came from. The
-# person's own cells (序号 … 备注) are read back under the 样表 column keys of the rules; 金额
-# goes back to the table's own money column.
+# person's own cells (序号 … 备注) are read back under the 样表 column keys of the rules; the
+# amount as typed (金额（填写）) goes back to the table's own money column, so a master read
+# again re-checks each amount as its workbook was checked. 金额（万元） holds only the amounts
+# that count in the totals (blank for one left out, a second entry of a row, a copy of a base
+# that does not count): summing it, in Excel or pandas, gives the headline figure.
 WOMEN_COLUMNS: Columns = (
     C("county", "区县", width=12, wrap=True),
     C("base", "带动基地名称", width=26, wrap=True, fit=True),
@@ -122,6 +128,7 @@ WOMEN_COLUMNS: Columns = (
     C("train_date", "培训时间", "date", read_back=True),
     C("train_content", "培训内容", width=14, read_back=True),
     C("money", "金额（万元）", "money"),
+    C("money_typed", "金额（填写）", "as_typed", read_back=True),
     C("qualified", "是否合格", read_back=True),
     C("employed", "是否就业", read_back=True),
     C("startup", "是否创业", read_back=True),
@@ -134,6 +141,10 @@ WOMEN_COLUMNS: Columns = (
     C("sheet", "来源工作表", wrap=True, fit=True),
     C("row", "来源行", "int"),
 )
+
+# 妇女明细 as format 1 wrote it (before 金额（填写）): its 金额（万元） held the amount as
+# typed, so a master of then is still read back, the amount going back as typed.
+WOMEN_COLUMNS_V1: Columns = tuple(c for c in WOMEN_COLUMNS if c.key != "money_typed")
 
 DUPLICATE_COLUMNS: Columns = (
     C("name", "带动妇女姓名"),
