@@ -50,7 +50,10 @@ class Column:
     ``width`` is None for a column fitted to its header; ``wrap`` wraps its text (the row
     gets the height it needs); ``fit`` widens it to its longest text (up to the writer's
     ceiling). ``read_back`` marks the columns a master is rebuilt from when it is consolidated
-    again (see :mod:`jinguo_xl.combine.master_input`)."""
+    again (see :mod:`jinguo_xl.combine.master_input`). ``breaks`` lets the writer place the
+    line breaks of a wrapped text of our own (a reason, a message) where a Chinese typesetter
+    would, so no printed line is a lone "）" or starts with "；"; never on a clerk's text or
+    on a column read back."""
 
     key: str
     header: str
@@ -59,6 +62,7 @@ class Column:
     wrap: bool = False
     fit: bool = False
     read_back: bool = False
+    breaks: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -80,9 +84,9 @@ BASE_COLUMNS: Columns = (
     C("leader", "负责人", width=8, read_back=True),
     C("households", "帮扶户数（填报）", "int", read_back=True),
     C("year", "统计年度", "int", read_back=True),
-    C("fill_date", "填报日期", "date", width=11, read_back=True),
-    C("status", "结论", width=12, wrap=True),
-    C("reason", "理由", width=36, wrap=True),
+    C("fill_date", "填报日期", "date", width=12, read_back=True),
+    C("status", "结论", width=12, wrap=True, breaks=True),
+    C("reason", "理由", width=36, wrap=True, breaks=True),
     C("training_person_times", "培训人次", "int"),
     C("training_sessions", "培训场次", "int"),
     C("household_sessions", "培训次数（按户）", "int"),
@@ -93,7 +97,7 @@ BASE_COLUMNS: Columns = (
     C("employment_rate", "转移就业率", "rate"),
     C("startups", "带动创业", "int"),
     C("households_counted", "帮扶户数（计算）", "int"),
-    C("targets", "各项目标（实际/要求）", width=36, wrap=True),
+    C("targets", "各项目标（实际/要求）", width=36, wrap=True, breaks=True),
     C("rows", "数据行", "int"),
     C("errors", "错误", "int"),
     C("warnings", "警告", "int"),
@@ -135,7 +139,7 @@ WOMEN_COLUMNS: Columns = (
     C("women_type", "妇女类型", read_back=True),
     C("note", "备注", width=24, wrap=True, read_back=True),
     C("counted", "计入目标"),
-    C("problems", "本行问题", width=40, wrap=True),
+    C("problems", "本行问题", width=40, wrap=True, breaks=True),
     C("counts", "计入汇总"),
     C("file", "来源文件", width=30, wrap=True, fit=True),
     C("sheet", "来源工作表", wrap=True, fit=True),
@@ -157,11 +161,12 @@ DUPLICATE_COLUMNS: Columns = (
 
 FINDING_COLUMNS: Columns = (
     C("severity", "级别", width=6),
-    C("file", "文件", width=30, wrap=True, fit=True),
+    # not fitted to the longest path: 文件 … 说明 print side by side on one page
+    C("file", "文件", width=30, wrap=True),
     C("sheet", "工作表", width=10, wrap=True),
     C("cell", "单元格", width=8),
     C("column", "列", width=14, wrap=True),
-    C("message", "说明", width=60, wrap=True),
+    C("message", "说明", width=54, wrap=True, breaks=True),
     C("code", "代码", width=20),
 )
 
@@ -171,9 +176,9 @@ RANKING_COLUMNS: Columns = (
     C("base", "带动基地名称", width=28, wrap=True, fit=True),
     C("type", "创建基地类型"),
     C("industries", "产业", width=12, wrap=True),
-    C("status", "结论", width=12, wrap=True),
+    C("status", "结论", width=12, wrap=True, breaks=True),
     C("multiple", "达到目标的倍数", "ratio"),
-    C("reason", "理由", width=44, wrap=True),
+    C("reason", "理由", width=44, wrap=True, breaks=True),
     C("file", "来源文件", width=28, wrap=True, fit=True),
 )
 
@@ -181,11 +186,12 @@ RANKING_COLUMNS: Columns = (
 INPUT_COLUMNS: Columns = (
     C("file", "文件", width=34, wrap=True),
     C("kind", "类型", width=14, wrap=True),
-    C("sha256", "校验码（SHA-256）", width=66),
     C("bases", "基地数", "int", width=8),
     C("rows", "数据行", "int", width=8),
     C("error", "未读取的原因", width=40, wrap=True),
     C("places", "同一文件也出现在", width=34, wrap=True),
+    # For a program comparing files, not for paper: last, outside the printed area.
+    C("sha256", "校验码", width=66),
 )
 INPUT_KINDS = {
     "workbook": "基地工作簿",
@@ -204,7 +210,7 @@ ROSTER_COLUMNS: Columns = (
     C("state", "报送情况", width=8),
     C("versions", "份数", "int", width=6),
     C("file", "来源文件（计入汇总的一份）", width=30, wrap=True),
-    C("fill_date", "填报日期", "date", width=11),
+    C("fill_date", "填报日期", "date", width=12),
     C("rows", "数据行", "int", width=7),
     C("status", "结论", width=12, wrap=True),
     C("note", "说明", width=40, wrap=True),

@@ -138,8 +138,10 @@ def _finding_from_row(row: list[object]) -> Finding | None:
     known = Code.lookup(code)
     if str(label) not in _SEVERITY_LABELS or known is None:
         return None
+    # the master breaks a message into printed lines (writers.layout.break_lines): unbroken
+    text = str(message).replace("\n", "")
     return Finding.restore(
-        known, str(message), file=str(file), sheet=str(sheet), cell=str(cell), column=str(column)
+        known, text, file=str(file), sheet=str(sheet), cell=str(cell), column=str(column)
     )
 
 

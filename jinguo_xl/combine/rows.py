@@ -408,7 +408,7 @@ def county_total_row(rows: Sequence[Row], roster: bool = False) -> Row:
 def input_rows(result: Consolidation) -> list[Row]:
     """说明's input files: each file given, what it was read as, its SHA-256 and counts."""
     return [
-        [i.file, INPUT_KINDS[i.kind], i.sha256, i.bases, i.rows, i.error or "",
-         "；".join(i.places)]
+        [i.file, INPUT_KINDS[i.kind], i.bases, i.rows, i.error or "", "；".join(i.places),
+         i.sha256]
         for i in result.inputs
     ]
