@@ -165,7 +165,7 @@ FINDING_COLUMNS: Columns = (
     C("file", "文件", width=30, wrap=True),
     C("sheet", "工作表", width=10, wrap=True),
     C("cell", "单元格", width=8),
-    C("column", "列", width=14, wrap=True),
+    C("column", "列", width=14, wrap=True, fit=True),  # 产品收入（万元） whole, no lone "）"
     C("message", "说明", width=54, wrap=True, breaks=True),
     C("code", "代码", width=20),
 )

@@ -67,9 +67,11 @@ def header_width(header: str, *, least: float = 8, most: float = 16) -> float:
 
 # Never at the start of a printed line (closing marks, pauses), never at its end (opening
 # marks): a line holding only "）", or one starting with "；", reads as a slip.
-NO_LINE_START = frozenset("）)」』》〉】〕”’，。、；：！？,.;:!?%…·—")
+NO_LINE_START = frozenset("）)」』》〉】〕”’，。、；：！？,.;:!?%…·—/")
 NO_LINE_END = frozenset("（(「『《〈【〔“‘")
 _FILL = 0.9  # of a column's room: renderers' fonts differ, a line must not wrap again
+_PAUSES = frozenset("，。、；： ")  # a line may end after these
+_LOOK_BACK = 8  # units a break may move back to end a line at a pause
 
 
 def _is_wide(ch: str) -> bool:
@@ -118,12 +120,28 @@ def _break_part(part: str, room: float) -> list[str]:
         w = text_width(unit)
         if line and unit.strip() and used + w > room:
             carried: list[str] = []
+            # after a pause or a space close by, rather than inside a word (销 / 售)
+            pause = next(
+                (
+                    i
+                    for i in range(len(line) - 1, max(len(line) - _LOOK_BACK, 0), -1)
+                    if line[i][-1] in _PAUSES
+                    and sum(map(text_width, line[: i + 1])) >= room / 2  # a line, not a stub
+                ),
+                None,
+            )
+            if pause is not None:
+                carried, line[:] = line[pause + 1 :], line[: pause + 1]
             # a closing mark stays with what it closes, an opening mark with what it opens
             while len(line) > 1 and (
                 (carried[0] if carried else unit)[0] in NO_LINE_START
                 or line[-1][-1] in NO_LINE_END
             ):
                 carried.insert(0, line.pop())
+            if (carried[0] if carried else unit)[0] in NO_LINE_START:
+                line += [*carried, unit]  # nothing to carry: the mark hangs past the edge
+                used += sum(map(text_width, carried)) + w
+                continue
             lines.append(line)  # a space before the break stays: the text is unchanged
             line = carried
             used = sum(text_width(u) for u in carried)
@@ -137,7 +155,7 @@ def header_lines(header: str, width: float) -> str:
     """A header broken for a narrow column: before its "（…）" when both parts fit
     (销售/收入 / （万元）), a word of Chinese characters in halves (巾帼扶贫 / 家庭工坊), else
     as :func:`break_lines` places it."""
-    room = max(width - 1.0, 1.0) * _FILL
+    room = max(width - 1.0, 1.0)  # our own words, measured for the narrowest column
     at = header.find("（")
     if text_width(header) <= room:
         return header
@@ -146,4 +164,4 @@ def header_lines(header: str, width: float) -> str:
     half = (len(header) + 1) // 2  # 名单 / 状态, 巾帼扶贫 / 家庭工坊: a word in two halves
     if at < 0 and all(map(_is_wide, header)) and text_width(header[:half]) <= room:
         return f"{header[:half]}\n{header[half:]}"
-    return break_lines(header, width)
+    return break_lines(header, width / _FILL)

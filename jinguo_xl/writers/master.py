@@ -348,10 +348,11 @@ MONEY_COLOUR = "#4472C4"
 # 汇总's columns: 区县, 名单状态, the report columns, 基地数, the types, the five statuses,
 # then the figures; narrow, their headers broken over two lines, so that the page prints
 # one page wide at about 90 % (readable type).
-SUMMARY_WIDTHS = {0: 20, 1: 9}
-SUMMARY_TYPE_WIDTH = 10
-SUMMARY_COUNT_WIDTH = 8
-SUMMARY_FIGURE_WIDTHS = [8, 8, 8, 11, 14]
+SUMMARY_WIDTHS = {0: 18, 1: 8.5}  # 名单状态's column holds 按类型 × 产业's 产业 (手工制作)
+SUMMARY_TYPE_WIDTH = 9
+SUMMARY_COUNT_WIDTH = 7
+SUMMARY_FIGURE_WIDTHS = [7, 7, 7, 10, 12.5]
+SUMMARY_MARGIN = 0.3  # inches left and right: room for the county table at a readable size
 CHART_HEIGHT = 330  # pixels: the two charts share one printed page
 COMBO_MONEY_AT = 9
 CHART_FONT = 11  # points: shrunk with the page to fit it, still 9 or more on paper
@@ -403,7 +404,7 @@ def _summary(
         for c in range(len(header))
     ]
     if roster is None:
-        widths[index_of(columns, "reported")] = 9
+        widths[index_of(columns, "reported")] = 7
     widths[-len(SUMMARY_FIGURE_WIDTHS) :] = SUMMARY_FIGURE_WIDTHS
     # 按类型 × 产业 below shares the columns: its 10th, 销售/收入（万元）, needs two lines' room
     widths[COMBO_MONEY_AT] = max(widths[COMBO_MONEY_AT], SUMMARY_FIGURE_WIDTHS[-2])
@@ -576,6 +577,7 @@ def _summary(
         # a cell below the charts, so the print range takes them in
         ws.write_blank(charts_row + 36, 0, None, book.wrap)
     book.print_setup(ws, None, pages_wide=1)
+    ws.set_margins(left=SUMMARY_MARGIN, right=SUMMARY_MARGIN, top=0.6, bottom=0.6)
 
 
 def _roster(book: _Book, status: RosterStatus) -> None:
