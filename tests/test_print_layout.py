@@ -62,9 +62,10 @@ def test_a_break_prefers_a_pause_to_the_middle_of_a_word():
         ("销售/收入（万元）", 11, "销售/收入\n（万元）"),
         ("其中贫困妇女（万元）", 14, "其中贫困妇女\n（万元）"),
         ("巾帼扶贫家庭工坊", 10, "巾帼扶贫\n家庭工坊"),
-        ("名单状态", 7, "名单\n状态"),
+        ("巾帼脱贫基地", 9, "巾帼脱贫\n基地"),
+        ("名单状态", 8.5, "名单\n状态"),
         ("基地数", 8, "基地数"),
     ],
 )
-def test_headers_break_before_their_unit_or_in_halves(header, width, shown):
+def test_headers_break_before_their_unit_or_between_words(header, width, shown):
     assert header_lines(header, width) == shown

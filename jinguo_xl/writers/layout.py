@@ -153,7 +153,7 @@ def _break_part(part: str, room: float) -> list[str]:
 
 def header_lines(header: str, width: float) -> str:
     """A header broken for a narrow column: before its "（…）" when both parts fit
-    (销售/收入 / （万元）), a word of Chinese characters in halves (巾帼扶贫 / 家庭工坊), else
+    (销售/收入 / （万元）), Chinese words between two-character words (巾帼脱贫 / 基地), else
     as :func:`break_lines` places it."""
     room = max(width - 1.0, 1.0)  # our own words, measured for the narrowest column
     at = header.find("（")
@@ -161,7 +161,12 @@ def header_lines(header: str, width: float) -> str:
         return header
     if at > 0 and max(text_width(header[:at]), text_width(header[at:])) <= room:
         return f"{header[:at]}\n{header[at:]}"
-    half = (len(header) + 1) // 2  # 名单 / 状态, 巾帼扶贫 / 家庭工坊: a word in two halves
-    if at < 0 and all(map(_is_wide, header)) and text_width(header[:half]) <= room:
-        return f"{header[:half]}\n{header[half:]}"
+    if at < 0 and all(map(_is_wide, header)):
+        # Chinese words are mostly two characters: 名单 / 状态, 巾帼脱贫 / 基地
+        fits = [
+            n for n in range(2, len(header), 2)
+            if max(text_width(header[:n]), text_width(header[n:])) <= room
+        ]
+        if fits:
+            return f"{header[: fits[-1]]}\n{header[fits[-1] :]}"
     return break_lines(header, width / _FILL)

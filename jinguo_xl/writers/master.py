@@ -348,10 +348,11 @@ MONEY_COLOUR = "#4472C4"
 # 汇总's columns: 区县, 名单状态, the report columns, 基地数, the types, the five statuses,
 # then the figures; narrow, their headers broken over two lines, so that the page prints
 # one page wide at about 90 % (readable type).
-SUMMARY_WIDTHS = {0: 18, 1: 8.5}  # 名单状态's column holds 按类型 × 产业's 产业 (手工制作)
+# 区县 holds 酉阳土家族苗族自治县 on one line; 名单状态's column 按类型 × 产业's 产业 (手工制作).
+SUMMARY_WIDTHS = {0: 20, 1: 8.5}
 SUMMARY_TYPE_WIDTH = 9
-SUMMARY_COUNT_WIDTH = 7
-SUMMARY_FIGURE_WIDTHS = [7, 7, 7, 10, 12.5]
+SUMMARY_COUNT_WIDTH = 7  # 未达标, 基地数 on one line
+SUMMARY_FIGURE_WIDTHS = [7, 6.5, 6.5, 10, 12.5]
 SUMMARY_MARGIN = 0.3  # inches left and right: room for the county table at a readable size
 CHART_HEIGHT = 330  # pixels: the two charts share one printed page
 COMBO_MONEY_AT = 9
@@ -404,7 +405,7 @@ def _summary(
         for c in range(len(header))
     ]
     if roster is None:
-        widths[index_of(columns, "reported")] = 7
+        widths[index_of(columns, "reported")] = 6.5
     widths[-len(SUMMARY_FIGURE_WIDTHS) :] = SUMMARY_FIGURE_WIDTHS
     # 按类型 × 产业 below shares the columns: its 10th, 销售/收入（万元）, needs two lines' room
     widths[COMBO_MONEY_AT] = max(widths[COMBO_MONEY_AT], SUMMARY_FIGURE_WIDTHS[-2])
@@ -433,11 +434,7 @@ def _summary(
         ("带动就业（人）", sum(f.employed for f in counties.values())),
         ("销售/收入合计（万元）", total_all),
         ("其中贫困妇女（万元）", total_counted),
-        (
-            f"深度贫困乡镇已覆盖（通知为 {rules.notice_township_count} 个，"
-            f"名单列出 {len(rules.townships)} 个）",
-            f"{covered}/{len(rules.townships)}",
-        ),
+        ("深度贫困乡镇已覆盖", f"{covered}/{len(rules.townships)}"),
         ("跨基地重复人员（人）", len(result.duplicates)),
         ("问题：错误 / 警告（条）", f"{errors} / {warnings}"),
     ]
@@ -449,6 +446,14 @@ def _summary(
         side.append(("无：读取到的金额和妇女类型都已计入", "", book.wrap))
     else:
         side.append(("逐行位置见“问题清单”，改正后重新汇总", "", book.note_wrap))
+    side.append(
+        (
+            f"深度贫困乡镇：通知为 {rules.notice_township_count} 个，名单列出 "
+            f"{len(rules.townships)} 个（见“深度贫困乡镇”表）",
+            "",
+            book.note_wrap,
+        )
+    )
     label_from = first_type + 1
     label_to, count_col = label_from + len(type_names) + 1, label_from + len(type_names) + 2
     label_room = sum(widths[label_from : label_to + 1])
