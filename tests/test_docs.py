@@ -108,3 +108,20 @@ def test_the_example_check_finds_what_it_claims():
     shown = dict(_shown(_python_block()))
     assert shown["result"].startswith("<Consolidated: 16 个文件，14 个基地计入汇总，666 行数据")
     assert shown['round(women["金额（万元）"].sum(), 2)'] == "87.02"
+
+
+def test_the_readme_picture_is_the_one_the_script_makes():
+    """docs/make_picture.py writes the picture the README shows (and refuses to write one
+    without a CJK font: tests/test_master.py checks the printed master the same way)."""
+    import importlib.util
+
+    root = Path(__file__).resolve().parent.parent
+    spec = importlib.util.spec_from_file_location("make_picture", root / "docs" / "make_picture.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    shown = re.search(r"!\[[^\]]*\]\((docs/[^)]+\.png)\)", README).group(1)
+    assert root / shown == module.PICTURE and module.PICTURE.stat().st_size > 50_000
+    assert "python docs/make_picture.py" in README
+    assert module.CJK_FONT.search("BAAAAA+NotoSansCJKjp-Regular") and not module.CJK_FONT.search(
+        "CAAAAA+DejaVuSans"
+    )

@@ -72,6 +72,7 @@ class Column:
 Columns = tuple[Column, ...]
 
 C = Column  # the tables below read as tables
+TYPE_WIDTH = 17  # 巾帼扶贫家庭工坊 on one line: a type is never split (巾帼扶贫家庭工 / 坊)
 
 # 基地: one row per base per filled table (a base without one gets one row).
 BASE_COLUMNS: Columns = (
@@ -79,7 +80,7 @@ BASE_COLUMNS: Columns = (
     C("township", "所在乡镇", width=10, wrap=True, read_back=True),
     C("deep_poverty", "深度贫困乡镇"),
     C("name", "带动基地名称", width=30, wrap=True, fit=True, read_back=True),
-    C("type", "创建基地类型", read_back=True),
+    C("type", "创建基地类型", width=TYPE_WIDTH, read_back=True),
     C("industry", "产业"),
     C("leader", "负责人", width=8, read_back=True),
     C("households", "帮扶户数（填报）", "int", read_back=True),
@@ -123,7 +124,7 @@ PROVENANCE_KEYS = ("counts", "part", "mtime", "sha256")
 WOMEN_COLUMNS: Columns = (
     C("county", "区县", width=12, wrap=True),
     C("base", "带动基地名称", width=26, wrap=True, fit=True),
-    C("type", "创建基地类型"),
+    C("type", "创建基地类型", width=TYPE_WIDTH),
     C("industry", "产业"),
     C("seq", "序号", "as_typed", read_back=True),
     C("name", "带动妇女姓名", read_back=True),
@@ -174,7 +175,7 @@ RANKING_COLUMNS: Columns = (
     C("rank", "名次", "int"),
     C("county", "区县", width=12, wrap=True),
     C("base", "带动基地名称", width=28, wrap=True, fit=True),
-    C("type", "创建基地类型"),
+    C("type", "创建基地类型", width=TYPE_WIDTH),
     C("industries", "产业", width=12, wrap=True),
     C("status", "结论", width=12, wrap=True, breaks=True),
     C("multiple", "达到目标的倍数", "ratio"),
@@ -205,7 +206,7 @@ INPUT_KINDS = {
 ROSTER_COLUMNS: Columns = (
     C("county", "区县", width=12, wrap=True),
     C("name", "带动基地名称", width=28, wrap=True),
-    C("type", "创建基地类型", width=10, wrap=True),
+    C("type", "创建基地类型", width=TYPE_WIDTH),
     C("township", "所在乡镇（街道）", width=10, wrap=True),
     C("state", "报送情况", width=8),
     C("versions", "份数", "int", width=6),

@@ -267,7 +267,10 @@ class _Book:
     def note_row(
         self, ws: Any, r: int, text: str, columns: int, widths: Sequence[float]
     ) -> None:
-        """A note across the table's width, wrapped, with the row height it needs."""
+        """A note across the table's width (as much of it as prints on the first page),
+        wrapped, with the row height it needs."""
+        while columns > 1 and sum(widths[:columns]) > PAGE_UNITS:
+            columns -= 1
         room = sum(widths[:columns])
         ws.set_row(r, row_height([(text, room)]) or LINE_PT + PAD_PT)
         if columns > 1:
