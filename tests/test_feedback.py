@@ -228,7 +228,10 @@ def test_the_printed_feedback_has_every_text_whole(printed, demo_roster):
     first = " ".join(w[4] for w in pages[0])
     assert "城口县·巾帼示范基地统计表问题清单" in first.replace(" ", "")
     # what a county clerk reads: no English word but in file names, no lone "）" or "；…"
-    words = set(re.findall(r"[A-Za-z]{2,}", text))
+    raw = subprocess.run(
+        ["pdftotext", str(feedback_pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    words = set(re.findall(r"[A-Za-z]{2,}", raw))
     assert words and words <= files, sorted(words - files)
     assert [w for page in pages for w in page if w[4][0] in "）；，"] == []
 
