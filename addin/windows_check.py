@@ -7,8 +7,9 @@ after ``jinguo-xl addin install`` and with Excel closed:
 
 It starts Excel, confirms the add-in loaded, opens a copy of it to see that Excel neither
 refuses nor repairs it, compiles its VBA project (where the Trust Center allows access to the
-VBA project), registers the function wizard's help and asks you to look at it, fills a copy of
-the template, lets Excel
+VBA project), registers the function wizard's help and asks you to look at it, opens the blank
+template to see that Excel finds no circular reference and every named verdict is a text (what
+``jinguo_xl.writers.hazards`` predicts from the formulas), fills a copy of the template, lets Excel
 recalculate the JINGUO_* cells through the UDF server, compares them with the command line's
 verdict on the same saved file, runs two ribbon macros through the add-in's own ``RunPython``,
 and prints one line per step: 通过 or 失败 with what was seen. Nothing is written outside a
@@ -26,6 +27,7 @@ import xlwings as xw
 
 from jinguo_xl.rules import load_rules
 from jinguo_xl.run.files import check_file
+from jinguo_xl.writers import native
 from jinguo_xl.writers.template import write_template
 
 ROWS = [
@@ -115,6 +117,50 @@ def check_function_help(app: xw.App, addin_name: str) -> None:
     app.api.Dialogs(XL_DIALOG_FUNCTION_WIZARD).Show()
     seen = input("函数向导中显示中文说明了吗？（是/否）：").strip()
     step("函数向导显示中文说明", seen.startswith(("是", "y", "Y")), seen or "未回答")
+
+
+STATUSES = ("达标", "基本达标", "未达标", "未填报", "无法判定")
+
+
+def check_template_calculates(app: xw.App, book: object, what: str, industries: list[str]) -> None:
+    """After a full recalculation no sheet reports a circular reference, and every named
+    verdict (基地结论, 结论_<产业>) is a text starting with a status, not an error.
+
+    ``book`` is Excel's Workbook object. Excel shows a circular reference as a warning on
+    opening (suppressed while alerts are off) and in each sheet's ``CircularReference``; an
+    error value comes back through COM as a number, not a text."""
+    app.api.CalculateFull()
+    circular = []
+    for ws in book.Worksheets:
+        cell = ws.CircularReference
+        if cell is not None:
+            circular.append(f"{ws.Name}!{cell.Address}")
+    step(f"{what}：没有循环引用", not circular, "、".join(circular) or "无")
+    wrong = []
+    for name in (native.BASE_VERDICT, *(native.verdict_name(i) for i in industries)):
+        try:
+            value = book.Names(name).RefersToRange.Value
+        except Exception as exc:
+            wrong.append(f"{name} 无法读取（{exc}）")
+            continue
+        if not (isinstance(value, str) and value.startswith(STATUSES)):
+            wrong.append(f"{name} = {value!r}")
+    step(f"{what}：每个结论名称都是文字（不是错误值）", not wrong, "；".join(wrong) or "全部是文字")
+
+
+def check_blank_template(app: xw.App, folder: Path, industries: list[str]) -> None:
+    """Open a freshly written blank template and check it as :func:`check_template_calculates`."""
+    path = folder / "空白模板检查.xlsx"
+    write_template(path, load_rules())
+    app.api.DisplayAlerts = False
+    try:
+        book = app.api.Workbooks.Open(str(path), 0, True)  # UpdateLinks=0, ReadOnly=True
+    finally:
+        app.api.DisplayAlerts = True
+    try:
+        check_template_calculates(app, book, "空白模板", industries)
+    finally:
+        book.Close(False)
 
 
 class _Recorder:
@@ -231,6 +277,7 @@ def main() -> int:
             check_vba_compiles(app, "jinguo_xl.xlam")
             check_function_help(app, "jinguo_xl.xlam")
 
+        check_blank_template(app, folder, list(rules.industries))
         book = app.books.open(str(book_path))
         info = book.sheets["基本信息"]
         info.range("基地类型").value = "巾帼扶贫车间"
@@ -247,6 +294,7 @@ def main() -> int:
         checks = sheet.range("J5:J7").value
         step("JINGUO_CHECK 标出第 3 行电话错误", "电话" in str(checks[2]), checks)
 
+        check_template_calculates(app, book.api, "填写后的模板", list(rules.industries))
         book.save()
         cli = check_file(book_path)
         step("单元格结论与命令行一致", status == cli.reason, f"{status} / {cli.reason}")

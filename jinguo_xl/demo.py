@@ -15,7 +15,7 @@ import re
 import shlex
 import shutil
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -414,12 +414,15 @@ def write_demo(folder: Path, rules: Rules) -> list[Path]:
     return write_plans(folder, PLANS, rules)
 
 
-def corpus_plans(files: int, rows: int, rules: Rules) -> list[Plan]:
-    """``files`` synthetic bases of about ``rows`` rows each, cycling through every county and
-    every type × industry combination (for benchmarks and load tests)."""
+def corpus_plans(files: int, rows: int | Sequence[int], rules: Rules) -> list[Plan]:
+    """``files`` synthetic bases of about ``rows`` rows each (or, given several sizes, the
+    sizes in turn), cycling through every county and every type × industry combination (for
+    benchmarks and load tests)."""
     combos = [(bt.name, ind, bt.per_household) for bt in rules.base_types for ind in bt.industries]
+    sizes = [rows] if isinstance(rows, int) else list(rows)
     plans = []
     for i in range(files):
+        rows = sizes[i % len(sizes)]
         county = rules.counties[i % len(rules.counties)]
         kind, industry, per_household = combos[i % len(combos)]
         layout = "per_sheet" if i % 2 else "stacked"

@@ -29,6 +29,7 @@ def test_quick_benchmark_prints_every_figure(tmp_path):
         "JINGUO_CHECK",
         "JINGUO_STATUS",
         "UDF 模块冷启动导入",
+        "小工作簿",
     ):
         assert label in result.stdout, label
     rows = json.loads(out.read_text(encoding="utf-8"))

@@ -163,4 +163,171 @@ def test_consolidate_mask_hides_phones_typed_in_any_column(personal_everywhere, 
         sheet = openpyxl.load_workbook(path, read_only=True)["基地"]
         return list(sheet.iter_rows(values_only=True))
 
-    assert bases(masked) == bases(plain)
+    # Only the text differs: a phone in the 负责人 line is masked there too, part by part.
+    from jinguo_xl.privacy.patterns import mask
+
+    as_masked = [tuple(mask(v) if isinstance(v, str) else v for v in r) for r in bases(plain)]
+    assert bases(masked) == as_masked
+    assert "王经理 联系电话：138****8805" in bases(masked)[1]
+
+
+# ---------------------------------------------------------------- guarded, every layout
+
+
+def _far_value(path, cell, value):
+    wb = openpyxl.load_workbook(path)
+    wb["统计表"][cell] = value
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize(("cell", "value"), [("T300000", " "), ("XFD1048576", "x")])
+def test_a_far_away_stray_value_is_masked_in_bounded_memory(tmp_path, capsys, cell, value):
+    from tests.privacy_corpus import clerk_workbook, independent_leaks
+
+    source = _far_value(clerk_workbook(tmp_path / "原件.xlsx"), cell, value)
+    out = tmp_path / "副本.xlsx"
+    assert main(["mask", str(source), "-o", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert "联系电话（D列）：电话号码 4 格" in captured.out
+    assert "Traceback" not in captured.err
+    assert independent_leaks(out) == []
+    assert openpyxl.load_workbook(out, read_only=True)["统计表"].max_row == int(cell[-7:].lstrip(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    ))
+
+
+def test_a_strict_ooxml_file_is_masked(tmp_path, capsys):
+    import zipfile
+
+    from jinguo_xl.read.package import STRICT_MAIN, STRICT_REL, TRANSITIONAL_MAIN, TRANSITIONAL_REL
+    from tests.privacy_corpus import clerk_workbook, independent_leaks
+
+    plain = clerk_workbook(tmp_path / "普通.xlsx")
+    strict = tmp_path / "严格.xlsx"
+    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(strict, "w", zipfile.ZIP_DEFLATED) as z:
+        for item in zin.infolist():
+            data = zin.read(item)
+            if item.filename.endswith((".xml", ".rels")):
+                data = data.replace(TRANSITIONAL_MAIN, STRICT_MAIN)
+                data = data.replace(TRANSITIONAL_REL, STRICT_REL)
+            z.writestr(item.filename, data)
+    out = tmp_path / "副本.xlsx"
+    assert main(["mask", str(strict), "-o", str(out)]) == 0
+    assert "Traceback" not in capsys.readouterr().err
+    assert independent_leaks(out) == []
+    assert openpyxl.load_workbook(out)["统计表"]["D9"].value == "138****0000"
+
+
+def test_a_full_disk_gives_one_chinese_line_and_leaves_the_old_copy(tmp_path):
+    import resource
+    import signal
+    import subprocess
+    import sys
+
+    from tests.privacy_corpus import clerk_workbook
+
+    source = clerk_workbook(tmp_path / "原件.xlsx")
+    out = tmp_path / "副本.xlsx"
+    out.write_bytes(b"old copy")
+
+    def small_files() -> None:  # writes beyond 4 KB fail with EFBIG, as on a full disk
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+
+    run = subprocess.run(
+        [sys.executable, "-m", "jinguo_xl", "mask", str(source), "-o", str(out)],
+        capture_output=True, text=True, preexec_fn=small_files, timeout=120,
+    )
+    assert run.returncode == 2
+    assert run.stderr.strip().count("\n") == 0, run.stderr
+    assert "无法生成脱敏副本：无法写入" in run.stderr and "磁盘空间不足" in run.stderr
+    assert "Traceback" not in run.stderr and "Exception ignored" not in run.stderr
+    assert out.read_bytes() == b"old copy"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["副本.xlsx", "原件.xlsx"]
+
+
+def test_a_copy_the_leak_scan_rejects_is_not_published(tmp_path, capsys, monkeypatch):
+    """Were any part left unmasked, the scan refuses it: here the part-by-part masking is
+    switched off, so the cells are masked but the comment and properties are not."""
+    import jinguo_xl.writers.masked as masked
+    from jinguo_xl.privacy.parts import Scrubbed
+    from tests.privacy_corpus import hostile_workbook
+
+    monkeypatch.setattr(masked, "scrub", lambda data: Scrubbed(data, {}, []))
+    source = hostile_workbook(tmp_path / "原件.xlsx")
+    out = tmp_path / "副本.xlsx"
+    out.write_bytes(b"old copy")
+    assert main(["mask", str(source), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("无法生成脱敏副本：脱敏后在") and "未写出脱敏文件" in err
+    assert "13800138" not in err.replace("138****", "")
+    assert out.read_bytes() == b"old copy"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["副本.xlsx", "原件.xlsx"]
+
+
+def test_a_formula_linked_to_another_workbook_becomes_its_masked_value(tmp_path, capsys):
+    import zipfile
+
+    from tests.privacy_corpus import hostile_workbook
+
+    source = hostile_workbook(tmp_path / "原件.xlsx")
+    out = tmp_path / "副本.xlsx"
+    assert main(["mask", str(source), "-o", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "已删除：指向其他工作簿的外部链接" in printed
+    assert "已删除：批注（新式批注）" in printed
+    with zipfile.ZipFile(out) as z:
+        assert not [n for n in z.namelist() if "externalLink" in n]
+    assert openpyxl.load_workbook(out)["统计表"]["L6"].value is None
+
+
+@pytest.mark.skipif(__import__("shutil").which("soffice") is None, reason="LibreOffice missing")
+def test_a_masked_copy_opens_and_calculates_in_a_real_spreadsheet_engine(tmp_path):
+    """Renamed sheets and the formulas that refer to them still agree (LibreOffice recalculates
+    the copy): ``='电话138＊＊＊＊8126'!A1`` finds its sheet."""
+    import shutil
+    import subprocess
+
+    from tests.privacy_corpus import hostile_workbook, independent_leaks
+
+    copy = tmp_path / "副本.xlsx"
+    assert main(["mask", str(hostile_workbook(tmp_path / "原件.xlsx")), "-o", str(copy)]) == 0
+    outdir = tmp_path / "lo"
+    subprocess.run(
+        [shutil.which("soffice"), f"-env:UserInstallation=file://{tmp_path}/profile",
+         "--headless", "--convert-to", "xlsx", "--outdir", str(outdir), str(copy)],
+        check=True, capture_output=True, timeout=180,
+    )
+    wb = openpyxl.load_workbook(outdir / "副本.xlsx", data_only=True)
+    assert wb.sheetnames == ["统计表", "电话138＊＊＊＊8126"]
+    assert wb["统计表"]["L5"].value == "负责人"
+    assert wb["统计表"]["L4"].value == "拨打"
+    assert independent_leaks(outdir / "副本.xlsx") == []
+
+
+def test_a_sheet_formatted_to_the_last_row_is_masked_in_bounded_memory(tmp_path, capsys):
+    """A million empty formatted ``<row/>`` elements (row heights set down to row 1 048 576):
+    ``check`` reads the file, and ``mask`` masks it, leaving the empty rows out."""
+    import zipfile
+
+    from tests.privacy_corpus import clerk_workbook, independent_leaks
+
+    plain = clerk_workbook(tmp_path / "普通.xlsx")
+    source = tmp_path / "格式到底.xlsx"
+    rows = b"".join(
+        b'<row r="%d" s="1" customFormat="1" ht="15" customHeight="1"/>' % r
+        for r in range(30, 1_048_577)
+    )
+    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(source, "w", zipfile.ZIP_DEFLATED) as z:
+        for item in zin.infolist():
+            data = zin.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", rows + b"</sheetData>")
+            z.writestr(item.filename, data)
+    out = tmp_path / "副本.xlsx"
+    assert main(["mask", str(source), "-o", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "已删除：没有内容、只设了格式的行 1048547 行" in printed
+    assert "联系电话（D列）：电话号码 4 格" in printed
+    assert independent_leaks(out) == []

@@ -202,6 +202,8 @@ def _unread_status(why: list[str], reason: str) -> tuple[str, str]:
 def _flag_hidden(report: FileReport, ledger: Ledger) -> None:
     """Rows read from a hidden sheet (a warning: a backup sheet changes a verdict unseen) and
     hidden or filtered rows of a shown sheet (a hint: a filter is a view), both counted."""
+    if not ledger.hidden_sheets and not ledger.hidden_rows:
+        return  # the usual workbook: nothing hidden, no row to look at
     found = Findings(report.file)
     per_sheet: dict[str, tuple[int, int, int]] = {}  # sheet → (rows, first row, its col)
     for table in report.tables:

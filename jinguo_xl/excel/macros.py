@@ -292,7 +292,7 @@ def consolidate_folder(
 ) -> str | None:
     """汇总区县工作簿: every workbook under a folder → a master beside it, then opened."""
     from jinguo_xl.run.batch import consolidate_to
-    from jinguo_xl.run.files import iter_workbooks
+    from jinguo_xl.run.files import Passed, survey
 
     folder = folder or _choose_folder(press)
     if folder is None:
@@ -300,14 +300,19 @@ def consolidate_folder(
     unsaved = unsaved_books_in(press, folder)
     if unsaved:
         raise Refusal(TEXT["unsaved-in-folder"].format(books="".join(f"“{n}”" for n in unsaved)))
-    files = [(p, p.relative_to(folder).as_posix()) for p, _ in iter_workbooks([folder])]
+    found, others = survey([folder])
+    files = [(p, p.relative_to(folder).as_posix()) for p, _ in found]
     if not files:
         return TEXT["folder-empty"].format(folder=folder.name)
+    passed = [
+        Passed(p.path, p.path.relative_to(folder).as_posix(), p.action, p.reason) for p in others
+    ]
     target = folder.parent / f"{folder.name}_汇总_{press.now:%Y%m%d}.xlsx"
-    result, summary = consolidate_to(files, target, press.rules.year)
+    result, summary = consolidate_to(files, target, press.rules.year, passed=passed)
     failed = [i for i in result.inputs if i.kind == "unreadable"]
     text = TEXT["consolidated"].format(
-        files=len(files) - len(failed), bases=len(result.counted),
+        files=sum(i.kind in ("workbook", "master", "template") for i in result.inputs),
+        bases=len(result.counted),
         rows=summary["rows_in_master"], name=target.name,
     )
     if failed:

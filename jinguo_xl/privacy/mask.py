@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 
+from jinguo_xl.privacy import patterns
 from jinguo_xl.privacy.redact import hide_address, hide_numbers
 
 _MOBILE = re.compile(r"^(\d{3})\d{4}(\d{4})$")
@@ -52,10 +53,11 @@ def mask_address(address: object) -> str:
     text = "" if address is None else "".join(str(address).split())
     if not text:
         return ""
+    # Whatever is kept is masked too: "电话13800139700，城口县鸡鸣乡…" keeps no phone.
     if m := _TOWNSHIP.match(text):
-        return m.group(1)
+        return patterns.mask(m.group(1))
     if m := _COUNTY.match(text):
-        return m.group(1)
+        return patterns.mask(m.group(1))
     return "（已隐去）"
 
 
@@ -109,6 +111,7 @@ def mask_text(text: str) -> tuple[str, list[str]]:
 
     Returns the masked text and the kind of each run hidden (empty when nothing was)."""
     kinds: list[str] = []
+    text = patterns.mask(text, addresses=False, seen=lambda hit: kinds.append(hit.kind))
     masked = hide_numbers(text, lambda digits: kinds.append(number_kind(digits)))
     return masked, kinds
 

@@ -8,12 +8,20 @@ full-width and other Unicode digits count as digits, and a run of 7 or more digi
 its ends. Dates (``2020-03-05``) are left alone, because a clerk needs to see them. A home
 address (a village followed by a 组/号/栋…) is cut after its township, like the masked copy
 does, and a value from the 家庭住址 column is never quoted at all.
+
+What a phone, an ID or an address looks like is defined once, in
+:mod:`~jinguo_xl.privacy.patterns` (the masked copy, the masked master and the leak scan use
+the same module); this module adds the broader rule for quoted values: any other run of 7 or
+more digits is hidden too.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+
+from jinguo_xl.privacy import patterns
+from jinguo_xl.privacy.patterns import ADDRESS_HIDDEN
 
 # Separators that people put inside phone numbers. En and em dashes are left out on purpose:
 # the tool writes row ranges as ``1000–1005``, and those must stay readable.
@@ -25,13 +33,6 @@ _DATE = re.compile(
     r"(?<!\d)(?:19|20)\d\d\s*[-./年\u2010\u2011\uff0d\uff0e]\s*\d{1,2}\s*[-./月\u2010\u2011\uff0d\uff0e]"
     r"\s*\d{1,2}(?!\d)日?"
 )
-# A village (or community) followed by a house-level part: 青山村3组, 幸福社区2栋3单元.
-_ADDRESS = re.compile(
-    r"[^\s“”\"'，,；;：:（）()]*?(?:村|社区|居委会?)[^\s“”\"'，,；;]{0,12}?"
-    r"(?:\d+|[一二三四五六七八九十百]+)\s*(?:组|社|号|栋|幢|单元|室|楼|队)[^\s“”\"'，,；;]*"
-)
-_TOWNSHIP = re.compile(r"^(.*?(?:乡|镇|街道))")
-ADDRESS_HIDDEN = "（住址已隐去）"
 MIN_DIGITS = 7
 # Column labels whose values are addresses: never quoted.
 _ADDRESS_LABELS = ("住址", "地址", "住所")
@@ -44,12 +45,7 @@ def _digits(text: str) -> str:
 
 def _hide_digits(digits: str) -> str:
     """``13800138800`` → ``138****8800``; a +86 prefix is shown as such, shorter runs keep 2+2."""
-    prefix = ""
-    if len(digits) >= 13 and digits.startswith("86") and digits[2] in "1":
-        prefix, digits = "+86 ", digits[2:]
-    keep_head, keep_tail = (3, 4) if len(digits) >= 11 else (2, 2)
-    hidden = "*" * (len(digits) - keep_head - keep_tail)
-    return prefix + digits[:keep_head] + hidden + digits[-keep_tail:]
+    return patterns.hide_digits(digits)
 
 
 Seen = Callable[[str], None]
@@ -79,6 +75,10 @@ def hide_numbers(text: str, seen: Seen | None = None) -> str:
     that is no text (a base field left blank) comes back as it is."""
     if not isinstance(text, str) or not any(ch.isdecimal() for ch in text):
         return text
+    # Phones and IDs in every spelling (loose separators, scientific notation) first.
+    text = patterns.mask(
+        text, addresses=False, seen=(lambda hit: seen(hit.digits)) if seen else None
+    )
     out, last = [], 0
     for m in _DATE.finditer(text):
         out.append(_RUN.sub(lambda r: _hide_run(r.group(), seen), text[last : m.start()]))
@@ -89,23 +89,15 @@ def hide_numbers(text: str, seen: Seen | None = None) -> str:
 
 
 def hide_address(text: str) -> str:
-    """``text`` with every home address (village and house part) cut after its township."""
-    if "村" in text or "社区" in text or "居委" in text:
-        return _ADDRESS.sub(_hide_address, text)
-    return text
-
-
-def _hide_address(match: re.Match[str]) -> str:
-    text = match.group()
-    if m := _TOWNSHIP.match(text):
-        return m.group(1) + ADDRESS_HIDDEN
-    return ADDRESS_HIDDEN
+    """``text`` with every home address (village or street and house part) cut after its
+    township."""
+    return patterns.mask(text, numbers=False)
 
 
 def redact(value: object) -> str:
     """``value`` as text fit to quote: phone-like digit runs and home addresses hidden."""
     text = "" if value is None else str(value)
-    return hide_numbers(hide_address(text)) if text else text
+    return hide_address(hide_numbers(text)) if text else text
 
 
 def is_address_label(label: object) -> bool:

@@ -145,6 +145,10 @@ def is_header(keys: dict[int, str]) -> bool:
     return len(set(keys.values())) >= MIN_HEADER_COLUMNS and "name" in keys.values()
 
 
+# Every character NFKC turns into the colon a field label ends with.
+_COLONS = frozenset(":：﹕︓")
+
+
 def _field_text(value: object) -> str:
     """Raw cell text with full-width colon and parentheses, as the field pattern expects."""
     text = unicodedata.normalize("NFKC", str(value))
@@ -590,10 +594,12 @@ class _SheetParser:
         return bool(tokens) and all(t in kinds for t in tokens)
 
     def _field_line(self, cells: Sequence[object]) -> bool:
-        """The row holds a ``带动基地名称：…`` style field (a name cell is never one)."""
+        """The row holds a ``带动基地名称：…`` style field (a name cell is never one). A field
+        has a colon: cells without one are passed over before any normalising."""
         return any(
-            v.__class__ is str and "：" in (text := _field_text(v))
-            and self.lk.field_pattern.search(text) is not None
+            v.__class__ is str
+            and _COLONS.intersection(v)
+            and self.lk.field_pattern.search(_field_text(v)) is not None
             for v in cells
         )
 

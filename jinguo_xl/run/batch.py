@@ -70,7 +70,7 @@ def load_one(path: str, shown: str, rules_year: int) -> Loaded:
         rows = sum(r.rows_read for r in reports)
         item = InputFile(shown, digest, "master", None, len(reports), rows, mtime)
         return item, reports, orphans
-    reports = check_path(p, rules=rules, display=shown)
+    reports = check_path(p, rules=rules, display=shown, not_master=True)
     if not reports[0].ok:
         return InputFile(shown, digest, "unreadable", reports[0].error, mtime=mtime), [], []
     rows = sum(r.rows_read for r in reports)

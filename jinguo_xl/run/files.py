@@ -28,14 +28,19 @@ from jinguo_xl.rules import Rules, load_rules
 
 
 def check_path(
-    path: Path | str, *, rules: Rules | None = None, display: str | None = None
+    path: Path | str,
+    *,
+    rules: Rules | None = None,
+    display: str | None = None,
+    not_master: bool = False,
 ) -> list[FileReport]:
     """Read and check one workbook: one report per base it holds (a bundle of several bases
-    gives several, spec §8); an unreadable file gives one report with ``ok=False``."""
+    gives several, spec §8); an unreadable file gives one report with ``ok=False``.
+    ``not_master`` says the caller has already found the file is no master."""
     rules = rules or load_rules()
     path = Path(path)
     shown = display or str(path)
-    if is_master(path):  # by its content: a master is no base with errors
+    if not not_master and is_master(path):  # by its content: a master is no base with errors
         return [master_report(path, shown, rules)]
     try:
         ledger = read_workbook(path, rules=rules, display=shown)

@@ -68,6 +68,7 @@ from jinguo_xl.writers.layout import (
     row_height,
     text_width,
 )
+from jinguo_xl.writers.masked import finish_masked_file
 
 if TYPE_CHECKING:
     from jinguo_xl.combine.roster import RosterStatus
@@ -778,6 +779,8 @@ def write_master(
             book.wb.close()
             step()
             book.bulk.splice(tmp)
+            if mask:  # every part masked and leak-scanned before it replaces anything
+                finish_masked_file(tmp)
             step()
         finally:
             book.bulk.cleanup()

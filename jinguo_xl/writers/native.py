@@ -8,15 +8,21 @@ without hand-written formulas.
 Design, and why:
 
 * **A hidden helper sheet** (:data:`HELPER_SHEET`) holds one block of columns per
-  industry. Helper row ``r`` reads input row ``r`` by *position*
-  (``INDEX(手工制作!$B$1:$B$1004,ROW())``), so the clerk's sheets stay unprotected: typing,
-  pasting, inserting or deleting rows and sorting never leave a row without its formulas,
-  and never shift a helper onto the wrong row.
-* **Distinct counts without arrays**: each distinct count is a column of "first occurrence"
-  flags — a row qualifies and no earlier qualifying row has the same key (``COUNTIFS`` over the
-  rows above, on the flag column itself). The metric is the column's sum.
-* **Literal criteria**: ``COUNTIFS`` treats ``* ? ~`` as wildcards, so text criteria are
-  escaped and prefixed with ``=``.
+  industry. Helper row ``r`` reads the ``n``-th row of the table's data rows by *position*
+  (``INDEX(手工制作!$B$5:$B$1004,$A5)``, column A holding ``n``), so the clerk's sheets stay
+  unprotected: typing, pasting, inserting or deleting rows and sorting never leave a row
+  without its formulas, and never shift a helper onto the wrong row.
+* **No circular reference in Excel's eyes**: Excel makes every cell of a referenced range a
+  precedent, whatever INDEX picks. The ranges therefore start at the first data row, below the
+  verdict shown at the top of each industry sheet (checked by :mod:`jinguo_xl.writers.hazards`).
+* **ROW() only at the top of a formula**: the position column holds the only ``ROW()``
+  without an argument; inside SUMPRODUCT Excel would make it an array and INDEX would give
+  ``#VALUE!``. Whether a row holds data is a plain sum of one test per column.
+* **Distinct counts without criteria**: each distinct count is a column of "first occurrence"
+  flags — a row qualifies and no earlier qualifying row has the same key. The earlier rows are
+  compared with ``=`` inside SUMPRODUCT, not with COUNTIFS criteria: a criterion built from a
+  clerk's text breaks in Excel past 255 characters and reads ``* ? ~`` as wildcards; ``=`` has
+  neither limit. The metric is the column's sum.
 * **Only Excel 2010 functions**, no array entry, no volatile functions; the reason text is put
   together with ``&`` and ``MID`` (no ``TEXTJOIN``), numbers as ``ROUND(x,2)&""`` as the engine
   prints them.
@@ -42,6 +48,7 @@ from jinguo_xl.rules import Rules, TableSpec, Target
 from jinguo_xl.vocabulary.normalize import SERIAL_MAX, SERIAL_MIN
 
 HELPER_SHEET = "计算"
+POSITION_COL = 1  # helper column A: which data row (1, 2, …) the helper row reads
 # Why a typed amount counts in no total, in the engine's order (lo column: 1, 2, 3, 4).
 LEFT_OUT = ("金额疑似以元填写", "金额像电话号码", "金额无法识别", "金额为负数")
 TYPE_CELL = "识别类型"  # defined name: the official type the formulas recognised, or ""
@@ -93,11 +100,6 @@ def strip_chars(ref: str, chars: str) -> str:
     return out
 
 
-def literal(ref: str) -> str:
-    """A COUNTIFS criterion that matches ``ref``'s text exactly (wildcards escaped)."""
-    return f'"="&SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({ref},"~","~~"),"*","~*"),"?","~?")'
-
-
 def fmt_num(expr: str) -> str:
     """How the engine prints a figure: at most two decimals, no trailing zeros."""
     return f'ROUND({expr},2)&""'
@@ -143,8 +145,17 @@ class Block:
         return f"${self.letter(key)}{{r}}"
 
     def above(self, key: str) -> str:
-        """The helper column from the title row down to the row above (for first-occurrence)."""
-        return f"${self.letter(key)}${self.first_row - 1}:${self.letter(key)}{{p}}"
+        """The helper column from two rows above the first helper row down to the row above
+        (for first occurrences): two cells at least, so that every engine sees a range."""
+        return f"${self.letter(key)}${self.first_row - 2}:${self.letter(key)}{{p}}"
+
+    def first_of(self, flag: str, keys: list[str]) -> str:
+        """1 when no earlier row has ``flag`` = 1 and the same ``keys``, else 0.
+
+        Compared with ``=`` (exact, case-insensitive, any length), never as COUNTIFS criteria:
+        see the module's docstring."""
+        same = "*".join(f"({self.above(k)}={self.here(k)})" for k in keys)
+        return f"IF(SUMPRODUCT(({self.above(flag)}=1)*{same})=0,1,0)"
 
     def span(self, key: str) -> str:
         """The whole helper column, absolute, for sums on other sheets."""
@@ -155,13 +166,20 @@ class Block:
         )
 
 
-def _input(spec: TableSpec, key: str, industry: str, last_row: int) -> str:
-    """The input cell of ``key`` in the helper row's own position on the industry sheet.
+def position() -> str:
+    """The helper row's position among the data rows (1 for the first), from column A."""
+    return f"${get_column_letter(POSITION_COL)}{{r}}"
+
+
+def _input(spec: TableSpec, key: str, industry: str, first_row: int, last_row: int) -> str:
+    """The input cell of ``key`` in the helper row's own position among the data rows.
 
     The range grows when the clerk inserts rows inside it, and INDEX by position keeps each
-    helper row on the same row number whatever was inserted, deleted or sorted."""
+    helper row on the same row number whatever was inserted, deleted or sorted. It starts at
+    the first data row: the verdict shown above the table must not be one of its cells."""
     letter = get_column_letter(spec.columns.index(key) + 1)
-    return f"INDEX({quote_sheetname(industry)}!${letter}$1:${letter}${last_row},ROW())"
+    rng = f"{quote_sheetname(industry)}!${letter}${first_row}:${letter}${last_row}"
+    return f"INDEX({rng},{position()})"
 
 
 def _digits_only(expr: str) -> str:
@@ -184,7 +202,7 @@ def _phone_digits(raw: str) -> str:
 def build_blocks(rules: Rules, first_row: int, last_row: int) -> list[Block]:
     """The helper columns of every industry, as formula templates."""
     blocks = []
-    col = 1
+    col = POSITION_COL + 1
     for industry, spec in rules.tables.items():
         b = Block(industry, spec, col, first_row, last_row)
         _fill_block(b, rules)
@@ -195,18 +213,14 @@ def build_blocks(rules: Rules, first_row: int, last_row: int) -> list[Block]:
 
 def _fill_block(b: Block, rules: Rules) -> None:
     spec, ind = b.spec, b.industry
-    inp = {k: _input(spec, k, ind, b.last_row) for k in spec.columns}
+    inp = {k: _input(spec, k, ind, b.first_row, b.last_row) for k in spec.columns}
     h = b.here
-    data_keys = [k for k in spec.columns if k != "seq"]
-    first = get_column_letter(spec.columns.index(data_keys[0]) + 1)
-    last = get_column_letter(spec.columns.index(data_keys[-1]) + 1)
-    row_cells = f"INDEX({quote_sheetname(ind)}!${first}$1:${last}${b.last_row},ROW(),0)"
-    b.column(
-        "cnt",
-        "已填格数",
-        f'=SUMPRODUCT(--(LEN(TRIM(SUBSTITUTE({row_cells}&"","{_FULL_SPACE}"," ")))>0))',
-        gated=False,
+    filled = "+".join(
+        f'(LEN(TRIM(SUBSTITUTE({inp[k]}&"","{_FULL_SPACE}"," ")))>0)'
+        for k in spec.columns
+        if k != "seq"
     )
+    b.column("cnt", "已填格数", f"={filled}", gated=False)
     b.column("n", "人名键", "=" + no_space(inp["name"] + '&""'))
     b.column("w", "妇女类型（去空格）", "=" + no_space(inp["women_type"] + '&""'))
     canon = [norm_label(t) for t in rules.women_types]
@@ -292,21 +306,19 @@ def _fill_block(b: Block, rules: Rules) -> None:
         "s1",
         "新场次",
         f'=IF(AND({h("d")}=1,{h("dv")}<>"",{h("c")}<>""),'
-        f'IF(COUNTIFS({b.above("s1")},1,{b.above("dv")},{h("dv")},{b.above("c")},'
-        f"{literal(h('c'))})=0,1,0),0)",
+        f'{b.first_of("s1", ["dv", "c"])},0)',
     )
     b.column(
         "hs",
         "新户次",
         f'=IF(AND({h("k")}=1,{h("a")}<>"",{h("dv")}<>"",{h("c")}<>""),'
-        f'IF(COUNTIFS({b.above("hs")},1,{b.above("a")},{literal(h("a"))},{b.above("dv")},'
-        f"{h('dv')},{b.above('c')},{literal(h('c'))})=0,1,0),0)",
+        f'{b.first_of("hs", ["a", "dv", "c"])},0)',
     )
     b.column(
         "af",
         "新户",
         f'=IF(AND({h("k")}=1,{h("a")}<>""),'
-        f"IF(COUNTIFS({b.above('af')},1,{b.above('a')},{literal(h('a'))})=0,1,0),0)",
+        f'{b.first_of("af", ["a"])},0)',
     )
     if spec.money:
         raw = inp[spec.money]
@@ -358,14 +370,14 @@ def _fill_block(b: Block, rules: Rules) -> None:
         "ef",
         "新就业人员",
         f"=IF(AND({h('k')}=1,{employed_cond}),"
-        f"IF(COUNTIFS({b.above('ef')},1,{b.above('pk')},{literal(h('pk'))})=0,1,0),0)",
+        f'{b.first_of("ef", ["pk"])},0)',
     )
     if "startup" in spec.columns:
         b.column(
             "sf",
             "新创业人员",
             f"=IF(AND({h('d')}=1,{h('y_startup')}=1),"
-            f"IF(COUNTIFS({b.above('sf')},1,{b.above('pk')},{literal(h('pk'))})=0,1,0),0)",
+            f'{b.first_of("sf", ["pk"])},0)',
         )
 
 

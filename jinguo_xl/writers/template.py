@@ -307,6 +307,11 @@ def _helper_sheet(wb: Workbook, blocks: list[native.Block], *, all_rows: bool) -
     ws = wb.create_sheet(native.HELPER_SHEET)
     ws["A1"] = "表格公式的计算列（自动计算，请勿修改；每行对应各产业表的同一行）"
     ws["A2"], ws["B2"] = "计算到第几行：", blocks[0].last_row
+    last = blocks[0].last_row if all_rows else FIRST_DATA_ROW
+    ws.cell(row=HEADER_ROW, column=native.POSITION_COL, value="计算·第几个数据行")
+    for row in range(FIRST_DATA_ROW, last + 1):
+        # The only ROW() without an argument in the template, at the top of its formula.
+        ws.cell(row=row, column=native.POSITION_COL, value=f"=ROW()-{FIRST_DATA_ROW - 1}")
     for b in blocks:
         first = b.cols[next(iter(b.cols))]
         ws.cell(row=HEADER_ROW - 1, column=first, value=b.industry).font = _BOLD
@@ -366,12 +371,15 @@ def _status_sheet(
         figures = native.metric_formulas(b, rules)
         figures["last_row"] = f"SUMPRODUCT(MAX({b.span('d')}*ROW({b.span('d')})))"
         spec = rules.tables[industry]
+        # Filled cells below the rows the helpers read, found by position (inserted rows move
+        # the limit with them). From the first data row down: the verdict shown above the
+        # table is not in the range.
         cols = (
-            f"{quote_sheetname(industry)}!$B$1:"
+            f"{quote_sheetname(industry)}!$B${FIRST_DATA_ROW}:"
             f"${get_column_letter(len(spec.columns))}$1048576"
         )
         figures["overflow"] = (
-            f"COUNTA(INDEX({cols},{last_row + 1},0):INDEX({cols},1048576,0))"
+            f"COUNTA(INDEX({cols},{last_row - HEADER_ROW + 1},0):INDEX({cols},ROWS({cols}),0))"
         )
         cells = {k: layout.local(industry, k) for k in layout.columns}
         found = cells["households_found"]
