@@ -76,7 +76,7 @@ if TYPE_CHECKING:
 # Long tables print at a fixed scale, their columns spread over as many pages as they need:
 # 11-point text at 90 % is 9.9 points on paper. Shrinking a table to fit a page made it 5.
 PRINT_SCALE = 90
-FIT_MAX = 64  # widest a column is made to fit its text; longer text wraps
+FIT_MAX = 72  # widest a column is made to fit its text; longer text wraps
 DATE_WIDTH = 12  # 2020-08-31 in any renderer's font, without running into the next column
 # Column-width units on an A4 landscape page at PRINT_SCALE (784 points between the margins;
 # a unit is 7 pixels in Excel, about 9 where LibreOffice falls back to a wider font: the
