@@ -58,11 +58,12 @@ def print_to_pdf(files: list[Path], outdir: Path) -> list[Path]:
 
 
 def demo_master(folder: Path) -> Path:
-    """Write the demo into ``folder`` (as ``jinguo-xl demo`` does) and return its master."""
+    """Write the demo into ``folder`` as a user's ``jinguo-xl demo`` does there (file names
+    relative to it, as the master shows them) and return its master."""
     from jinguo_xl.cli import main
 
-    with contextlib.redirect_stdout(io.StringIO()):
-        main(["demo", str(folder / "jinguo_demo")])
+    with contextlib.chdir(folder), contextlib.redirect_stdout(io.StringIO()):
+        main(["demo"])
     return folder / "jinguo_demo" / "全市汇总.xlsx"
 
 
