@@ -23,7 +23,9 @@ from pathlib import Path
 
 PICTURE = Path(__file__).resolve().parent / "汇总表首页.png"
 RESOLUTION = 110  # dots per inch: an A4 landscape page 1286 pixels wide
-CJK_FONT = re.compile(r"CJK|Han|Hei|Song|Ming|Kai|Fang|DengXian|WenQuanYi|Droid Sans Fallback", re.I)
+CJK_FONT = re.compile(
+    r"CJK|Han|Hei|Song|Ming|Kai|Fang|DengXian|WenQuanYi|Droid Sans Fallback", re.I
+)
 
 
 def pdf_fonts(pdf: Path) -> list[str]:
