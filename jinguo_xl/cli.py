@@ -404,8 +404,7 @@ def cmd_consolidate(args: argparse.Namespace, rules: Rules) -> int:
     from jinguo_xl.run.batch import consolidate_to, terminal_progress
 
     output = Path(args.output)
-    if output.suffix.lower() != ".xlsx":
-        print("汇总表只能保存为 .xlsx 文件", file=sys.stderr)
+    if not _xlsx_output(output, "汇总表"):
         return EXIT_USAGE
     collected = _collect(args.paths)
     if collected is None:
@@ -475,12 +474,19 @@ def _feedback_problem(folder: Path, paths: Sequence[str]) -> str | None:
 # ---------------------------------------------------------------------- roster
 
 
+def _xlsx_output(path: Path, what: str) -> bool:
+    """Outputs are .xlsx: anything else is said (``what`` names the output) and refused."""
+    if path.suffix.lower() == ".xlsx":
+        return True
+    print(f"{what}只能保存为 .xlsx 文件", file=sys.stderr)
+    return False
+
+
 def cmd_roster_template(args: argparse.Namespace, rules: Rules) -> int:
     from jinguo_xl.writers.roster import write_roster_template
 
     path = Path(args.output)
-    if path.suffix.lower() != ".xlsx":
-        print("名单只能保存为 .xlsx 文件", file=sys.stderr)
+    if not _xlsx_output(path, "名单"):
         return EXIT_USAGE
     write_roster_template(path, rules)
     print(f"已生成名单模板：{path}（每行填写一个应报送的基地；汇总时加 --roster {path}）")
@@ -558,8 +564,7 @@ def cmd_template(args: argparse.Namespace, rules: Rules) -> int:
     from jinguo_xl.writers.template import write_template
 
     path = Path(args.output)
-    if path.suffix.lower() != ".xlsx":
-        print("模板只能保存为 .xlsx 文件", file=sys.stderr)
+    if not _xlsx_output(path, "模板"):
         return EXIT_USAGE
     write_template(path, rules)
     print(f"已生成模板：{path}")
