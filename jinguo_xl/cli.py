@@ -82,6 +82,13 @@ class _Formatter(argparse.HelpFormatter):
         # argparse passes prefix="" when it builds a subcommand's name: keep that one bare.
         super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
 
+    def format_help(self) -> str:
+        # argparse ends a section title with a half-width colon (参数:): full-width, as 用法：
+        return _SECTION_TITLE.sub(r"\1：", super().format_help())
+
+
+_SECTION_TITLE = re.compile(r"^(\S[^\n：:]*):$", re.M)
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse speaking Chinese: usage, section titles, ``-h`` and errors (exit code 2)."""
@@ -95,6 +102,8 @@ class _Parser(argparse.ArgumentParser):
         self.add_argument(
             "-h", "--help", action="help", default=argparse.SUPPRESS, help="显示本说明后退出"
         )
+        # Which (sub)command was parsed: an unknown option is told with that command's usage.
+        self.set_defaults(_parser=self)
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
@@ -128,7 +137,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="校验统计表工作簿（文件或文件夹，含子文件夹），输出每个基地的达标情况与问题。",
     )
     check.add_argument("paths", nargs="+", metavar="路径", help="工作簿文件或文件夹")
-    check.add_argument("--json", action="store_true", help="以 JSON 输出（供程序读取）")
+    check.add_argument(
+        "--json",
+        action="store_true",
+        help="以 JSON 输出（供程序读取）；每个文件的 ok（即 read）表示文件已读取，"
+        "不表示没有错误，错误条数见 finding_counts",
+    )
     check.add_argument("--all-findings", action="store_true", help="列出全部问题而不只是前 10 条")
     check.set_defaults(func=cmd_check)
 
@@ -390,8 +404,7 @@ def cmd_consolidate(args: argparse.Namespace, rules: Rules) -> int:
     from jinguo_xl.run.batch import consolidate_to, terminal_progress
 
     output = Path(args.output)
-    if output.suffix.lower() != ".xlsx":
-        print("汇总表只能保存为 .xlsx 文件", file=sys.stderr)
+    if not _xlsx_output(output, "汇总表"):
         return EXIT_USAGE
     collected = _collect(args.paths)
     if collected is None:
@@ -461,12 +474,19 @@ def _feedback_problem(folder: Path, paths: Sequence[str]) -> str | None:
 # ---------------------------------------------------------------------- roster
 
 
+def _xlsx_output(path: Path, what: str) -> bool:
+    """Outputs are .xlsx: anything else is said (``what`` names the output) and refused."""
+    if path.suffix.lower() == ".xlsx":
+        return True
+    print(f"{what}只能保存为 .xlsx 文件", file=sys.stderr)
+    return False
+
+
 def cmd_roster_template(args: argparse.Namespace, rules: Rules) -> int:
     from jinguo_xl.writers.roster import write_roster_template
 
     path = Path(args.output)
-    if path.suffix.lower() != ".xlsx":
-        print("名单只能保存为 .xlsx 文件", file=sys.stderr)
+    if not _xlsx_output(path, "名单"):
         return EXIT_USAGE
     write_roster_template(path, rules)
     print(f"已生成名单模板：{path}（每行填写一个应报送的基地；汇总时加 --roster {path}）")
@@ -544,8 +564,7 @@ def cmd_template(args: argparse.Namespace, rules: Rules) -> int:
     from jinguo_xl.writers.template import write_template
 
     path = Path(args.output)
-    if path.suffix.lower() != ".xlsx":
-        print("模板只能保存为 .xlsx 文件", file=sys.stderr)
+    if not _xlsx_output(path, "模板"):
         return EXIT_USAGE
     write_template(path, rules)
     print(f"已生成模板：{path}")
@@ -665,7 +684,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8", errors="replace")
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:  # `check --bogus`: check's usage, not the top level's
+        args._parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE

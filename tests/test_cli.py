@@ -216,7 +216,8 @@ def test_every_help_and_usage_is_chinese(capsys):
         assert exc.value.code == 0
         out = capsys.readouterr().out
         assert out.startswith("用法：jinguo-xl"), prefix
-        assert "参数" in out or "选项" in out
+        assert "参数：" in out or "选项：" in out
+        assert "参数:" not in out and "选项:" not in out  # full-width, as 用法：
         assert "显示本说明后退出" in out
         assert not _english(out), (prefix, out)
 
@@ -240,6 +241,38 @@ def test_usage_errors_are_chinese_and_exit_two(argv, expected, capsys):
     err = capsys.readouterr().err
     assert err.startswith("用法：jinguo-xl") and expected in err, err
     assert not _english(err), err
+
+
+@pytest.mark.parametrize(
+    ("argv", "usage"),
+    [
+        (["check", "甲", "--bogus"], "用法：jinguo-xl check "),
+        (["consolidate", "甲", "-o", "汇总.xlsx", "--bogus"], "用法：jinguo-xl consolidate "),
+        (["addin", "build", "--bogus"], "用法：jinguo-xl addin build "),
+        (["--bogus"], "用法：jinguo-xl [-h]"),
+    ],
+)
+def test_an_unknown_option_shows_the_usage_of_its_command(argv, usage, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith(usage) and "无法识别的参数：--bogus" in err, err
+
+
+def test_an_empty_folder_is_named_in_the_message(tmp_path, capsys):
+    empty = tmp_path / "空文件夹"
+    empty.mkdir()
+    assert main(["check", str(empty)]) == 2
+    assert f"在 {empty} 中没有找到可读取的工作簿" in capsys.readouterr().err
+
+
+def test_json_ok_means_read_and_errors_are_counted_apart(county_folder, capsys):
+    main(["check", "城口县", "--json"])
+    files = json.loads(capsys.readouterr().out)["files"]
+    with_errors = [f for f in files if f["finding_counts"].get("error")]
+    assert with_errors and all(f["ok"] is True and f["read"] is True for f in with_errors)
+    assert all(f["ok"] == f["read"] for f in files)
 
 
 def test_an_unforeseen_argparse_message_is_not_shown_in_english():

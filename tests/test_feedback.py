@@ -202,7 +202,8 @@ def test_the_printed_roster_sheet_has_every_text_whole(printed, demo_roster):
         c = index_of(ROSTER_COLUMNS, key)
         for row in grid:
             if len(row) > c and isinstance(row[c], str) and row[c]:
-                assert _plain(row[c]) in text, (key, row[c])
+                for line in row[c].split("\n"):  # each printed line the writer placed
+                    assert _plain(line) in text, (key, row[c])
                 checked += 1
     assert checked > 40
 
@@ -214,15 +215,25 @@ def test_the_printed_feedback_has_every_text_whole(printed, demo_roster):
     text = _text(feedback_pdf)
     path = feedback_path(demo_roster["feedback"], "城口县")
     checked = 0
+    files: set[str] = set()
     for ws in openpyxl.load_workbook(path, read_only=True).worksheets:
         for row in ws.iter_rows(values_only=True):
             for value in row:
                 if isinstance(value, str) and value:
-                    assert _plain(value) in text, (ws.title, value)
+                    for line in value.split("\n"):  # each printed line the writer placed
+                        assert _plain(line) in text, (ws.title, value)
                     checked += 1
+                    files |= set(re.findall(r"[A-Za-z]{2,}", value)) if ".xls" in value else set()
     assert checked > 20
     first = " ".join(w[4] for w in pages[0])
     assert "城口县·巾帼示范基地统计表问题清单" in first.replace(" ", "")
+    # what a county clerk reads: no English word but in file names, no lone "）" or "；…"
+    raw = subprocess.run(
+        ["pdftotext", str(feedback_pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    words = set(re.findall(r"[A-Za-z]{2,}", raw))
+    assert words and words <= files, sorted(words - files)
+    assert [w for page in pages for w in page if w[4][0] in "）；，"] == []
 
 
 def test_feedback_sheets_print_on_a4_landscape_with_repeated_headers(demo_roster):

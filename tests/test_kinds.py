@@ -10,6 +10,7 @@ import pytest
 from openpyxl.packaging.custom import CustomPropertyList
 
 from jinguo_xl.cli import main
+from jinguo_xl.combine.layout import INPUT_COLUMNS, headers
 from jinguo_xl.read.kinds import looks_masked
 from jinguo_xl.run.files import check_file
 from jinguo_xl.writers.template import FIRST_DATA_ROW, write_template
@@ -70,7 +71,8 @@ def test_consolidate_lists_the_blank_template_and_counts_neither_it_nor_the_mask
     notes = {r[0]: r for r in wb["说明"].iter_rows(values_only=True) if r and r[0]}
     assert notes["城口县/新建 Microsoft Excel 工作表.xlsx"][1] == "空白模板（已跳过）"
     refused = notes["城口县/甲合作社(1).xlsx"]
-    assert refused[1] == "无法读取" and refused[5].startswith("这是脱敏副本，请用原件")
+    why = headers(INPUT_COLUMNS).index("未读取的原因")
+    assert refused[1] == "无法读取" and refused[why].startswith("这是脱敏副本，请用原件")
     women = list(wb["妇女明细"].iter_rows(values_only=True))
     assert len(women) - 1 == 12 + 3  # each real row once: no masked twin, no template rows
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import shutil
 import subprocess
@@ -14,6 +15,7 @@ import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter
 
+from jinguo_xl.combine import rows as build
 from jinguo_xl.combine.layout import (
     BASE_COLUMNS,
     DUPLICATE_COLUMNS,
@@ -84,7 +86,8 @@ def test_summary_shows_the_rows_left_out_beside_the_totals(master):
     # the demo's slips: one amount typed in 元, two rows whose 妇女类型 cannot be read
     assert side["金额疑似以元填写，金额未计入"] == "1 行"
     assert side["妇女类型无法识别，不计入目标"] == "2 行"
-    headline = {row[0]: row[1] for row in rows[2:16] if row and row[0]}
+    # each figure right of its label (label across two columns, figure across the next two)
+    headline = {row[0]: row[2] for row in rows[2:16] if row and row[0]}
     assert headline["销售/收入合计（万元）"] < 200  # the 15 000 typed in 元 is not in it
 
 
@@ -96,7 +99,7 @@ def test_charts_use_fixed_status_colours_whole_number_axes_and_every_status(mast
     names = re.findall(r"<c:tx>.*?<c:f>汇总!\$([A-Z]+)\$", bar, re.S)
     header = _sheet(master, "汇总")
     top = next(i for i, row in enumerate(header) if row[0] == "区县")
-    plotted = [header[top][ord(col) - 65] for col in names]
+    plotted = [header[top][ord(col) - 65].replace("\n", "") for col in names]
     assert plotted == ["达标", "基本达标", "未达标", "未填报", "无法判定"]
     for xml in (bar, money):
         assert '<c:majorUnit val="' in xml and '<c:min val="0"/>' in xml
@@ -114,8 +117,9 @@ def test_a_verdict_with_open_errors_says_so(master):
     with_errors = [r for r in rows[1:] if r[errors] and r[status].startswith(("达标", "基本达标"))]
     assert with_errors, "the demo has bases that meet their targets with errors open"
     for r in with_errors:
-        plain = r[status].split("（")[0]
-        assert r[status] == f"{plain}（另有 {r[errors]} 个错误待改正）"
+        shown = r[status].replace("\n", "")  # printed over lines the writer placed
+        plain = shown.split("（")[0]
+        assert shown == f"{plain}（另有 {r[errors]} 个错误待改正）"
     clean = [r for r in rows[1:] if r[status] in ("达标", "基本达标")]
     assert clean and all(not r[errors] for r in clean)
 
@@ -185,9 +189,40 @@ def _plain(text: str) -> str:
     return re.sub(r"[\s\-]", "", text)  # pdftotext joins wrapped lines, dropping a final "-"
 
 
+# The smallest type allowed on paper, printed at 100 % beside the master to measure it by.
+SMALLEST_PT = 9
+RULER_TEXTS = ("基地数量", "2020")
+
+
+def _ruler(path: Path) -> Path:
+    """A workbook holding a Chinese and a Latin text at ``SMALLEST_PT``, printed at 100 %:
+    the height pdftotext gives their words is the least any printed word may have."""
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("尺")
+    small = wb.add_format({"font_size": SMALLEST_PT})
+    for r, text in enumerate(RULER_TEXTS):
+        ws.write_string(r, 0, text, small)
+    wb.close()
+    return path
+
+
+def _picture_tools():
+    """docs/make_picture.py: the README picture is printed as these tests print."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / "docs" / "make_picture.py"
+    spec = importlib.util.spec_from_file_location("make_picture", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 @pytest.fixture(scope="module")
 def printed(master, tmp_path_factory, rules):
-    """The master and a copy whose rows are one line high, printed in one LibreOffice run."""
+    """The master, a copy whose rows are one line high and the type ruler, printed in one
+    LibreOffice run."""
     if shutil.which("soffice") is None or shutil.which("pdftotext") is None:
         pytest.skip("LibreOffice or poppler not installed")
     from jinguo_xl.run.batch import build
@@ -199,36 +234,24 @@ def printed(master, tmp_path_factory, rules):
     result = build(list(iter_workbooks([master.parent / "jinguo_demo"])), rules.year)
     with mock.patch.object(writer, "row_height", lambda cells: 20.0):
         writer.write_master(low, result, rules)
-    subprocess.run(
-        [
-            "soffice",
-            "--headless",
-            f"-env:UserInstallation=file://{out}/profile",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(out),
-            str(master),
-            str(low),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=600,
-    )
-    return out / f"{master.stem}.pdf", out / f"{low.stem}.pdf"
+    ruler = _ruler(out / "字号.xlsx")
+    pdfs = _picture_tools().print_to_pdf([master, low, ruler], out)
+    return pdfs[0], pdfs[1], pdfs[2]
 
 
 def test_the_printed_master_has_its_pages_in_order(printed):
-    pdf, _ = printed
+    pdf, *_ = printed
     pages = [" ".join(w[4] for w in words) for words in _words(pdf)]
-    assert 10 <= len(pages) <= 60, len(pages)
+    assert 10 <= len(pages) <= 400, len(pages)
     assert "按区县" in pages[0] and "未计入合计或目标的行（原因" in pages[0]
-    assert "各区县基地数（按结论）" in _plain(pages[1]) and "按区县" not in pages[1]
-    assert "带动基地名称" in pages[2]  # 基地 starts on a page of its own
+    assert "全市合计" in pages[0]  # the counties' table whole on page 1
+    assert "按类型 × 产业" in pages[1] and "按区县" not in pages[1]
+    assert "各区县基地数（按结论）" in _plain(pages[2])
+    assert "带动基地名称" in pages[3]  # 基地 starts on a page of its own
 
 
 def test_no_printed_text_is_cut_or_overprinted(printed, master):
-    pdf, _ = printed
+    pdf, *_ = printed
     assert _overlapping(_words(pdf)) == []
     text = _plain(
         subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
@@ -246,10 +269,137 @@ def test_no_printed_text_is_cut_or_overprinted(printed, master):
             for row in rows[1:]:
                 if row[c]:
                     checked += 1
-                    assert _plain(str(row[c])) in text, (sheet, name, row[c])
+                    # each line the writer placed, whole (other cells' text may come between)
+                    for line in str(row[c]).split("\n"):
+                        assert _plain(line) in text, (sheet, name, row[c])
     assert checked > 100
 
 
 def test_the_print_check_sees_rows_too_low_for_their_text(printed):
-    _, low = printed
+    _, low, _ = printed
     assert _overlapping(_words(low))
+
+
+# ---------------------------------------------------------------------- what clerks print
+
+_FILE_CELLS = (("基地", BASE_COLUMNS, ("file", "origin")), ("妇女明细", WOMEN_COLUMNS, ("file",)),
+               ("问题清单", FINDING_COLUMNS, ("file",)), ("重复人员", DUPLICATE_COLUMNS, ("file",)))
+_ASCII_WORD = re.compile(r"[A-Za-z]{2,}")
+# Never at the start of a printed line, and never a line alone.
+_NO_LINE_START = "）)」』》，。、；：！？,;:!?"
+
+
+def _text_of(pdf: Path, *options: str) -> str:
+    return subprocess.run(
+        ["pdftotext", *options, str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_the_printed_master_embeds_a_chinese_font(printed):
+    """Without a CJK font every Chinese character prints as an empty box (as the README's
+    picture once did): the PDF must embed one, and the text must come back from it."""
+    pdf, *_ = printed
+    tools = _picture_tools()
+    assert tools.has_cjk_font(pdf), tools.pdf_fonts(pdf)
+    assert "重庆市妇联" in _text_of(pdf, "-f", "1", "-l", "1")
+
+
+def test_page_one_prints_every_text_of_the_summary(printed, master):
+    pdf, *_ = printed
+    page = _plain(_text_of(pdf, "-f", "1", "-l", "1"))
+    rows = _sheet(master, "汇总")
+    top = next(i for i, row in enumerate(rows) if row[0] == "全市合计")
+    texts = [
+        line
+        for row in rows[: top + 1]
+        for v in row
+        if isinstance(v, str)
+        for line in v.split("\n")  # each line of a header broken in two
+        if line.strip()
+    ]
+    assert len(texts) > 40
+    missing = [t for t in texts if _plain(t) not in page]
+    assert missing == []
+
+
+def test_no_english_word_is_printed_except_in_file_names(printed, master):
+    """Clerks read Chinese: finding codes, checksums and the tool's name stay off paper; only
+    file names (which a clerk typed or received) and numbers may hold Latin letters."""
+    pdf, *_ = printed
+    allowed: set[str] = set()
+    for sheet, columns, keys in _FILE_CELLS:
+        rows = _sheet(master, sheet)
+        for key in keys:
+            c = index_of(columns, key)
+            allowed |= {w for row in rows[1:] for w in _ASCII_WORD.findall(str(row[c] or ""))}
+    for row in _sheet(master, "说明"):
+        allowed |= set(_ASCII_WORD.findall(str(row[0] or ""))) if "/" in str(row[0]) else set()
+    assert {"jinguo", "demo", "xlsx"} <= allowed
+    words = _ASCII_WORD.findall(_text_of(pdf, "-layout"))
+    assert words, "the demo's file names are printed"
+    assert sorted(set(words) - allowed) == []
+
+
+def test_no_printed_line_starts_with_a_closing_mark_or_is_one(printed):
+    """A reason wrapped onto a line holding only "）", a message line starting with "；"."""
+    pdf, *_ = printed
+    slips = []
+    for p, words in enumerate(_words(pdf), start=1):
+        lines: dict[int, list[tuple[float, float, float, float, str]]] = {}
+        for w in words:
+            lines.setdefault(round(w[1]), []).append(w)
+        for line in lines.values():
+            line.sort()
+            # a cell's line: the words of one line closer together than a column gap
+            start = [line[0]] + [b for a, b in itertools.pairwise(line) if b[0] - a[2] > 8]
+            slips += [(p, w[4]) for w in start if w[4][0] in _NO_LINE_START]
+    assert slips == []
+
+
+def test_nothing_is_printed_smaller_than_nine_points(printed):
+    """Each word at least as tall as the same kind of text printed at 9 pt and 100 %."""
+    pdf, _, ruler = printed
+    (measured,) = _words(ruler)
+    least = {w[4]: w[3] - w[1] for w in measured}
+    cjk_least, latin_least = least[RULER_TEXTS[0]], least[RULER_TEXTS[1]]
+    small = []
+    for p, words in enumerate(_words(pdf), start=1):
+        for _, y0, _, y1, text in words:
+            chinese = any("\u4e00" <= ch <= "\u9fff" for ch in text)
+            floor = cjk_least if chinese else latin_least
+            if y1 - y0 < 0.97 * floor:
+                small.append((p, text, round((y1 - y0) / floor * SMALLEST_PT, 1)))
+    assert small == [], small[:20]
+
+
+def test_figures_and_figure_like_texts_line_up_on_page_one(printed):
+    """9/17 and 7 / 8 sit right-aligned under the headline's numbers, not left of them."""
+    pdf, *_ = printed
+    words = sorted(_words(pdf)[0], key=lambda w: w[1])
+    label = next(w for w in words if w[4].startswith("基地数（计入汇总）"))
+    right = [w for w in words if w[0] > label[2] and w[1] < label[1] + 200]
+    first = {}
+    for w in right:
+        first.setdefault(w[4], w)
+    edges = {text: first[text][2] for text in ("14", "666", "87.02", "9/17", "8")}
+    assert max(edges.values()) - min(edges.values()) < 2, edges
+
+
+def test_dates_do_not_run_into_the_next_column(printed):
+    """基地's 填报日期 once printed as "2020-08-31达标", the date over its column's edge."""
+    pdf, *_ = printed
+    words = [w[4] for page in _words(pdf) for w in page]
+    assert "2020-08-31" in words
+    verdicts = "|".join(build.SUMMARY_STATUSES)
+    assert [w for w in words if re.match(rf"\d{{4}}-\d{{2}}-\d{{2}}({verdicts})", w)] == []
+
+
+def test_tables_without_a_money_column_print_a_dash_not_zero(printed, master):
+    pdf, *_ = printed
+    rows = _sheet(master, "基地")
+    industry = index_of(BASE_COLUMNS, "industry")
+    sales = index_of(BASE_COLUMNS, "sales_wan")
+    without = [r for r in rows[1:] if r[industry] in ("乡村旅游", "家政服务")]
+    assert without and {r[sales] for r in without} == {"—"}
+    # two figures a table in 基地, one a combination in 汇总's 按类型 × 产业
+    assert _text_of(pdf, "-layout").count("—") >= 2 * len(without) + 3

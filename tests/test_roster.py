@@ -286,9 +286,10 @@ def test_consolidated_without_a_roster_has_no_roster_table(demo_master):
 def _county_table(master: Path) -> tuple[list[object], list[list[object]], dict[str, object]]:
     grid = _sheet(master, "汇总")
     top = next(i for i, r in enumerate(grid) if r[0] == "按区县") + 1
-    header = grid[top]
+    # headers printed over two lines (名单 / 状态) read as one
+    header = [h.replace("\n", "") if isinstance(h, str) else h for h in grid[top]]
     end = next(i for i in range(top + 1, len(grid)) if grid[i][0] == "全市合计")
-    headline = {r[0]: r[1] for r in grid[2:top] if r[0]}
+    headline = {r[0]: r[2] for r in grid[2:top] if r[0]}
     return header, grid[top + 1 : end + 1], headline
 
 

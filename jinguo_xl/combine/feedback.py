@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jinguo_xl.combine.consolidation import Consolidation, Entry, county_of, county_order
-from jinguo_xl.combine.layout import FINDING_COLUMNS, Column, Columns
+from jinguo_xl.combine.layout import FINDING_COLUMNS, TYPE_WIDTH, Column, Columns
 from jinguo_xl.combine.rows import counts_text, finding_rows, status_text
 from jinguo_xl.findings import Finding, Severity, by_severity, count_by_severity
 from jinguo_xl.findings.messages import UNKNOWN_COUNTY
@@ -30,10 +30,10 @@ C = Column
 
 FEEDBACK_BASE_COLUMNS: Columns = (
     C("name", "带动基地名称", width=28, wrap=True),
-    C("type", "创建基地类型", width=10, wrap=True),
+    C("type", "创建基地类型", width=TYPE_WIDTH),
     C("township", "所在乡镇", width=10, wrap=True),
-    C("status", "结论", width=12, wrap=True),
-    C("reason", "理由", width=40, wrap=True),
+    C("status", "结论", width=12, wrap=True, breaks=True),
+    C("reason", "理由", width=40, wrap=True, breaks=True),
     C("errors", "错误", "int", width=6),
     C("warnings", "警告", "int", width=6),
     C("counts", "计入汇总", width=12, wrap=True),
@@ -41,13 +41,13 @@ FEEDBACK_BASE_COLUMNS: Columns = (
 )
 # 问题清单's columns without its code: the county reads Chinese only.
 FEEDBACK_FINDING_COLUMNS: Columns = tuple(
-    C(c.key, c.header, c.kind, c.width, wrap=c.wrap or c.key == "file")
+    C(c.key, c.header, c.kind, c.width, wrap=c.wrap or c.key == "file", breaks=c.breaks)
     for c in FINDING_COLUMNS
     if c.key != "code"
 )
 FEEDBACK_MISSING_COLUMNS: Columns = (
     C("name", "带动基地名称（名单）", width=30, wrap=True),
-    C("type", "创建基地类型", width=12, wrap=True),
+    C("type", "创建基地类型", width=TYPE_WIDTH),
     C("township", "所在乡镇（街道）", width=12, wrap=True),
     C("leader", "基地负责人姓名", width=10, wrap=True),
     C("row", "名单行号", "int", width=8),

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook
@@ -28,6 +29,7 @@ from jinguo_xl.combine.layout import (
     PROVENANCE_KEYS,
     TIME_FORMAT,
     WOMEN_COLUMNS,
+    WOMEN_COLUMNS_V1,
     WOMEN_HEADER,
     Columns,
     headers,
@@ -47,12 +49,20 @@ _CONTENT_SHEETS = ("基地", "妇女明细")
 _HEADER_SCAN = 12  # rows searched for a header row (a copied sheet may gain a title line)
 MASTER_MASKED = Code.MASTER_MASKED.template
 _SEVERITY_LABELS = {severity.label for severity in Severity}
-# The columns a base is rebuilt from: 妇女明细's under the rules' column keys (金额 goes to the
-# table's own money column), 基地's under the base field keys.
-_WOMEN_READ = tuple(c.key for c in WOMEN_COLUMNS if c.read_back)
+# The columns a base is rebuilt from: 妇女明细's under the rules' column keys (the amount as
+# typed goes to the table's own money column, to be checked again: one typed in 元 is left out
+# again), 基地's under the base field keys.
+_TYPED_MONEY = "money_typed"
+_WOMEN_READ = tuple(c.key for c in WOMEN_COLUMNS if c.read_back and c.key != _TYPED_MONEY)
 # What the master recorded of each source (spec §8) is read apart from the base's fields.
 _BASE_READ = tuple(c.key for c in BASE_COLUMNS if c.read_back and c.key not in PROVENANCE_KEYS)
 _FINDING_KEYS = tuple(c.key for c in FINDING_COLUMNS)
+
+
+def may_be_master(names: Sequence[str]) -> bool:
+    """Sheet names a master has: its marker, or its 基地 and 妇女明细 sheets. Told before any
+    cell is read, so that an ordinary workbook needs no second look at its package."""
+    return MARKER_SHEET in names or all(name in names for name in _CONTENT_SHEETS)
 
 
 def is_master(path: Path) -> bool:
@@ -67,10 +77,10 @@ def is_master(path: Path) -> bool:
         return False
     try:
         wb = CalamineWorkbook.from_path(str(path))
-        return all(
-            _header_at(wb.get_sheet_by_name(name).to_python(nrows=_HEADER_SCAN), header)
-            is not None
-            for name, header in zip(_CONTENT_SHEETS, (BASE_HEADER, WOMEN_HEADER), strict=True)
+        grids = [wb.get_sheet_by_name(n).to_python(nrows=_HEADER_SCAN) for n in _CONTENT_SHEETS]
+        return _header_at(grids[0], BASE_HEADER) is not None and any(
+            _header_at(grids[1], header) is not None
+            for header in (WOMEN_HEADER, headers(WOMEN_COLUMNS_V1))
         )
     except Exception:  # unreadable here: the guarded reader will say why, as for any file
         return False
@@ -80,12 +90,19 @@ def _header_at(grid: list[list[object]], header: list[str]) -> int | None:
     return next((i for i, row in enumerate(grid) if list(row[: len(header)]) == header), None)
 
 
-def _records(wb: CalamineWorkbook, name: str, columns: Columns) -> list[dict[str, object]]:
-    """A long table's rows keyed by column key, found below its header row; each keeps its
-    0-based sheet row under ``_row`` (a row with no source is pointed at)."""
+def _records(
+    wb: CalamineWorkbook, name: str, columns: Columns, *older: Columns
+) -> list[dict[str, object]]:
+    """A long table's rows keyed by column key, found below its header row (the current
+    layout's, else an ``older`` one's); each keeps its 0-based sheet row under ``_row`` (a row
+    with no source is pointed at)."""
     grid = wb.get_sheet_by_name(name).to_python()
-    start = _header_at(grid, headers(columns))
-    if start is None:
+    for layout in (columns, *older):
+        start = _header_at(grid, headers(layout))
+        if start is not None:
+            columns = layout
+            break
+    else:
         raise UnreadableWorkbook(f"汇总表的“{name}”工作表被改动过，无法再次汇总；请使用原始汇总表")
     keys = [c.key for c in columns]
     out = []
@@ -128,8 +145,10 @@ def _finding_from_row(row: list[object]) -> Finding | None:
     known = Code.lookup(code)
     if str(label) not in _SEVERITY_LABELS or known is None:
         return None
+    # the master breaks a message into printed lines (writers.layout.break_lines): unbroken
+    text = str(message).replace("\n", "")
     return Finding.restore(
-        known, str(message), file=str(file), sheet=str(sheet), cell=str(cell), column=str(column)
+        known, text, file=str(file), sheet=str(sheet), cell=str(cell), column=str(column)
     )
 
 
@@ -152,7 +171,9 @@ def read_master_rows(
         if marker.get("masked") == "yes":
             raise UnreadableWorkbook(MASTER_MASKED)
         bases = _records(wb, "基地", BASE_COLUMNS)
-        women = _records(wb, "妇女明细", WOMEN_COLUMNS)
+        women = _records(wb, "妇女明细", WOMEN_COLUMNS, WOMEN_COLUMNS_V1)
+        for w in women:  # format 1: 金额（万元） held the amount as typed
+            w.setdefault(_TYPED_MONEY, w.get("money"))
         if looks_masked((w.get("name") for w in women), (w.get("phone") for w in women)):
             raise UnreadableWorkbook(MASTER_MASKED)  # the data shows it, whatever the flag says
         problems = (
@@ -207,7 +228,7 @@ def read_master_rows(
             continue
         values = {key: w.get(key) for key in _WOMEN_READ}
         if spec.money:
-            values[spec.money] = w.get("money")
+            values[spec.money] = w.get(_TYPED_MONEY)
         cols = {key: i for i, key in enumerate(values)}
         sheet = str(w["sheet"])
         table = tables.get((file, ledger.part, industry))

@@ -39,6 +39,10 @@ if TYPE_CHECKING:
 
 Row = list[object]
 _MONEY_AT = PERSON_KEYS.index("money")
+_TYPED_AT = PERSON_KEYS.index("money_typed")
+# Shown for a figure the table cannot have (乡村旅游 and 家政服务 have no money column): a
+# blank, never a 0.00 that reads as "sold nothing".
+NOT_APPLICABLE = "—"
 
 
 def status_text(status: str, errors: int) -> str:
@@ -95,9 +99,11 @@ def base_rows(entries: Iterable[Entry]) -> list[Row]:
             base.name,
             base.type or base.type_raw,
         ]
+        money = {t.industry for t in report.tables if t.spec.money}
         filled = [r for r in report.results if r.rows] or [None]
         for r in filled:
             m = r.metrics if r else None
+            sales = _sales(m, r is not None and r.industry in money)
             rows.append(
                 [
                     *common,
@@ -112,8 +118,7 @@ def base_rows(entries: Iterable[Entry]) -> list[Row]:
                     m.training_sessions if m else None,
                     m.household_sessions if m else None,
                     m.employed if m else None,
-                    _money(m.sales_wan) if m else None,
-                    _money(m.sales_wan_all) if m else None,
+                    *sales,
                     _rate(m.pass_rate) if m else None,
                     _rate(m.employment_rate) if m else None,
                     m.startups if m else None,
@@ -131,6 +136,16 @@ def base_rows(entries: Iterable[Entry]) -> list[Row]:
                 ]
             )
     return rows
+
+
+def _sales(metrics: object, has_money: bool) -> list[object]:
+    """销售/收入 (counted women, all rows) of a table: its sums, or 不适用 (—) for a table
+    without a money column (乡村旅游, 家政服务), or blank for a base without a filled table."""
+    if metrics is None:
+        return [None, None]
+    if not has_money:
+        return [NOT_APPLICABLE, NOT_APPLICABLE]
+    return [_money(metrics.sales_wan), _money(metrics.sales_wan_all)]  # type: ignore[attr-defined]
 
 
 def time_text(mtime: float) -> str:
@@ -153,6 +168,7 @@ def base_summary_rows(result: Consolidation) -> list[Row]:
         errors, warnings = _severities(report.findings)
         figures = CountyFigures()
         figures.add(report)
+        filled = [t for t in report.tables if t.rows]
         rows.append(
             [
                 county_of(entry),
@@ -170,8 +186,7 @@ def base_summary_rows(result: Consolidation) -> list[Row]:
                 report.rows_read,
                 figures.trained,
                 figures.employed,
-                _money(figures.sales_wan),
-                _money(figures.sales_wan_all),
+                *_sales(figures if filled else None, any(t.spec.money for t in filled)),
                 errors,
                 warnings,
                 "；".join(resent.get(entry.key, ())),
@@ -184,14 +199,19 @@ def base_summary_rows(result: Consolidation) -> list[Row]:
 
 def person_values(row: CleanRow, mask: bool) -> Row:
     """A row's own cells (序号 … 备注), normalised where they could be read, else as typed;
-    with ``mask``, names, phones and addresses masked, and a phone typed anywhere else too."""
+    with ``mask``, names, phones and addresses masked, and a phone typed anywhere else too.
+
+    金额（万元） is the amount that counts (None for one left out: typed in 元, a phone, a
+    second entry of the row); 金额（填写） is what the clerk typed, whatever became of it."""
     raw = row.raw
     name = row.name or raw.get("name")
     phone = row.phone or raw.get("phone")
     address = row.address
     if mask:
         name, phone, address = mask_name(name), mask_phone(phone), mask_address(address)
-    money = row.money if row.money is not None else _first_money(raw)
+    typed = _first_money(raw)
+    if typed is None:
+        typed = _money(row.money)  # read as typed: a number (float, as the sheet holds it)
     values = [
         row.seq,
         name,
@@ -199,7 +219,8 @@ def person_values(row: CleanRow, mask: bool) -> Row:
         phone,
         row.train_date or raw.get("train_date"),
         row.train_content,
-        money,
+        row.money,
+        typed,
         _yes_no(row.qualified, raw.get("qualified")),
         _yes_no(row.employed, raw.get("employed")),
         _yes_no(row.startup, raw.get("startup")),
@@ -207,7 +228,9 @@ def person_values(row: CleanRow, mask: bool) -> Row:
         row.note,
     ]
     if mask:  # a phone typed in 备注, 妇女类型 or an amount must not survive the mask
-        values = [mask_cell(v, money=i == _MONEY_AT) for i, v in enumerate(values)]
+        values = [
+            mask_cell(v, money=i in (_MONEY_AT, _TYPED_AT)) for i, v in enumerate(values)
+        ]
     return values
 
 
@@ -219,7 +242,8 @@ def _first_money(raw: dict[str, object]) -> object:
 
 
 def women_rows(result: Consolidation, mask: bool) -> list[Row]:
-    """妇女明细: every row read (counted or not), with its own problems and its source."""
+    """妇女明细: every row read (counted or not), with its own problems and its source; its
+    金额（万元） sums to the headline's 销售/收入合计 (only amounts that count are in it)."""
     problems: dict[tuple[str, str, int | None], list[str]] = {}
     for f in result.findings:
         if f.excel_row is not None and f.severity is not Severity.INFO:
@@ -231,13 +255,16 @@ def women_rows(result: Consolidation, mask: bool) -> list[Row]:
         for table in entry.report.tables:
             for row in table.rows:
                 issues = problems.get((entry.report.file, row.sheet, row.excel_row), [])
+                person = person_values(row, mask)
+                if not entry.counts:  # a copy of the base that does not count: no amount
+                    person[_MONEY_AT] = None
                 rows.append(
                     [
                         county_of(entry),
                         base.name,
                         base.type or base.type_raw,
                         table.industry,
-                        *person_values(row, mask),
+                        *person,
                         "是" if row.counted else "否",
                         "；".join(issues),
                         "是" if entry.counts else "否",
@@ -381,7 +408,7 @@ def county_total_row(rows: Sequence[Row], roster: bool = False) -> Row:
 def input_rows(result: Consolidation) -> list[Row]:
     """说明's input files: each file given, what it was read as, its SHA-256 and counts."""
     return [
-        [i.file, INPUT_KINDS[i.kind], i.sha256, i.bases, i.rows, i.error or "",
-         "；".join(i.places)]
+        [i.file, INPUT_KINDS[i.kind], i.bases, i.rows, i.error or "", "；".join(i.places),
+         i.sha256]
         for i in result.inputs
     ]

@@ -84,7 +84,10 @@ class FileReport:
         return {
             "file": self.file,
             "part": self.part or None,
+            # ``ok`` (kept for programs that read it) and ``read`` say the file could be read,
+            # not that it is free of errors: ``finding_counts`` says that.
             "ok": self.ok,
+            "read": self.ok,
             "skipped": self.skipped or None,
             "error": self.error,
             "base": None

@@ -292,17 +292,20 @@ class _SheetParser:
             if not filled:
                 self._scan_fields(r, cells)  # the row is not blank: something sits beside
                 continue
-            if self._field_line(cells):
-                self._scan_fields(r, cells)  # 带动基地名称：… typed inside the block
-                continue
             if i in totals:
                 self._finding(Code.TOTAL_ROW_SKIPPED, r, table.cols.get("name", 0))
                 continue
             if filled == 1 and seq_at >= 0 and key_cols[seq_at][i] not in blank[seq_at]:
-                self.skipped_seq_only += 1
+                if self._field_line(cells):  # 带动基地名称：… typed in the 序号 column
+                    self._scan_fields(r, cells)
+                else:
+                    self.skipped_seq_only += 1
                 continue
             if (name_blank is None or name_blank[i]) and self._is_legend(cells):
                 self.skipped_legend.append(r + 1)
+                continue
+            if (name_blank is None or name_blank[i]) and self._field_line(cells):
+                self._scan_fields(r, cells)  # 带动基地名称：… typed inside the block
                 continue
             row_values = {key: col[i] for key, col in zip(keys, key_cols, strict=True)}
             if uncached:

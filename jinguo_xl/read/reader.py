@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -190,7 +190,14 @@ def _merged_cells(ranges: object) -> dict[Cell, tuple[int, int, int]]:
     return out
 
 
-def read_sheets(path: Path | str) -> tuple[Sheet, ...]:
+class SheetNamesMatched(Exception):
+    """Raised by :func:`read_sheets` when ``stop_at`` accepts the workbook's sheet names: the
+    caller wanted to know before any cell is read (a master is read another way)."""
+
+
+def read_sheets(
+    path: Path | str, *, stop_at: Callable[[Sequence[str]], bool] | None = None
+) -> tuple[Sheet, ...]:
     """Every sheet of the workbook at ``path`` (hidden ones too), in the workbook's order.
 
     The package is checked (encryption, bombs by real unpacked bytes, markup declarations)
@@ -211,8 +218,8 @@ def read_sheets(path: Path | str) -> tuple[Sheet, ...]:
     else:
         _check_ole(data)
     try:
-        return _read_cells(data, scan, strict=strict)
-    except UnreadableWorkbook:
+        return _read_cells(data, scan, strict=strict, stop_at=stop_at)
+    except (UnreadableWorkbook, SheetNamesMatched):
         raise
     except MemoryError:
         raise UnreadableWorkbook(READ_MEMORY) from None
@@ -236,12 +243,20 @@ def _visibility(metadata: object) -> str:
     return str(getattr(metadata, "visible", "Visible")).rsplit(".", 1)[-1].lower()
 
 
-def _read_cells(data: bytes, scan: PackageScan, *, strict: bool) -> tuple[Sheet, ...]:
+def _read_cells(
+    data: bytes,
+    scan: PackageScan,
+    *,
+    strict: bool,
+    stop_at: Callable[[Sequence[str]], bool] | None = None,
+) -> tuple[Sheet, ...]:
     """The sheets' values: calamine for each sheet, openpyxl for the sparse ones; calamine's
     workbook is closed on the way out, whatever happens. Chart sheets hold no cells and are
     passed over."""
     sheets: list[Sheet] = []
     with CalamineWorkbook.from_filelike(io.BytesIO(data)) as book:
+        if stop_at is not None and stop_at(book.sheet_names):
+            raise SheetNamesMatched
         shown = {m.name: _visibility(m) for m in book.sheets_metadata}
         for name in book.sheet_names:
             formulas = frozenset(scan.uncached.get(name, ()))
@@ -303,15 +318,20 @@ def _stream_grid(
 
 
 def read_workbook(
-    path: Path | str, *, rules: Rules | None = None, display: str | None = None
+    path: Path | str,
+    *,
+    rules: Rules | None = None,
+    display: str | None = None,
+    stop_at: Callable[[Sequence[str]], bool] | None = None,
 ) -> Ledger:
-    """Read one workbook into a ledger. Raises :class:`UnreadableWorkbook` only."""
+    """Read one workbook into a ledger. Raises :class:`UnreadableWorkbook` (and, when
+    ``stop_at`` accepts the sheet names, :class:`SheetNamesMatched` before any cell is read)."""
     path = Path(path)
     rules = rules or load_rules()
     ledger = Ledger(file=display or str(path), path=path)
     if path.suffix.lower() not in WORKBOOK_SUFFIXES:
         raise UnreadableWorkbook(not_a_workbook(path, WORKBOOK_SUFFIXES))
-    sheets = read_sheets(path)
+    sheets = read_sheets(path, stop_at=stop_at)
     ledger.uncached = {s.name: set(s.uncached) for s in sheets if s.uncached}
     ledger.merged = {s.name: dict(s.merged) for s in sheets if s.merged}
     ledger.hidden_sheets = {s.name: s.visibility for s in sheets if s.visibility != "visible"}

@@ -21,7 +21,7 @@ from jinguo_xl.combine.consolidation import (
     one_per_submission,
     sha256_of,
 )
-from jinguo_xl.combine.master_input import is_master, read_master_rows
+from jinguo_xl.combine.master_input import read_master_rows
 from jinguo_xl.count.report import FileReport
 from jinguo_xl.errors import UnreadableWorkbook
 from jinguo_xl.findings import Finding, Findings
@@ -29,7 +29,7 @@ from jinguo_xl.read.formats import REFUSE
 from jinguo_xl.read.guard import run_guarded
 from jinguo_xl.read.roster import Roster
 from jinguo_xl.rules import load_rules
-from jinguo_xl.run.files import Passed, check_path
+from jinguo_xl.run.files import Passed, check_path, read_base_workbook, reports_of
 
 PARALLEL_FROM = 16  # below this many files one guarded worker is enough
 
@@ -62,15 +62,16 @@ def load_one(path: str, shown: str, rules_year: int) -> Loaded:
         mtime = p.stat().st_mtime
     except OSError as exc:
         return InputFile(shown, "", "unreadable", f"无法打开文件（{exc.strerror}）"), [], []
-    if is_master(p):
-        try:
-            reports, orphans = read_master_rows(p, rules, shown)
-        except UnreadableWorkbook as exc:
-            return InputFile(shown, digest, "unreadable", exc.message, mtime=mtime), [], []
-        rows = sum(r.rows_read for r in reports)
-        item = InputFile(shown, digest, "master", None, len(reports), rows, mtime)
-        return item, reports, orphans
-    reports = check_path(p, rules=rules, display=shown, not_master=True)
+    try:
+        ledger = read_base_workbook(p, rules, shown)
+        if ledger is None:  # a master: the bases it holds, each with its original source
+            found, orphans = read_master_rows(p, rules, shown)
+            rows = sum(r.rows_read for r in found)
+            item = InputFile(shown, digest, "master", None, len(found), rows, mtime)
+            return item, found, orphans
+    except UnreadableWorkbook as exc:
+        return InputFile(shown, digest, "unreadable", exc.message, mtime=mtime), [], []
+    reports = reports_of(p, ledger, rules)
     if not reports[0].ok:
         return InputFile(shown, digest, "unreadable", reports[0].error, mtime=mtime), [], []
     rows = sum(r.rows_read for r in reports)

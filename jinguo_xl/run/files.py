@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinguo_xl.combine.master_input import is_master, master_report
+from jinguo_xl.combine.master_input import is_master, master_report, may_be_master
 from jinguo_xl.count.report import FileReport, evaluate_ledger
 from jinguo_xl.errors import UnreadableWorkbook
 from jinguo_xl.read.formats import READ, REFUSE, SKIP, Verdict, judge
@@ -23,35 +23,51 @@ from jinguo_xl.read.kinds import (
     TEMPLATE_SKIPPED,
     workbook_kind,
 )
-from jinguo_xl.read.reader import WORKBOOK_SUFFIXES, read_workbook
+from jinguo_xl.read.ledger import Ledger
+from jinguo_xl.read.reader import WORKBOOK_SUFFIXES, SheetNamesMatched, read_workbook
 from jinguo_xl.rules import Rules, load_rules
 
 
-def check_path(
-    path: Path | str,
-    *,
-    rules: Rules | None = None,
-    display: str | None = None,
-    not_master: bool = False,
-) -> list[FileReport]:
-    """Read and check one workbook: one report per base it holds (a bundle of several bases
-    gives several, spec §8); an unreadable file gives one report with ``ok=False``.
-    ``not_master`` says the caller has already found the file is no master."""
-    rules = rules or load_rules()
-    path = Path(path)
-    shown = display or str(path)
-    if not not_master and is_master(path):  # by its content: a master is no base with errors
-        return [master_report(path, shown, rules)]
+def read_base_workbook(path: Path, rules: Rules, shown: str) -> Ledger | None:
+    """The ledger of a workbook, or None for a master (told by its content: a master is read
+    back as the bases it holds). Only a workbook with a master's sheet names gets the closer
+    look; any other is read in one opening. Raises :class:`UnreadableWorkbook` only."""
     try:
-        ledger = read_workbook(path, rules=rules, display=shown)
-    except UnreadableWorkbook as exc:
-        return [FileReport(shown, path, ok=False, error=exc.message, reason=exc.message)]
+        return read_workbook(path, rules=rules, display=shown, stop_at=may_be_master)
+    except SheetNamesMatched:
+        if is_master(path):
+            return None
+        return read_workbook(path, rules=rules, display=shown)
+
+
+def reports_of(path: Path, ledger: Ledger, rules: Rules) -> list[FileReport]:
+    """The reports of a workbook read: one per base, or why it is none (a masked copy is
+    refused, a blank template skipped)."""
+    shown = ledger.file
     kind = workbook_kind(path, ledger)
     if kind == MASKED_COPY:
         return [FileReport(shown, path, ok=False, error=MASKED_REFUSAL, reason=MASKED_REFUSAL)]
     if kind == BLANK_TEMPLATE:
         return [FileReport(shown, path, reason=TEMPLATE_SKIPPED, skipped=TEMPLATE_SKIPPED)]
     return [evaluate_ledger(part, rules) for part in ledger.parts or [ledger]]
+
+
+def check_path(
+    path: Path | str, *, rules: Rules | None = None, display: str | None = None
+) -> list[FileReport]:
+    """Read and check one workbook: one report per base it holds (a bundle of several bases
+    gives several, spec §8); an unreadable file gives one report with ``ok=False``; a master
+    one report saying what it holds."""
+    rules = rules or load_rules()
+    path = Path(path)
+    shown = display or str(path)
+    try:
+        ledger = read_base_workbook(path, rules, shown)
+    except UnreadableWorkbook as exc:
+        return [FileReport(shown, path, ok=False, error=exc.message, reason=exc.message)]
+    if ledger is None:
+        return [master_report(path, shown, rules)]
+    return reports_of(path, ledger, rules)
 
 
 def check_file(

@@ -59,14 +59,30 @@ from jinguo_xl.rules import Rules
 from jinguo_xl.version import __version__
 from jinguo_xl.writers.atomic import atomic_path, temp_prefix
 from jinguo_xl.writers.bulk import BulkRows, finite
-from jinguo_xl.writers.layout import LINE_PT, PAD_PT, header_width, row_height, text_width
+from jinguo_xl.writers.layout import (
+    LINE_PT,
+    PAD_PT,
+    break_lines,
+    header_lines,
+    header_width,
+    row_height,
+    text_width,
+)
 from jinguo_xl.writers.masked import finish_masked_file
 
 if TYPE_CHECKING:
     from jinguo_xl.combine.roster import RosterStatus
 
-PRINT_COLUMNS_PER_PAGE = 12
-FIT_MAX = 64  # widest a column is made to fit its text; longer text wraps
+# Long tables print at a fixed scale, their columns spread over as many pages as they need:
+# 11-point text at 90 % is 9.9 points on paper. Shrinking a table to fit a page made it 5.
+PRINT_SCALE = 90
+FIT_MAX = 72  # widest a column is made to fit its text; longer text wraps
+DATE_WIDTH = 12  # 2020-08-31 in any renderer's font, without running into the next column
+# Column-width units on an A4 landscape page at PRINT_SCALE (784 points between the margins;
+# a unit is 7 pixels in Excel, about 9 where LibreOffice falls back to a wider font: the
+# smaller page), and the share of it the repeated first columns may take.
+PAGE_UNITS = 125
+REPEAT_SHARE = 0.4
 
 
 class _Book:
@@ -105,8 +121,11 @@ class _Book:
         self.title = f({"bold": True, "font_size": 14})
         self.bold = f({"bold": True})
         # Top-aligned throughout: beside a wrapped cell, a value sits on its first line.
-        self.wan = f({"num_format": "0.00", "valign": "top"})
-        self.pct = f({"num_format": "0.0%", "valign": "top"})
+        # Figures right-aligned, and so is a text in a figure's place ("—", "9/17", "7 / 8").
+        self.wan = f({"num_format": "0.00", "valign": "top", "align": "right"})
+        self.pct = f({"num_format": "0.0%", "valign": "top", "align": "right"})
+        self.right = f({"valign": "top", "align": "right"})
+        self.right_wrap = f({"valign": "top", "align": "right", "text_wrap": True})
         self.date = f({"num_format": "yyyy-mm-dd", "valign": "top"})
         self.top = f({"valign": "top"})
         self.wrap = f({"text_wrap": True, "valign": "top"})
@@ -139,15 +158,20 @@ class _Book:
         bulk: bool = False,
         wrap: Sequence[int] = (),
         fit: Sequence[int] = (),
+        breaks: Sequence[int] = (),
+        printed: int | None = None,
     ) -> Any:
         """A sheet of ``header`` and ``rows``; ``bulk`` for the long tables (see writers.bulk:
         written the way xlsxwriter writes them, without its per-cell cost).
 
         Columns in ``fit`` are widened to their longest text (up to ``FIT_MAX``); columns in
-        ``wrap`` wrap their text and every row gets the height its longest text needs;
-        headers wrap within their column width. Nothing is cut when printed."""
+        ``wrap`` wrap their text and every row gets the height its longest text needs; in
+        ``breaks`` the writer places the line breaks itself (see writers.layout.break_lines).
+        Each column is at least as wide as its header, so no header wraps. Only the first
+        ``printed`` columns print (the rest are for programs). Nothing is cut when printed."""
         ws = self.wb.get_worksheet_by_name(name) or self.wb.add_worksheet(name)
-        width = column_widths(header, widths)
+        width = [max(w, math.ceil(text_width(h)) + 2) for w, h in
+                 zip(column_widths(header, widths), header, strict=True)]
         for c in fit:
             longest = max((text_width(v) for v in {str(row[c] or "") for row in rows}), default=0)
             width[c] = min(FIT_MAX, max(width[c], math.ceil(longest) + 2))
@@ -160,6 +184,14 @@ class _Book:
         if wrap:
             for c in range(len(header)):
                 formats.setdefault(c, self.top)
+        if breaks:
+            rows = [
+                [
+                    break_lines(v, width[c]) if c in breaks and isinstance(v, str) and v else v
+                    for c, v in enumerate(row)
+                ]
+                for row in rows
+            ]
 
         def height(row: Sequence[object]) -> float | None:
             return row_height((row[c], width[c]) for c in wrap if c < len(row))
@@ -178,7 +210,9 @@ class _Book:
         if filter_:
             ws.autofilter(first_row, 0, last_row, len(header) - 1)
             ws.freeze_panes(first_row + 1, 0)
-        self.print_setup(ws, first_row, columns=len(header))
+        self.print_setup(ws, first_row, columns=len(header), widths=width[: printed or None])
+        if printed is not None and printed < len(header):
+            ws.print_area(0, 0, last_row, printed - 1)
         return ws
 
     def columns_table(
@@ -189,24 +223,43 @@ class _Book:
         *,
         first_row: int = 0,
         bulk: bool = False,
+        printed: int | None = None,
     ) -> Any:
         """A table laid out by its column specs (:mod:`jinguo_xl.combine.layout`): headers,
         number formats by kind, widths, wrapped and fitted columns."""
         number = {"money": self.wan, "ratio": self.wan, "rate": self.pct}
+        widths = {i: c.width for i, c in enumerate(columns) if c.width is not None}
+        for i, c in enumerate(columns):
+            if c.kind == "date":
+                widths[i] = max(widths.get(i, 0), DATE_WIDTH)
         return self.table(
             name,
             headers(columns),
             rows,
             first_row=first_row,
-            widths={i: c.width for i, c in enumerate(columns) if c.width is not None},
+            widths=widths,
             formats={i: number[c.kind] for i, c in enumerate(columns) if c.kind in number},
             bulk=bulk,
             wrap=[i for i, c in enumerate(columns) if c.wrap],
             fit=[i for i, c in enumerate(columns) if c.fit],
+            breaks=[i for i, c in enumerate(columns) if c.breaks],
+            printed=printed,
         )
 
-    def header(self, ws: Any, r: int, header: Sequence[str], width: Sequence[float]) -> None:
-        """A header row, tall enough for its longest wrapped header (plus the filter button)."""
+    def header(
+        self,
+        ws: Any,
+        r: int,
+        header: Sequence[str],
+        width: Sequence[float],
+        *,
+        breaks: bool = False,
+    ) -> None:
+        """A header row, tall enough for its longest wrapped header (plus the filter button).
+        With ``breaks`` (a printed summary, never read back) a header too long for its narrow
+        column is broken where a reader expects (销售/收入 / （万元）, 巾帼扶贫 / 家庭工坊)."""
+        if breaks:
+            header = [header_lines(h, w) for h, w in zip(header, width, strict=False)]
         # three spaces of room for the filter button beside the header text
         ht = row_height((f"{h}   ", w) for h, w in zip(header, width, strict=False))
         ws.set_row(r, ht or LINE_PT + PAD_PT)
@@ -215,7 +268,10 @@ class _Book:
     def note_row(
         self, ws: Any, r: int, text: str, columns: int, widths: Sequence[float]
     ) -> None:
-        """A note across the table's width, wrapped, with the row height it needs."""
+        """A note across the table's width (as much of it as prints on the first page),
+        wrapped, with the row height it needs."""
+        while columns > 1 and sum(widths[:columns]) > PAGE_UNITS:
+            columns -= 1
         room = sum(widths[:columns])
         ws.set_row(r, row_height([(text, room)]) or LINE_PT + PAD_PT)
         if columns > 1:
@@ -247,16 +303,29 @@ class _Book:
             ws.write_string(r, c, str(value), fmt)
 
     def print_setup(
-        self, ws: Any, header_row: int | None, columns: int = 0, pages_wide: int = 0
+        self,
+        ws: Any,
+        header_row: int | None,
+        columns: int = 0,
+        pages_wide: int = 0,
+        widths: Sequence[float] = (),
     ) -> None:
         """A4 landscape, header rows repeated; wide tables span pages across, keeping their
-        first columns (county, base) on every page so a printed page can still be read."""
+        first columns (county, base) on every page so a printed page can still be read, as
+        long as they leave most of the page to the other columns."""
         ws.set_landscape()
         ws.set_paper(9)
-        pages_wide = pages_wide or max(1, -(-columns // PRINT_COLUMNS_PER_PAGE))
-        ws.fit_to_pages(pages_wide, 0)
-        if pages_wide > 1:
-            ws.repeat_columns(0, 3)
+        if pages_wide:  # a page laid out to be one page wide (汇总, 说明)
+            ws.fit_to_pages(pages_wide, 0)
+        else:  # a table: readable type, its columns over as many pages as they need
+            ws.set_print_scale(PRINT_SCALE)
+            ws.print_across()
+            if sum(widths) > PAGE_UNITS:
+                kept = next(
+                    (k for k in (4, 2, 1) if sum(widths[:k]) <= REPEAT_SHARE * PAGE_UNITS), 0
+                )
+                if kept:
+                    ws.repeat_columns(0, kept - 1)
         if header_row is not None:
             ws.repeat_rows(header_row)
         ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
@@ -280,9 +349,18 @@ STATUS_COLOURS = {
     STATUS_UNDECIDED: "#7E57C2",  # purple
 }
 MONEY_COLOUR = "#4472C4"
-# 汇总's columns: 区县, 名单状态, 基地数, the types, the five statuses, then the figures.
-SUMMARY_WIDTHS = {0: 26, 1: 10, 2: 8}
-SUMMARY_FIGURE_WIDTHS = [8, 9, 9, 12, 12]
+# 汇总's columns: 区县, 名单状态, the report columns, 基地数, the types, the five statuses,
+# then the figures; narrow, their headers broken over two lines, so that the page prints
+# one page wide at about 90 % (readable type).
+# 区县 holds 酉阳土家族苗族自治县 on one line; 名单状态's column 按类型 × 产业's 产业 (手工制作).
+SUMMARY_WIDTHS = {0: 20, 1: 8.5}
+SUMMARY_TYPE_WIDTH = 9
+SUMMARY_COUNT_WIDTH = 7  # 未达标, 基地数 on one line
+SUMMARY_FIGURE_WIDTHS = [7, 6.5, 6.5, 10, 12.5]
+SUMMARY_MARGIN = 0.3  # inches left and right: room for the county table at a readable size
+CHART_HEIGHT = 330  # pixels: the two charts share one printed page
+COMBO_MONEY_AT = 9
+CHART_FONT = 11  # points: shrunk with the page to fit it, still 9 or more on paper
 
 
 def nice_step(largest: float, ticks: int = 8) -> int:
@@ -306,6 +384,8 @@ def _integer_axis(name: str, largest: float) -> dict[str, object]:
         "max": top,
         "major_unit": step,
         "num_format": "0",
+        "num_font": {"size": CHART_FONT},
+        "name_font": {"size": CHART_FONT},
         "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}},
     }
 
@@ -319,13 +399,20 @@ def _summary(
     columns = county_columns(type_names, statuses, roster=roster is not None)
     header = headers(columns)
     first_type = index_of(columns, f"type:{type_names[0]}")
-    widths = [
-        SUMMARY_WIDTHS.get(c, 12 if first_type <= c < first_type + len(type_names) else 8)
+    widths: list[float] = [
+        SUMMARY_WIDTHS.get(
+            c,
+            SUMMARY_TYPE_WIDTH
+            if first_type <= c < first_type + len(type_names)
+            else SUMMARY_COUNT_WIDTH,
+        )
         for c in range(len(header))
     ]
     if roster is None:
-        widths[index_of(columns, "reported")] = 8
+        widths[index_of(columns, "reported")] = 6.5
     widths[-len(SUMMARY_FIGURE_WIDTHS) :] = SUMMARY_FIGURE_WIDTHS
+    # 按类型 × 产业 below shares the columns: its 10th, 销售/收入（万元）, needs two lines' room
+    widths[COMBO_MONEY_AT] = max(widths[COMBO_MONEY_AT], SUMMARY_FIGURE_WIDTHS[-2])
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
     ws.write(0, 0, f"{rules.title}·汇总", book.title)
@@ -351,11 +438,7 @@ def _summary(
         ("带动就业（人）", sum(f.employed for f in counties.values())),
         ("销售/收入合计（万元）", total_all),
         ("其中贫困妇女（万元）", total_counted),
-        (
-            "深度贫困乡镇已覆盖",
-            f"{covered}/{len(rules.townships)}（通知为 "
-            f"{rules.notice_township_count} 个，名单列出 {len(rules.townships)} 个）",
-        ),
+        ("深度贫困乡镇已覆盖", f"{covered}/{len(rules.townships)}"),
         ("跨基地重复人员（人）", len(result.duplicates)),
         ("问题：错误 / 警告（条）", f"{errors} / {warnings}"),
     ]
@@ -367,25 +450,36 @@ def _summary(
         side.append(("无：读取到的金额和妇女类型都已计入", "", book.wrap))
     else:
         side.append(("逐行位置见“问题清单”，改正后重新汇总", "", book.note_wrap))
+    side.append(
+        (
+            f"深度贫困乡镇：通知为 {rules.notice_township_count} 个，名单列出 "
+            f"{len(rules.townships)} 个（见“深度贫困乡镇”表）",
+            "",
+            book.note_wrap,
+        )
+    )
     label_from = first_type + 1
     label_to, count_col = label_from + len(type_names) + 1, label_from + len(type_names) + 2
     label_room = sum(widths[label_from : label_to + 1])
+    # the headline: a label across 区县 and 名单状态, its figure right-aligned beside it
+    head_room, value_room = widths[0] + widths[1], widths[2] + widths[3]
     for i in range(max(len(headline), len(side))):
         r = 2 + i
         cells: list[tuple[object, float]] = []
         if i < len(headline):
-            cells += [(headline[i][0], widths[0]), (headline[i][1], widths[1] + widths[2])]
+            label = break_lines(headline[i][0], head_room)
+            cells += [(label, head_room), (headline[i][1], value_room)]
         if i < len(side):
             cells.append((side[i][0], label_room))
         if ht := row_height(cells):
             ws.set_row(r, ht)
         if i < len(headline):
             label, value = headline[i]
-            ws.write_string(r, 0, label, book.label)
-            if isinstance(value, str):
-                ws.merge_range(r, 1, r, 2, value, book.wrap)
-            else:
-                book.cell(ws, r, 1, value, book.wan if isinstance(value, Decimal) else book.top)
+            ws.merge_range(r, 0, r, 1, break_lines(label, head_room), book.label)
+            # figures and 9/17, 7 / 8 alike: right-aligned, top-aligned
+            fmt = book.wan if isinstance(value, Decimal) else book.right_wrap
+            ws.merge_range(r, 2, r, 3, "", fmt)
+            book.cell(ws, r, 2, value, fmt)
         if i < len(side):
             text, count, fmt = side[i]
             ws.merge_range(r, label_from, r, label_to, text, fmt)
@@ -394,7 +488,7 @@ def _summary(
 
     top = max(len(headline), len(side)) + 4
     ws.write_string(top - 1, 0, "按区县", book.bold)
-    book.header(ws, top, header, widths)
+    book.header(ws, top, header, widths, breaks=True)
     rows = build.county_rows(result, rules, roster)
     total = build.county_total_row(rows, roster is not None)
     for r, row in enumerate([*rows, total], start=top + 1):
@@ -419,9 +513,10 @@ def _summary(
         "带动就业",
         "销售/收入（万元）",
     ]
-    book.header(ws, combo_top, c_header, widths)
+    book.header(ws, combo_top, c_header, widths, breaks=True)
     combos = by_combination(result, rules)
     for r, ((base_type, industry), f) in enumerate(combos.items(), start=combo_top + 1):
+        spec = rules.tables.get(industry)
         row = [
             base_type,
             industry,
@@ -430,12 +525,15 @@ def _summary(
             f.rows,
             f.trained,
             f.employed,
-            f.sales_wan_all,
+            # no money column in the table (乡村旅游, 家政服务): not a 0.00
+            f.sales_wan_all if spec is not None and spec.money else build.NOT_APPLICABLE,
         ]
         for c, value in enumerate(row):
-            book.cell(ws, r, c, value)
+            book.cell(ws, r, c, value, book.right if value == build.NOT_APPLICABLE else None)
     charts_row = combo_top + len(combos) + 3
-    ws.set_h_pagebreaks([charts_row - 1])  # the charts print whole, on a page of their own
+    # page 1 the totals and the counties, page 2 type × industry, page 3 the charts (whole):
+    # at a readable size the three do not fit on one page
+    ws.set_h_pagebreaks([combo_top - 1, charts_row - 1])
 
     if rows:
         chart = book.wb.add_chart({"type": "column", "subtype": "stacked"})
@@ -452,11 +550,14 @@ def _summary(
                     "gap": 60,
                 }
             )
-        chart.set_title({"name": "各区县基地数（按结论）"})
+        chart.set_title({"name": "各区县基地数（按结论）", "name_font": {"size": 14}})
+        chart.set_x_axis({"num_font": {"size": CHART_FONT}})
         most = max((f.bases for f in counties.values()), default=1)
         chart.set_y_axis(_integer_axis("基地数", most))
-        chart.set_legend({"position": "right"})
-        chart.set_size({"width": 760, "height": 340})
+        chart.set_legend({"position": "right", "font": {"size": CHART_FONT}})
+        # as wide as the tables above: a chart filling half the page is hard to read
+        chart_width = int(sum(w * 7 + 5 for w in widths))
+        chart.set_size({"width": chart_width, "height": CHART_HEIGHT})
         ws.insert_chart(charts_row, 0, chart)
         money = book.wb.add_chart({"type": "column"})
         money_col = len(header) - 2
@@ -467,19 +568,25 @@ def _summary(
                 "values": ["汇总", top + 1, money_col, last, money_col],
                 "fill": {"color": MONEY_COLOUR},
                 "border": {"color": MONEY_COLOUR},
-                "data_labels": {"value": True, "num_format": "0.00"},
+                "data_labels": {
+                    "value": True, "num_format": "0.00", "font": {"size": CHART_FONT}
+                },
                 "gap": 60,
             }
         )
         largest = max((float(f.sales_wan_all) for f in counties.values()), default=1.0)
-        money.set_title({"name": "各区县销售/收入（万元，不含未计入的行）"})
+        money.set_title(
+            {"name": "各区县销售/收入（万元，不含未计入的行）", "name_font": {"size": 14}}
+        )
+        money.set_x_axis({"num_font": {"size": CHART_FONT}})
         money.set_y_axis(_integer_axis("万元", largest if math.isfinite(largest) else 1.0))
         money.set_legend({"none": True})
-        money.set_size({"width": 760, "height": 340})
+        money.set_size({"width": chart_width, "height": CHART_HEIGHT})
         ws.insert_chart(charts_row + 18, 0, money)
         # a cell below the charts, so the print range takes them in
         ws.write_blank(charts_row + 36, 0, None, book.wrap)
     book.print_setup(ws, None, pages_wide=1)
+    ws.set_margins(left=SUMMARY_MARGIN, right=SUMMARY_MARGIN, top=0.6, bottom=0.6)
 
 
 def _roster(book: _Book, status: RosterStatus) -> None:
@@ -514,7 +621,11 @@ def _roster(book: _Book, status: RosterStatus) -> None:
 
 
 def _bases(book: _Book, result: Consolidation) -> None:
-    book.columns_table("基地", BASE_COLUMNS, build.base_rows(result.entries))
+    # the checksum is for a later level's program, not for paper
+    book.columns_table(
+        "基地", BASE_COLUMNS, build.base_rows(result.entries),
+        printed=index_of(BASE_COLUMNS, "sha256"),
+    )
 
 
 def _women(book: _Book, result: Consolidation, mask: bool) -> int:
@@ -543,7 +654,10 @@ def _townships(book: _Book, result: Consolidation, rules: Rules) -> None:
 
 def _findings(book: _Book, result: Consolidation) -> None:
     rows = build.finding_rows(result.findings)
-    book.columns_table("问题清单", FINDING_COLUMNS, rows, bulk=True)
+    # 代码 (phone-invalid …) is for programs and filters: kept, last, but not printed
+    book.columns_table(
+        "问题清单", FINDING_COLUMNS, rows, bulk=True, printed=index_of(FINDING_COLUMNS, "code")
+    )
 
 
 def _ranking(book: _Book, result: Consolidation) -> None:
@@ -581,7 +695,7 @@ def _readme(
     copies = sum(len(i.places) for i in result.inputs)
     lines: list[tuple[str, object]] = [
         ("生成时间", now.strftime("%Y-%m-%d %H:%M:%S")),
-        ("工具", f"jinguo-xl {__version__}"),
+        ("工具版本", __version__),
         ("规则", f"{rules.year} 年通知（{rules.title}）"),
         ("是否脱敏", "是：姓名、电话、住址已脱敏，所有统计在脱敏前完成" if mask else "否"),
         ("找到的文件", len(result.inputs) + copies),
@@ -594,15 +708,21 @@ def _readme(
         ("核对", "一致" if rows_in_master == result.rows_read else "不一致，请报告"),
         ("基地（计入汇总 / 全部列出）", f"{len(result.counted)} / {len(result.entries)}"),
     ]
+    widths = [
+        max(w, math.ceil(text_width(c.header)) + 2)
+        for w, c in zip(_spec_widths(INPUT_COLUMNS), INPUT_COLUMNS, strict=True)
+    ]
+    value_room = sum(widths[1:_README_VALUE_TO + 1])
     ws.write_string(0, 0, "说明", book.title)
     for i, (label, value) in enumerate(lines, start=2):
-        ws.write_string(i, 0, label, book.bold)
-        if isinstance(value, str) and (ht := row_height([(value, 14 + 66)])):
-            ws.set_row(i, ht)
-        if isinstance(value, str):  # across 类型 and SHA-256, wrapped
-            ws.merge_range(i, 1, i, 2, value, book.wrap)
-        else:
-            book.cell(ws, i, 1, value)
+        ws.write_string(i, 0, label, book.label)
+        if isinstance(value, str) and text_width(value) > widths[1] - 1:
+            # a sentence: across the columns beside, wrapped, top-aligned as its label
+            if ht := row_height([(value, value_room)]):
+                ws.set_row(i, ht)
+            ws.merge_range(i, 1, i, _README_VALUE_TO, value, book.wrap)
+        else:  # a figure, or a short text in its place (14 / 14, 一致): right-aligned
+            book.cell(ws, i, 1, value, book.right)
     r = len(lines) + 4
     ws.write_string(r - 1, 0, "各工作表内容", book.bold)
     notes = dict(SHEET_NOTES)
@@ -611,21 +731,29 @@ def _readme(
         names.insert(1, ROSTER_SHEET)
         notes[ROSTER_SHEET] = ROSTER_SHEET_NOTE
     for i, name in enumerate(names):
-        ws.write_string(r + i, 0, name)
-        ws.merge_range(r + i, 1, r + i, 2, notes[name], book.wrap)
+        if ht := row_height([(notes[name], value_room)]):
+            ws.set_row(r + i, ht)
+        ws.write_string(r + i, 0, name, book.top)
+        ws.merge_range(r + i, 1, r + i, _README_VALUE_TO, notes[name], book.wrap)
     r += len(names) + 2
     ws.write_string(r - 1, 0, "输入文件", book.bold)
-    widths = _spec_widths(INPUT_COLUMNS)
     book.header(ws, r, headers(INPUT_COLUMNS), widths)
     wrapped = [c for c, col in enumerate(INPUT_COLUMNS) if col.wrap]
-    for i, values in enumerate(build.input_rows(result), start=r + 1):
+    rows = build.input_rows(result)
+    for i, values in enumerate(rows, start=r + 1):
         if ht := row_height([(values[c], widths[c]) for c in wrapped]):
             ws.set_row(i, ht)
         for c, value in enumerate(values):
-            book.cell(ws, i, c, value, book.wrap if c in wrapped else None)
+            book.cell(ws, i, c, value, book.wrap if c in wrapped else book.top)
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
     book.print_setup(ws, r, pages_wide=1)
+    # the checksum (last) is for programs comparing files, not for paper
+    ws.print_area(0, 0, r + max(len(rows), 1), len(INPUT_COLUMNS) - 2)
+
+
+# 说明's values span the input table's columns 类型 … 未读取的原因.
+_README_VALUE_TO = 4
 
 
 def write_master(
