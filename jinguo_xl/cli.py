@@ -324,13 +324,23 @@ def _none_found(paths: Sequence[str], passed: Sequence[Passed]) -> int:
     return EXIT_USAGE
 
 
-def cmd_check(args: argparse.Namespace, rules: Rules) -> int:
-    collected = _collect(args.paths)
+def _to_read(paths: Sequence[str]) -> tuple[list[tuple[Path, str]], list[Passed]] | int:
+    """The files to read and the others found, or the exit code when there is nothing: a
+    missing path, or folders holding no workbook and no file refused by name."""
+    collected = _collect(paths)
     if collected is None:
         return EXIT_USAGE
     files, passed = collected
     if not files and not any(p.action == REFUSE for p in passed):
-        return _none_found(args.paths, passed)
+        return _none_found(paths, passed)
+    return files, passed
+
+
+def cmd_check(args: argparse.Namespace, rules: Rules) -> int:
+    found = _to_read(args.paths)
+    if isinstance(found, int):
+        return found
+    files, passed = found
     from jinguo_xl.run.batch import check_all, refused_reports
 
     reports = check_all(files, rules.year)  # each file in a guarded worker
@@ -526,13 +536,11 @@ def cmd_scan(args: argparse.Namespace, rules: Rules) -> int:
     from jinguo_xl.read.leaks import scan_all
     from jinguo_xl.run.batch import printable_name
 
-    collected = _collect(args.paths)
-    if collected is None:
-        return EXIT_USAGE
-    files, passed = collected
+    found = _to_read(args.paths)
+    if isinstance(found, int):
+        return found
+    files, passed = found
     refused = [p for p in passed if p.action == REFUSE]
-    if not files and not refused:
-        return _none_found(args.paths, passed)
     reports = scan_all([(path, printable_name(shown)) for path, shown in files])
     for p in refused:  # a CSV or a Word file may hold the same data: it is not checked
         print(f"隐私检查：{printable_name(p.shown)} —— 无法检查：{p.reason}")
