@@ -11,6 +11,8 @@ READ_CRASHED = "读取时程序异常退出，文件可能已损坏；请在 Exc
 READ_MEMORY = (
     "读取时所需内存超过上限，文件可能已损坏或异常巨大；请在 Excel 中打开后另存为 .xlsx 再提交"
 )
+# Any encrypted workbook (.xlsx, .xls, .xlsb, .ods): the package guards and the reader say it.
+PASSWORD_PROTECTED = "工作簿设有打开密码，请去掉密码后重新提交"
 READ_TIMEOUT = (
     "读取超过 {seconds} 秒仍未完成，文件可能已损坏或异常巨大；请在 Excel 中打开后另存为 .xlsx"
     " 再提交"

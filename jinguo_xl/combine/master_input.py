@@ -247,10 +247,13 @@ def read_master_rows(
     for (file, part), ledger in ledgers.items():
         report = evaluate_ledger(ledger, rules)
         own = findings.get(file, [])
-        if len(by_file[file]) > 1:  # a workbook of several bases: each keeps its sheets'
+        siblings = by_file[file]
+        if len(siblings) > 1:
+            # A workbook of several bases: each keeps the findings of its own sheets, the first
+            # also those about the whole file.
             sheets = set(part.split("、")) | {t.sheet for t in ledger.tables}
-            own = [f for f in own if f.sheet in sheets or (f.sheet == "" and ledger is
-                                                           by_file[file][0])]
+            first = ledger is siblings[0]
+            own = [f for f in own if f.sheet in sheets or (first and not f.sheet)]
         report.findings = own
         report.provenance = provenance[(file, part)]
         reports.append(report)

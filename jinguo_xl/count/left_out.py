@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from jinguo_xl.count.report import FileReport
 from jinguo_xl.findings import Code
+from jinguo_xl.validate.rowcheck import DOUBLE_ENTRY
 from jinguo_xl.validate.workbook import LEFT_OUT
 
 # Finding codes of a row left out of the targets (its amount still counts in 全部人员).
@@ -23,7 +24,7 @@ WOMEN_TYPE_CODES = {
 
 
 # A row typed twice within a base counts once: the second copy counts in no figure.
-DOUBLE_ENTRY_WHY = "重复录入，只计一次"
+DOUBLE_ENTRY_WHY = f"{DOUBLE_ENTRY}，只计一次"
 
 
 def left_out_rows(reports: Iterable[FileReport]) -> dict[str, int]:

@@ -207,8 +207,8 @@ def _flag_hidden(report: FileReport, ledger: Ledger) -> None:
         return  # the usual workbook: nothing hidden, no row to look at
     found = Findings(report.file)
     per_sheet: dict[str, tuple[int, int, int]] = {}  # sheet → (rows, first row, its col)
+    hidden_rows = ledger.hidden_rows
     for table in report.tables:
-        hidden_rows = ledger.hidden_rows
         hidden_here = 0
         for i in range(table.n):
             sheet = table.sheet_of(i)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from jinguo_xl.findings import Code
 from jinguo_xl.labels import norm_label
-from jinguo_xl.read.ledger import FieldValue, Ledger
+from jinguo_xl.read.ledger import Ledger
 from jinguo_xl.rules import Rules
 
 
@@ -47,7 +47,7 @@ def _part_fields(ledger: Ledger, section: int, rules: Rules, part: Ledger) -> No
         if where is None and key != "name" and not _is_blank(value.raw):
             held = fields.get(key)
             if held is None or _is_blank(held.raw):
-                fields[key] = FieldValue(value.raw, value.sheet, row=value.row, col=value.col)
+                fields[key] = value
 
 
 def split_bases(ledger: Ledger, rules: Rules) -> list[Ledger]:
@@ -73,7 +73,6 @@ def split_bases(ledger: Ledger, rules: Rules) -> list[Ledger]:
         part.headerless = [h for h in ledger.headerless if h[0] in own]
         parts.append(part)
     first = parts[0]
-    homeless = {t.sheet for t in ledger.tables if t.section is None}
     for table in ledger.tables:
         if table.section is None and table.rows:
             row, col = table.header_at
@@ -90,11 +89,7 @@ def split_bases(ledger: Ledger, rules: Rules) -> list[Ledger]:
     # between two bases is no conflict: each base was given its own fields above.
     by_sheet = {s: p for p in parts for s in p.sheets}
     for finding in ledger.findings:
-        if finding.code is Code.BASE_FIELD_CONFLICT:
-            continue
-        owner = by_sheet.get(finding.sheet, first)
-        if finding.sheet in homeless and finding.sheet not in by_sheet:
-            owner = first
-        owner.findings.append(finding)
+        if finding.code is not Code.BASE_FIELD_CONFLICT:
+            by_sheet.get(finding.sheet, first).findings.append(finding)
     first.headerless.extend(h for h in ledger.headerless if h[0] not in by_sheet)
     return parts

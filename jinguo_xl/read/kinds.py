@@ -37,6 +37,14 @@ TEMPLATE_SKIPPED = (
 
 # The template's own sheets and defined names (see writers/template.py).
 _TEMPLATE_SHEETS = frozenset({"基本信息", "达标情况"})
+_TEMPLATE_NAMES = ('name="基地结论"'.encode(), 'name="识别类型"'.encode())
+_MASKED_PROPERTY = b'name="jinguo-xl"'
+_MASKED_VALUE = b"masked-copy"
+# What the mask leaves: 张*、张*兰、欧阳*娜 and 138****5678、023-****5297.
+MASKED_NAME = re.compile(r"^[^\s*]{1,2}\*+[^\s*]?$|^\*$")
+MASKED_PHONE = re.compile(r"^(?:\d{3}\*{4}\d{4}|0\d{2,3}-\*{4}\d{4}|\*{4})$")
+
+
 # The template's sheets that hold its formulas' workings and verdicts, never data: the reader
 # passes them over in a workbook that has the template's sheets, whatever a clerk did to the
 # tables (spec: the CLI never reads them as data).
@@ -49,12 +57,6 @@ def template_work_sheets(names: Iterable[str]) -> frozenset[str]:
     if present >= _TEMPLATE_SHEETS and present >= TEMPLATE_WORK_SHEETS:
         return TEMPLATE_WORK_SHEETS
     return frozenset()
-_TEMPLATE_NAMES = ('name="基地结论"'.encode(), 'name="识别类型"'.encode())
-_MASKED_PROPERTY = b'name="jinguo-xl"'
-_MASKED_VALUE = b"masked-copy"
-# What the mask leaves: 张*、张*兰、欧阳*娜 and 138****5678、023-****5297.
-MASKED_NAME = re.compile(r"^[^\s*]{1,2}\*+[^\s*]?$|^\*$")
-MASKED_PHONE = re.compile(r"^(?:\d{3}\*{4}\d{4}|0\d{2,3}-\*{4}\d{4}|\*{4})$")
 
 
 _PART_MAX = 4 * 1024 * 1024

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 from defusedxml import ElementTree
 
-from jinguo_xl.errors import UnreadableWorkbook
+from jinguo_xl.errors import PASSWORD_PROTECTED, UnreadableWorkbook
 
 # No part of a real 统计表 comes near these; a municipal master with ten thousand rows is a few
 # MB of XML. The budget is what the file may unpack to in total, across all of its parts.
@@ -370,15 +370,9 @@ def open_package(data: bytes) -> Package:
         # their sheets are not XML the scans understand, and the cell reader reads them.
         manifest = _find(names, "meta-inf/manifest.xml")
         if manifest and b"encryption-data" in _small_entry(archive, manifest):
-            raise UnreadableWorkbook("工作簿设有打开密码，请去掉密码后重新提交")
-        view = memoryview(data)
+            raise UnreadableWorkbook(PASSWORD_PROTECTED)
         package = Package()
-        total = 0
-        for info in entries:
-            part = _Part(info.filename, False, MAX_PACKAGE_BYTES - total)
-            _guarded(view, info, part)
-            total += part.size
-        package.unpacked = total
+        package.unpacked = _guard_entries(memoryview(data), entries, set(), package.parts)
         return package
     if workbook_part is None:
         if _find(names, "word/document.xml"):
@@ -400,6 +394,19 @@ def open_package(data: bytes) -> Package:
     wanted = {p.lower() for p in package.sheets.values()} | {workbook_part.lower()}
     if rels_part:
         wanted.add(rels_part.lower())
+    package.unpacked = _guard_entries(view, entries, wanted, package.parts)
+    lowered = {k.lower(): k for k in package.parts}
+    package.sheets = {
+        name: lowered[p.lower()] for name, p in package.sheets.items() if p.lower() in lowered
+    }
+    return package
+
+
+def _guard_entries(
+    view: memoryview, entries: list[zipfile.ZipInfo], wanted: set[str], kept: dict[str, bytes]
+) -> int:
+    """Inflate and guard every entry against one budget for the whole package; the entries
+    named in ``wanted`` (lower case) are kept in ``kept`` as UTF-8. Returns the real bytes."""
     total = 0
     for info in entries:
         keep = info.filename.lower() in wanted
@@ -407,13 +414,8 @@ def open_package(data: bytes) -> Package:
         _guarded(view, info, part)
         total += part.size
         if keep:
-            package.parts[info.filename] = part.text()
-    lowered = {k.lower(): k for k in package.parts}
-    package.sheets = {
-        name: lowered[p.lower()] for name, p in package.sheets.items() if p.lower() in lowered
-    }
-    package.unpacked = total
-    return package
+            kept[info.filename] = part.text()
+    return total
 
 
 _ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
@@ -433,13 +435,9 @@ def _other_spreadsheet(names: dict[str, str], archive: zipfile.ZipFile) -> bool:
     if _find(names, "xl/workbook.bin"):
         return True
     mimetype = names.get("mimetype")
-    if mimetype is None:
-        return False
-    try:
-        info = archive.getinfo(mimetype)
-        return info.file_size < 200 and archive.read(info).strip().startswith(_ODS_MIME)
-    except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError, OSError, zlib.error):
-        return False
+    return mimetype is not None and _small_entry(archive, mimetype, 200).strip().startswith(
+        _ODS_MIME
+    )
 
 
 def _guarded(view: memoryview, info: zipfile.ZipInfo, part: _Part) -> None:

@@ -19,7 +19,12 @@ from pathlib import Path
 
 from python_calamine import CalamineWorkbook, PasswordError
 
-from jinguo_xl.errors import READ_CRASHED, READ_MEMORY, UnreadableWorkbook
+from jinguo_xl.errors import (
+    PASSWORD_PROTECTED,
+    READ_CRASHED,
+    READ_MEMORY,
+    UnreadableWorkbook,
+)
 from jinguo_xl.read.extent import PackageScan, scan_package
 from jinguo_xl.read.formats import not_a_workbook
 from jinguo_xl.read.grid import Grid, parse_grids
@@ -38,7 +43,6 @@ WORKBOOK_SUFFIXES = (
 _ZIP_MAGIC = b"PK\x03\x04"
 _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 _COUNTY_FOLDER = re.compile(r"^.{1,12}(?:县|区|自治县)$")
-PASSWORD_PROTECTED = "工作簿设有打开密码，请去掉密码后重新提交"
 # Excel encrypts some protected .xls files with its built-in password and opens them without
 # asking: there is no password for the clerk to remove, but saving as .xlsx drops the
 # encryption.
