@@ -46,8 +46,10 @@ def test_a_base_named_on_every_industry_sheet_is_still_one_base(rules):
         {
             "手工制作": stacked(base_line("甲合作社"), {"手工制作": people(3, extra=[1])}),
             "加工制造": stacked(base_line("甲 合作社"), {"加工制造": people(2, extra=[1])}),
+            # the same name with other punctuation and width: still the same base (spec §8)
+            "种植养殖": stacked(base_line("甲·合作社（）"), {"种植养殖": people(1)}),
         },
         rules,
     )
-    assert ledger.parts == [] and ledger.rows_read == 5
+    assert ledger.parts == [] and ledger.rows_read == 6
 

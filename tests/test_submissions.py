@@ -116,6 +116,17 @@ def test_a_county_master_keeps_its_decision_at_the_city(tmp_path, monkeypatch, c
     assert reason in told[0][5]
 
 
+def test_a_name_typed_with_other_punctuation_is_the_same_base(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    first = _clean(tmp_path / "城口县" / "初报.xlsx", name="示例·甲合作社", n=40)
+    later = _clean(tmp_path / "城口县" / "更正.xlsx", name="示例甲合作社", n=60)
+    _set_time(first, 1_600_000_000)
+    _set_time(later, 1_600_086_400)
+    _, summary = _consolidate(capsys, "城口县", "-o", "汇总.xlsx")
+    assert summary["bases"] == 1 and summary["bases_listed"] == 2
+    assert summary["counties"]["城口县"]["trained"] == 60
+
+
 def test_a_correction_outside_any_county_folder_is_the_same_base(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     first = _clean(tmp_path / "城口县" / "甲合作社.xlsx", n=40)

@@ -17,6 +17,7 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
+from jinguo_xl.combine.layout import TIME_FORMAT
 from jinguo_xl.count.left_out import left_out_rows
 from jinguo_xl.count.report import FileReport
 from jinguo_xl.findings import Code, Finding, Findings
@@ -28,7 +29,7 @@ from jinguo_xl.findings.messages import (
     STATUS_UNDECIDED,
     UNKNOWN_COUNTY,
 )
-from jinguo_xl.labels import norm_label
+from jinguo_xl.labels import name_key, norm_label
 from jinguo_xl.read.kinds import TEMPLATE_SKIPPED
 from jinguo_xl.rules import Rules, Township
 
@@ -70,7 +71,7 @@ class Entry:
         base = self.report.base
         assert base is not None
         unnamed = f"（未命名）{self.report.file}{self.report.part}"
-        return (norm_label(base.name) or unnamed, base.county)
+        return (name_key(base.name) or unnamed, base.county)
 
     @property
     def source(self) -> tuple[str, str]:
@@ -183,9 +184,10 @@ def one_per_submission(
         if item.kind != "master":
             out.extend(entries)
             continue
-        same = [e for e in entries if e.sha256 and (e.source in direct or e.source in held)]
+        same: list[Entry] = []
+        for e in entries:
+            (same if e.sha256 and (e.source in direct or e.source in held) else out).append(e)
         held.update(e.source for e in entries if e.sha256)
-        out.extend(e for e in entries if e not in same)
         if same:
             names = "、".join(f"“{e.report.file}”" for e in same[:3])
             more = f"等 {len(same)} 个文件" if len(same) > 3 else ""
@@ -213,7 +215,7 @@ def _why_chosen(winner: Entry, loser: Entry) -> str:
     if _fill(winner) != _fill(loser):
         return f"填报日期较晚（{_fill(winner)}）"
     if winner.mtime != loser.mtime:
-        stamp = dt.datetime.fromtimestamp(winner.mtime).strftime("%Y-%m-%d %H:%M:%S")
+        stamp = dt.datetime.fromtimestamp(winner.mtime).strftime(TIME_FORMAT)
         return f"填报日期相同或都未填写，文件时间较新（{stamp}）"
     if winner.was_superseded != loser.was_superseded:
         return "填报日期和文件时间都相同，原汇总表已以这一份为准"
@@ -227,18 +229,18 @@ def _match_unknown_counties(entries: list[Entry], findings: Findings, rules: Rul
     leaders: dict[tuple[str, str], set[str]] = defaultdict(set)
     for e in entries:
         base = e.report.base
-        if base is not None and base.county != UNKNOWN_COUNTY and norm_label(base.name):
-            counties[norm_label(base.name)].add(base.county)
-            leaders[(norm_label(base.name), base.county)].add(norm_label(base.leader))
+        if base is not None and base.county != UNKNOWN_COUNTY and name_key(base.name):
+            counties[name_key(base.name)].add(base.county)
+            leaders[(name_key(base.name), base.county)].add(norm_label(base.leader))
     for e in entries:
         base = e.report.base
-        if base is None or base.county != UNKNOWN_COUNTY or not norm_label(base.name):
+        if base is None or base.county != UNKNOWN_COUNTY or not name_key(base.name):
             continue
-        found = counties.get(norm_label(base.name), set())
+        found = counties.get(name_key(base.name), set())
         if len(found) != 1:
             continue
         (county,) = found
-        known = leaders[(norm_label(base.name), county)] - {""}
+        known = leaders[(name_key(base.name), county)] - {""}
         if norm_label(base.leader) and known and norm_label(base.leader) not in known:
             continue
         base.county = county
@@ -304,7 +306,7 @@ def _townships(entries: Iterable[Entry], rules: Rules) -> list[TownshipCoverage]
         base = entry.report.base
         if base is not None and base.township_entry is not None and base.type:
             coverage[base.township_entry].by_type[base.type] += 1
-            if any(row.counted for table in entry.report.tables for row in table.rows):
+            if any(any(table.counted) for table in entry.report.tables):
                 coverage[base.township_entry].filled += 1
     return list(coverage.values())
 

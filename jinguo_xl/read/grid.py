@@ -18,7 +18,7 @@ from itertools import compress, count, islice, repeat, zip_longest
 from operator import is_
 
 from jinguo_xl.findings import Code, Findings
-from jinguo_xl.labels import norm_label, strip_parenthetical
+from jinguo_xl.labels import name_key, norm_label, strip_parenthetical
 from jinguo_xl.read.ledger import FieldValue, Ledger, RawTable
 from jinguo_xl.rules import Rules
 
@@ -656,7 +656,7 @@ class _SheetParser:
         """Keep the value under the base named on this sheet (fields typed above the name wait
         for it), so a workbook of several bases can be told apart afterwards."""
         if key == "name" and not _is_empty(value.raw):
-            self.section = self.ledger.section_for(norm_label(value.raw))
+            self.section = self.ledger.section_for(name_key(value.raw))
             self._flush_pending()
         if self.section is None:
             self.pending.append((key, value))
@@ -673,9 +673,10 @@ class _SheetParser:
         fields = self.ledger.fields
         if isinstance(value, str):
             value = " ".join(value.split())
-        self._log(key, FieldValue(value, self.name, row=r, col=c))
+        found = FieldValue(value, self.name, row=r, col=c)
+        self._log(key, found)
         if key not in fields or _is_empty(fields[key].raw):
-            fields[key] = FieldValue(value, self.name, row=r, col=c)
+            fields[key] = found
             return
         if norm_label(fields[key].raw) != norm_label(value):
             label = next(bf.label for bf in self.rules.base_fields if bf.key == key)

@@ -270,7 +270,8 @@ class Ledger:
     # The sheets where the base is named, when a workbook holding several bases was split into
     # one ledger per base (see read/bases.py); "" for a workbook of one base.
     part: str = ""
-    # Every 带动基地名称 read (normalised), in order: more than one means several bases.
+    # Every 带动基地名称 read (as matching sees it: labels.name_key), in order: more than one
+    # means several bases.
     section_names: list[str] = field(default_factory=list)
     # Every base-information value read: (section, key, value), section None before any name.
     field_log: list[tuple[int | None, str, FieldValue]] = field(default_factory=list)
@@ -281,7 +282,7 @@ class Ledger:
     unattributed: list[tuple[str, int, int, int]] = field(default_factory=list)
 
     def section_for(self, name: str) -> int:
-        """The section of the base called ``name`` (normalised), opened on first sight."""
+        """The section of the base whose name key is ``name``, opened on first sight."""
         if name not in self.section_names:
             self.section_names.append(name)
         return self.section_names.index(name)
