@@ -127,6 +127,21 @@ def test_a_name_typed_with_other_punctuation_is_the_same_base(tmp_path, monkeypa
     assert summary["counties"]["城口县"]["trained"] == 60
 
 
+def test_a_file_also_held_by_a_master_keeps_the_masters_county(tmp_path, monkeypatch, capsys):
+    """The city gets the 巫溪县 master and, outside any county folder, the same file again: one
+    submission, counted from the file, in the county the master had for it."""
+    monkeypatch.chdir(tmp_path)
+    source = _clean(tmp_path / "巫溪县" / "丁合作社.xlsx", name="丁合作社")
+    _consolidate(capsys, "巫溪县", "-o", "巫溪县汇总.xlsx")
+    (tmp_path / "市").mkdir()
+    shutil.copy2("巫溪县汇总.xlsx", tmp_path / "市")
+    shutil.copy2(source, tmp_path / "市" / "丁合作社（又一份）.xlsx")
+    _, city = _consolidate(capsys, "市", "-o", "全市.xlsx")
+    assert city["bases"] == 1 and city["rows_read"] == 30
+    assert "未知区县" not in city["counties"] and city["counties"]["巫溪县"]["bases"] == 1
+    assert Code.COUNTY_FROM_MASTER.value in _codes(tmp_path / "全市.xlsx")
+
+
 def test_a_correction_outside_any_county_folder_is_the_same_base(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     first = _clean(tmp_path / "城口县" / "甲合作社.xlsx", n=40)
@@ -160,6 +175,7 @@ def test_three_bases_in_one_workbook_are_three_bases(tmp_path, monkeypatch, caps
     assert not any(f.code is Code.BASE_FIELD_CONFLICT for r in reports for f in r.findings)
     _, summary = _consolidate(capsys, "城口县", "-o", "汇总.xlsx")
     assert summary["bases"] == 3 and summary["rows_read"] == 90
+    assert summary["counties"]["城口县"]["bases"] == 3  # each base keeps the folder's county
     # read back at the next level, still three bases with their own rows
     _, city = _consolidate(capsys, "汇总.xlsx", "-o", "全市.xlsx")
     assert city["bases"] == 3 and city["rows_read"] == 90

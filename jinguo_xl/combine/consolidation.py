@@ -177,7 +177,7 @@ def one_per_submission(
             first[item.sha256] = item
         inputs.append(item)
         kept.append((item, entries))
-    direct = {e.source for item, entries in kept if item.kind != "master" for e in entries}
+    direct = {e.source: e for item, entries in kept if item.kind != "master" for e in entries}
     out: list[Entry] = []
     held: set[tuple[str, str]] = set()
     for item, entries in kept:
@@ -187,12 +187,31 @@ def one_per_submission(
         same: list[Entry] = []
         for e in entries:
             (same if e.sha256 and (e.source in direct or e.source in held) else out).append(e)
+            if e.source in direct:
+                _county_from_master(direct[e.source], e, findings)
         held.update(e.source for e in entries if e.sha256)
         if same:
             names = "、".join(f"“{e.report.file}”" for e in same[:3])
             more = f"等 {len(same)} 个文件" if len(same) > 3 else ""
             findings.add(Code.SAME_IN_MASTER, file=item.file, value=len(same), detail=names + more)
     return inputs, out
+
+
+def _county_from_master(kept: Entry, dropped: Entry, findings: Findings) -> None:
+    """The file given again outside any county folder keeps the county the master it is also
+    in had for it (from its folder or its 所属区县): the same submission, the same county."""
+    mine, theirs = kept.report.base, dropped.report.base
+    if mine is None or theirs is None:
+        return
+    if mine.county == UNKNOWN_COUNTY and theirs.county != UNKNOWN_COUNTY:
+        mine.county, mine.county_in_scope = theirs.county, theirs.county_in_scope
+        findings.add(
+            Code.COUNTY_FROM_MASTER,
+            file=kept.report.file,
+            column="所属区县",
+            value=theirs.county,
+            detail=dropped.origin,
+        )
 
 
 def _fill(e: Entry) -> object:

@@ -117,6 +117,7 @@ class Code(StrEnum):
     BASE_SENT_TWICE = "base-sent-twice", Severity.WARNING, Scope.BASE, "基地“{value}”重复报送：读自“{origin}”的这一份未计入汇总，以读自“{detail}”的一份为准{reason}，请核对"
     SAME_FILE = "same-file", Severity.INFO, Scope.BASE, "与“{detail}”是同一个文件（内容完全相同），只计一次"
     SAME_IN_MASTER = "same-in-master", Severity.INFO, Scope.BASE, "汇总表中的 {value} 个基地与直接提交的原始文件完全相同（{detail}），只计一次"
+    COUNTY_FROM_MASTER = "county-from-master", Severity.INFO, Scope.BASE, "未填写所属区县，也不在区县文件夹中；同一文件在汇总表“{detail}”中属于“{value}”，按该区县计"
     COUNTY_FROM_BASE = "county-from-base", Severity.WARNING, Scope.BASE, "未填写所属区县，也不在区县文件夹中；名称{detail}与“{value}”的基地相同，按同一基地计（重复报送规则适用），请补填所属区县"
     MASTER_ROW_NO_SOURCE = "master-row-no-source", Severity.ERROR, Scope.SHEET, "汇总表的这一行没有对应的来源（{detail}），疑似手工添加，未计入；请把这些数据填入基地的统计表，连同原汇总表一起重新汇总"
     MASTER_MASKED = "master-masked", Severity.ERROR, Scope.BASE, "这是脱敏后的汇总表，姓名和电话已隐去，不能再次汇总；请提交未脱敏的汇总表"

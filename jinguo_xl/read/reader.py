@@ -341,10 +341,11 @@ def read_workbook(
     ledger.hidden_sheets = {s.name: s.visibility for s in sheets if s.visibility != "visible"}
     ledger.hidden_rows = {s.name: set(s.hidden_rows) for s in sheets if s.hidden_rows}
     ledger.typed_over = {s.name: dict(s.typed_over) for s in sheets if s.typed_over}
+    # Before the sheets are parsed: the ledgers of a workbook of several bases take it over.
+    ledger.folder_county = folder_county(path.resolve().parent / path.name, rules)
     working = template_work_sheets(s.name for s in sheets)
     parse_grids([(s.name, s.grid) for s in sheets if s.name not in working], rules, ledger=ledger)
     ledger.sheets = tuple(s.name for s in sheets)  # every sheet: the kind of file tells by them
-    ledger.folder_county = folder_county(path.resolve().parent / path.name, rules)
     return ledger
 
 
