@@ -5,6 +5,7 @@ engine with Excel's semantics (pycel) agrees with LibreOffice."""
 from __future__ import annotations
 
 import csv
+
 import datetime as dt
 import random
 import re
@@ -97,16 +98,18 @@ def test_left_out_reasons_follow_the_engine():
     assert tuple(LEFT_OUT.values()) == native.LEFT_OUT
 
 
-def test_helper_sheet_is_hidden_and_shared(rules, tmp_path):
+def test_helper_sheet_is_hidden_and_its_pool_is_shared_by_the_tables(rules, tmp_path):
     template = write_template(tmp_path / "模板.xlsx", rules, data_rows=30)
     with zipfile.ZipFile(template) as zf:
         workbook = zf.read("xl/workbook.xml").decode()
-        helper = zf.read("xl/worksheets/sheet9.xml").decode()
     assert re.search(rf'<sheet name="{native.HELPER_SHEET}"[^>]*state="hidden"', workbook)
-    # Every helper formula shared but one per industry (where its header row is); the
-    # helpers read rows 1 … 34 of the tables (title and header included).
-    assert helper.count('t="shared"') == helper.count("<f") - len(rules.industries)
-    assert 'ref="A5:A38"' in helper
+    helper = load_workbook(template)[native.HELPER_SHEET]
+    # One pool for the six tables of 34 rows each (title and header included), not six blocks:
+    # every formula written out in full, so a tool that expands shared formulas adds nothing.
+    pool = native.build_pool(rules, 34, 6 * 34)
+    assert helper.max_row == native.POOL_FIRST_ROW + 6 * 34 - 1
+    assert helper.cell(native.POOL_FIRST_ROW, pool.cols["tab"]).value.startswith("=IF($A7>")
+    assert helper.cell(native.EXTENT_ROW, native.SUMMARY_COL).value.startswith("=IF(OR(ISREF(")
     # The clerk's sheets are not protected: typing, pasting, inserting rows and sorting work,
     # and the add-in can mark their cells. The working sheets are, without a password.
     wb = build_template(rules, 5)
@@ -135,7 +138,7 @@ def _fill(
     The template has just enough pre-formatted rows for the longest table (plus two), which
     keeps the spreadsheet engine's recalculation short; the formulas are the same."""
     longest = max((len(rows) for rows in tables.values()), default=0)
-    wb = build_template(rules, data_rows or longest + 2, all_helper_rows=False)
+    wb = build_template(rules, data_rows or longest + 2)
     info = wb["基本信息"]
     for row in range(1, info.max_row + 1):
         label = info.cell(row=row, column=1).value
@@ -306,7 +309,7 @@ def test_every_named_verdict_equals_the_cli(recalculated, rules):
             last = FIRST_DATA_ROW + OVERFLOW_ROWS - 1
             said = (
                 f"无法判定：第 {last} 行以下还有数据，表格公式只计算到第 {last} 行，"
-                "请用 jinguo-xl check 判定"
+                f"请{native.CHECK_ELSEWHERE}"
             )
             assert _named(grid, rules, "结论_手工制作") == _named(grid, rules, "基地结论") == said
             continue

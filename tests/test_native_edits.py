@@ -213,7 +213,7 @@ def _cases(rules) -> list[Case]:
 
 
 def _fill(rules, path: Path, tables: dict[str, list[dict[str, object]]], base_type: str) -> Path:
-    wb = build_template(rules, DATA_ROWS, all_helper_rows=False)
+    wb = build_template(rules, DATA_ROWS)
     info = wb["基本信息"]
     base = {"带动基地名称": "示例·改动", "创建基地类型": base_type, "基地负责人姓名": "王经理",
             "所属区县": "城口县"}

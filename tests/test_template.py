@@ -41,7 +41,7 @@ def _fill(
     rules, target: Path, rows, *, base_type="巾帼扶贫车间", sheet="手工制作", data_rows=1000
 ) -> Path:
     """A clerk's copy: base information typed into the input cells, rows under the header."""
-    wb = build_template(rules, data_rows, all_helper_rows=False)
+    wb = build_template(rules, data_rows)
     info = wb["基本信息"]
     values = {
         "带动基地名称": "示例·模板测试合作社",

@@ -11,8 +11,6 @@ caption line, header by label, base fields as label cell + input cell.
 from __future__ import annotations
 
 import datetime as dt
-import io
-import zipfile
 from copy import copy
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,9 +33,11 @@ FIRST_DATA_ROW = HEADER_ROW + 1
 LAST_DATA_ROW = HEADER_ROW + DATA_ROWS
 INFO_SHEET = "基本信息"
 STATUS_SHEET = "达标情况"
-NO_ADDIN = "未加载巾帼统计加载项（达标判定由表格公式完成；逐行问题请用加载项或 jinguo-xl check）"
+NO_ADDIN = (
+    "未加载巾帼统计加载项：达标判定由表格公式完成，逐行问题请在装有加载项的电脑上点“校验本表”"
+)
 SAME_AS_ADDIN = "加载项结论相同"
-ADDIN_DIFFERS = "与加载项结论不同，请用 jinguo-xl check 核对："
+ADDIN_DIFFERS = "与加载项结论不同（以加载项为准）："
 # Fixed document times, so that the committed template is reproducible.
 _STAMP = dt.datetime(2020, 3, 1)
 
@@ -193,6 +193,8 @@ _FIGURES: tuple[tuple[str, str, str], ...] = (
     ("employed_rows", "其中就业行数", "0"),
     *((f"left_out_{i}", f"贫困妇女{why}（未计入）的行数", "0")
       for i, why in enumerate(native.LEFT_OUT, start=1)),
+    ("error_rows", "含错误值的行数", "0"),
+    ("pool_over", "超出计算范围的行数", "0"),
     ("last_row", "最后一行数据所在行", "0"),
     ("overflow", "计算范围以下的已填格数", "0"),
     ("header_row", "表头是读取范围的第几行", "0"),
@@ -202,9 +204,36 @@ _FIGURES: tuple[tuple[str, str, str], ...] = (
     ("filled_rows", "有内容的行数（第 3 行以下）", "0"),
     ("verdict_raw", "结论（出错检查之前）", "General"),
 )
+# Figures that need a column some tables do not have: (figure, the column it is counted from).
+_NEEDS_COLUMN = {
+    "pass_rate": "qualified",
+    "employment_rate": "employed",
+    "startups": "startup",
+    "sales_wan": "money",
+    "sales_wan_all": "money",
+}
+NOT_APPLICABLE_TEXT = "不适用"
+
+
+def not_applicable(rules: Rules, industry: str) -> set[str]:
+    """The figures ``industry``'s table cannot have (培训合格率 in 手工制作, 销售 in 家政服务):
+    shown as 不适用, never as a false 0. A figure some target asks of the table stays."""
+    spec = rules.tables[industry]
+    targeted = {
+        t.metric for bt in rules.base_types if industry in bt.industries
+        for t in rules.targets_for(bt.name, industry)
+    }
+    out = set()
+    for figure, column in _NEEDS_COLUMN.items():
+        has = bool(spec.money) if column == "money" else column in spec.columns
+        if not has and figure not in targeted:
+            out.add(figure)
+    return out
+
+
 # The verdict when a formula fails all the same (an edit nobody foresaw): said, never #REF!.
 FORMULA_ERROR = (
-    "无法判定：表格公式无法计算（工作表的结构被改动过），请用 jinguo-xl check 判定"
+    "无法判定：表格公式无法计算（工作表的结构被改动过），请" + native.CHECK_ELSEWHERE
 )
 _PRINTED_FIGURES = 10  # the metrics of spec §4; the rest are the counts behind them
 ADDIN_HEADER = "加载项结论（完整校验）"
@@ -315,32 +344,46 @@ def _industry_sheet(
     return ws
 
 
-def _helper_sheet(wb: Workbook, blocks: list[native.Block], *, all_rows: bool) -> Worksheet:
-    """The hidden sheet of per-row helper formulas (see :mod:`native`).
-
-    Without ``all_rows`` only the first formula row is written; :func:`write_template` shares
-    it down the sheet in the saved file."""
+def _helper_sheet(wb: Workbook, pool: native.Pool) -> Worksheet:
+    """The hidden sheet of pool formulas (see :mod:`native`): per industry its extent, where
+    its rows end in the pool and its header row; below, one pool row per table row."""
     ws = wb.create_sheet(native.HELPER_SHEET)
-    ws["A1"] = "表格公式的计算列（自动计算，请勿修改；每行对应各产业表的同一行）"
-    ws["A2"], ws["B2"] = "计算到第几行：", blocks[0].last_row
-    last = blocks[0].last_row if all_rows else FIRST_DATA_ROW
-    ws.cell(row=HEADER_ROW, column=native.POSITION_COL, value="计算·第几个数据行")
-    for row in range(FIRST_DATA_ROW, last + 1):
+    ws["A1"] = "表格公式的计算列（自动计算，请勿修改；各产业表的行依次排在下面）"
+    labels = {
+        native.NAMES_ROW: "产业表",
+        native.EXTENT_ROW: "占用行数",
+        native.END_ROW: "排到第几行",
+        native.HEADER_POS_ROW: "表头在第几行",
+    }
+    for row, label in labels.items():
+        ws.cell(row=row, column=native.POSITION_COL, value=label).font = _BOLD
+    for industry in pool.industries:
+        col = native.SUMMARY_COL + pool.index(industry) - 1
+        ws.cell(row=native.NAMES_ROW, column=col, value=industry).font = _BOLD
+        ws.cell(row=native.EXTENT_ROW, column=col, value=pool.extent_formula(industry))
+        ws.cell(row=native.END_ROW, column=col, value=pool.end_formula(industry))
+        ws.cell(row=native.HEADER_POS_ROW, column=col, value=pool.header_formula(industry))
+    first = native.POOL_FIRST_ROW
+    ws.cell(row=native.TITLE_ROW, column=native.POSITION_COL, value="计算·第几行")
+    for key, col in pool.cols.items():
+        # "计算·" keeps a title from reading as a table header; no title names a personal
+        # column (住址, 电话), so a masked copy keeps these formulas, which then count
+        # the masked values.
+        ws.cell(row=native.TITLE_ROW, column=col, value="计算·" + pool.titles[key])
+    for industry in pool.industries:
+        title = f"计算·{industry}·行有内容"
+        ws.cell(row=native.TITLE_ROW, column=pool.scan_col(industry), value=title)
+    scans = {i: pool.scan_formula(i) for i in pool.industries}
+    for row in range(first, first + max(pool.rows, pool.scan_rows)):
         # The only ROW() without an argument in the template, at the top of its formula.
-        ws.cell(row=row, column=native.POSITION_COL, value=f"=ROW()-{FIRST_DATA_ROW - 1}")
-    for b in blocks:
-        first = b.cols[next(iter(b.cols))]
-        ws.cell(row=HEADER_ROW - 1, column=first, value=b.industry).font = _BOLD
-        ws[b.header_at.replace("$", "")] = b.header_formula()
-        for key, col in b.cols.items():
-            # "计算·" keeps a title from reading as a table header; no title names a personal
-            # column (住址, 电话), so a masked copy keeps these formulas, which then count
-            # the masked values.
-            ws.cell(row=HEADER_ROW, column=col, value="计算·" + b.titles[key])
-            template = b.formulas[key]
-            last = b.last_row if all_rows else b.first_row
-            for row in range(b.first_row, last + 1):
-                ws.cell(row=row, column=col, value=native.row_formula(template, row))
+        ws.cell(row=row, column=native.POSITION_COL, value=f"=ROW()-{first - 1}")
+        if row <= pool.last_row:
+            for key, col in pool.cols.items():
+                ws.cell(row=row, column=col, value=native.row_formula(pool.formulas[key], row))
+        if row < first + pool.scan_rows:
+            for industry, formula in scans.items():
+                ws.cell(row=row, column=pool.scan_col(industry),
+                        value=native.row_formula(formula, row))
     # Hidden, and protected without a password, so no clerk types into it by accident.
     ws.sheet_state = "hidden"
     protect(ws)
@@ -348,15 +391,15 @@ def _helper_sheet(wb: Workbook, blocks: list[native.Block], *, all_rows: bool) -
 
 
 def _status_sheet(
-    wb: Workbook, rules: Rules, layout: StatusLayout, blocks: list[native.Block], last_row: int
+    wb: Workbook, rules: Rules, layout: StatusLayout, pool: native.Pool, last_row: int
 ) -> Worksheet:
     """Per industry: rows filled, the native verdict, every figure, and the add-in's verdict."""
     ws = wb.create_sheet(STATUS_SHEET)
     ws["A1"] = "达标情况（由表格公式自动计算，Excel、WPS、LibreOffice 中均有效）"
     ws["A1"].font = _TITLE
     ws["A2"] = (
-        "逐行问题（电话无效、日期无法识别、金额疑似以元填写等）请用加载项的“校验本表”"
-        "或命令 jinguo-xl check 查看；两者的结论不同时以 jinguo-xl check 为准。"
+        "逐行问题（电话无效、日期无法识别、金额疑似以元填写等）请用加载项的“校验本表”查看；"
+        "加载项与表格公式的结论不同时，以加载项为准。"
     )
     ws["A3"], ws["A4"] = "基地结论", "识别的基地类型"
     ws["A3"].font = ws["A4"].font = _BOLD
@@ -383,24 +426,25 @@ def _status_sheet(
         ws.column_dimensions[get_column_letter(layout.columns[key])].width = width
     rows: dict[str, str] = {}
     verdicts: dict[str, str] = {}
-    for b in blocks:
-        industry, r = b.industry, layout.rows[b.industry]
+    helper = quote_sheetname(native.HELPER_SHEET)
+    for industry in pool.industries:
+        r = layout.rows[industry]
         spec = rules.tables[industry]
         cells = {k: layout.local(industry, k) for k in layout.columns}
         present = cells["present"]
-        figures = native.metric_formulas(b, rules)
-        name_rng = native.input_range(spec, "name", industry, b.reach)
-        pos = (
-            f"{quote_sheetname(native.HELPER_SHEET)}!$A${b.first_row}:$A${b.last_row}"
-        )
-        at = f"SUMPRODUCT(MAX({b.span('d')}*{pos}))"
+        figures = native.metric_formulas(pool, industry, rules)
+        name_rng = native.input_range(spec, "name", industry, pool.reach)
+        of = pool.of(industry)
+        at = f"SUMPRODUCT(MAX({of}*{pool.span('d')}*{pool.span('at')}))"
         figures["last_row"] = f"IF({at}=0,0,ROW(INDEX({name_rng},{at})))"
-        figures["header_row"] = f"{quote_sheetname(native.HELPER_SHEET)}!{b.header_at}"
+        figures["header_row"] = f"{helper}!{pool.summary(industry, native.HEADER_POS_ROW)}"
         # Whether a header row is there at all, and whether anything is typed below the
         # template's caption lines: a table whose header was deleted cannot be read.
-        figures["header_found"] = f"--(MAX({b.span('hd')})>0)"
-        figures["filled_rows"] = f"SUMPRODUCT(--({b.span('cnt')}>0),--({pos}>3))"
-        read = f"MIN({b.reach},ROWS({name_rng}))"
+        figures["header_found"] = f'--(SUMPRODUCT({of},--({pool.span("hk")}<>""))>0)'
+        figures["filled_rows"] = (
+            f"SUMPRODUCT({of},--({pool.span('cnt')}>0),--({pool.span('at')}>3))"
+        )
+        read = f"MIN({pool.reach},ROWS({name_rng}))"
         figures["last_read"] = f"ROW(INDEX({name_rng},{read}))"
         # Cells typed (or formulas showing something) below the last row the helpers read;
         # a formula showing "" is blank to COUNTBLANK, as it is to the engine.
@@ -410,6 +454,8 @@ def _status_sheet(
         )
         below = f"INDEX({cols},{read}+1,0):INDEX({cols},ROWS({cols}),0)"
         figures["overflow"] = f"ROWS({below})*COLUMNS({below})-COUNTBLANK({below})"
+        # The tables before this one and this one hold more rows than the pool has.
+        figures["pool_over"] = f"{helper}!{pool.summary(industry, native.END_ROW)}-{pool.rows}"
         found = cells["households_found"]
         figures["households"] = native.households_formula("帮扶户数", found, type_cell, rules)
         trained = cells["trained"]
@@ -417,15 +463,18 @@ def _status_sheet(
         employed_rows = cells["employed_rows"] if "employed_rows" in figures else "0"
         figures["pass_rate"] = f'IF({trained}=0,"",{qualified}/{trained})'
         figures["employment_rate"] = f'IF({trained}=0,"",{employed_rows}/{trained})'
+        # A figure the table has no column for is said to be so, never shown as a false 0.
+        for key in not_applicable(rules, industry):
+            figures[key] = f'"{NOT_APPLICABLE_TEXT}"'
         # An industry sheet deleted (a base fills one or two of them): its figures are blank,
         # its table is not filled, and every other verdict stands.
         figures = {
             k: f"IF({present},{f},{'0' if k == 'rows' else chr(34) * 2})"
             for k, f in figures.items()
         }
-        # Whole columns from B: deleting rows or columns never turns the reference into
-        # #REF!, deleting the sheet does; column A (the verdict shown there) stays out of it.
-        figures["present"] = f"ISREF({quote_sheetname(industry)}!$B:$XFD)"
+        # Deleting rows or columns leaves the sheet's input columns, deleting the sheet
+        # does not; column A (the verdict shown there) stays out of it.
+        figures["present"] = native.sheet_present(rules, industry, pool.reach)
         ws.cell(row=r, column=layout.columns["industry"], value=industry)
         ws.cell(row=r, column=layout.columns["rows"], value="=" + figures["rows"])
         for key, _, fmt in _FIGURES:
@@ -435,6 +484,7 @@ def _status_sheet(
         refs = dict(cells)
         refs["pass_rate_num"], refs["employment_rate_num"] = qualified, employed_rows
         refs["last"] = cells["last_read"]
+        refs["pool_rows"] = str(pool.rows)
         if spec.money:
             money_metrics = ["sales_wan", "sales_wan_all"]
             if spec.employed_by == "money":
@@ -511,12 +561,14 @@ def protect(ws: Worksheet) -> None:
 
 
 def build_template(
-    rules: Rules, data_rows: int = DATA_ROWS, *, all_helper_rows: bool = True
+    rules: Rules, data_rows: int = DATA_ROWS, *, pool_rows: int | None = None
 ) -> Workbook:
     """The template workbook in memory (used by ``write_template`` and the 新建台账 button).
 
-    ``data_rows`` is the number of pre-formatted rows per industry sheet; tests use a small
-    number to keep a spreadsheet engine's recalculation short."""
+    ``data_rows`` is the number of pre-formatted rows per industry sheet, and the most a
+    table can have; ``pool_rows`` the helper rows all tables share (by default
+    :data:`native.POOL_ROWS`, fewer for a small template). Tests use small numbers to keep a
+    spreadsheet engine's recalculation short."""
     last_row = HEADER_ROW + data_rows
     wb = Workbook()
     _info_sheet(wb, rules)
@@ -524,9 +576,10 @@ def build_template(
     for industry in rules.industries:
         _industry_sheet(wb, rules, industry, layout, last_row)
     assert native.TEMPLATE_HEADER_ROW == HEADER_ROW
-    blocks = native.build_blocks(rules, FIRST_DATA_ROW, last_row)
-    _status_sheet(wb, rules, layout, blocks, last_row)
-    _helper_sheet(wb, blocks, all_rows=all_helper_rows)
+    reach = last_row
+    pool = native.build_pool(rules, reach, pool_rows or min(native.POOL_ROWS, 6 * reach))
+    _status_sheet(wb, rules, layout, pool, last_row)
+    _helper_sheet(wb, pool)
     wb.properties.creator = "jinguo_xl"
     wb.properties.title = rules.title
     wb.properties.created = wb.properties.modified = _STAMP
@@ -535,28 +588,10 @@ def build_template(
 
 
 def save_template(wb: Workbook, path: Path) -> Path:
-    """Save a workbook made by ``build_template(..., all_helper_rows=False)`` (perhaps filled
-    in since) atomically, its helper formulas stored as shared formulas down the sheet."""
-    helper_ws = wb[native.HELPER_SHEET]
-    helper = f"xl/worksheets/sheet{wb.sheetnames.index(native.HELPER_SHEET) + 1}.xml"
-    last_row = int(helper_ws["B2"].value)
-
-    def write(tmp: Path) -> None:
-        buffer = io.BytesIO()
-        wb.save(buffer)
-        with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(
-            tmp, "w", zipfile.ZIP_DEFLATED
-        ) as dst:
-            for info in src.infolist():
-                data = src.read(info.filename)
-                if info.filename == helper:
-                    text = native.share_formulas(data.decode("utf-8"), FIRST_DATA_ROW, last_row)
-                    data = text.encode("utf-8")
-                dst.writestr(info, data)
-
-    return save_atomic(Path(path), write)
+    """Save a template (perhaps filled in since) atomically."""
+    return save_atomic(Path(path), wb.save)
 
 
 def write_template(path: Path, rules: Rules, data_rows: int = DATA_ROWS) -> Path:
     """Write the template to ``path`` atomically."""
-    return save_template(build_template(rules, data_rows, all_helper_rows=False), path)
+    return save_template(build_template(rules, data_rows), path)
