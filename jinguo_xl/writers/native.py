@@ -126,11 +126,8 @@ def half_width(expr: str, chars: str) -> str:
 
 
 def half_to_full(text: str) -> str:
-    """``text`` with its ASCII letters, digits and points written full-width (ＹＥＳ)."""
-    return "".join(
-        chr(ord(ch) + 0xFEE0) if ch.isascii() and (ch.isalnum() or ch == ".") else ch
-        for ch in text
-    )
+    """``text`` with its ASCII letters written full-width (ＹＥＳ)."""
+    return "".join(chr(ord(ch) + 0xFEE0) if ch.isascii() and ch.isalpha() else ch for ch in text)
 
 
 def strip_chars(ref: str, chars: str) -> str:
@@ -553,13 +550,16 @@ def _fill_pool(b: Pool, rules: Rules) -> None:
             f'=IF({mt}="",0,IF({mv}="",IF({text_phone},2,3),IF({mv}<0,4,IF({whole},2,'
             f"IF({mv}>=100000000,3,IF({mv}>{limit},1,0))))))",
         )
-    # Every spelling of 是 as typed, and its full-width form (ＹＥＳ), lower case: the
-    # comparison ignores case, and one array is a single constant to the spreadsheet.
+    # Every spelling of 是 as typed and in full-width letters (ＹＥＳ), compared in lower case
+    # as one array constant (a single token to the spreadsheet); full-width digits and points
+    # are made ASCII first (１．０).
     yes_forms = sorted({w for y in _YES for w in (y, half_to_full(y))})
+    digits = "".join(sorted({ch for y in _YES for ch in y if ch.isdigit() or ch == "."}))
     for key in ("qualified", "employed", "startup"):
         if key in raw:
+            typed = half_width(clean(raw[key]), digits)
             b.column("y_" + key, rules.columns[key].header,
-                     f"=--OR(LOWER({clean(raw[key])})={_array(yes_forms)})")
+                     f"=--OR(LOWER({typed})={_array(yes_forms)})")
     by_money = [b.index(i) for i, s in rules.tables.items() if s.employed_by == "money"]
     yes_employed = f"{h('y_employed')}=1" if "employed" in raw else "FALSE"
     employed = (
