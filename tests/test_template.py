@@ -108,20 +108,22 @@ def test_dropdowns_cover_type_industry_county_women_and_yes_no(wb, rules):
     assert any("酉阳土家族苗族自治县" in f for f in info_lists)
     ws = wb["家政服务"]
     lists = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
-    assert lists["G5:G1004"] == '"是,否"' and lists["H5:H1004"] == '"是,否"'
-    assert lists["I5:I1004"] == '"未脱贫妇女,贫困妇女,留守妇女,普通妇女"'
+    last = LAST_DATA_ROW
+    assert lists[f"G5:G{last}"] == '"是,否"' and lists[f"H5:H{last}"] == '"是,否"'
+    assert lists[f"I5:I{last}"] == '"未脱贫妇女,贫困妇女,留守妇女,普通妇女"'
 
 
 def test_formats_totals_native_verdict_and_addin_beside_it(wb):
     ws = wb["手工制作"]
     assert ws["E5"].number_format == "yyyy-mm-dd" and ws["G5"].number_format == "0.00"
-    assert ws["D5"].number_format == "@" and ws["G1004"].number_format == "0.00"
+    assert ws["D5"].number_format == "@"
+    assert ws[f"G{LAST_DATA_ROW}"].number_format == "0.00"
     assert ws["C3"].value == f"=SUM($G${FIRST_DATA_ROW}:$G${LAST_DATA_ROW})"
-    assert 'SUMIF($H$5:$H$1004,"未脱贫妇女"' in ws["E3"].value
+    assert f'SUMIF($H$5:$H${LAST_DATA_ROW},"未脱贫妇女"' in ws["E3"].value
     # The verdict and the add-in's line under it, in column A which no helper formula reads.
     shown = ws["A2"].value
     assert shown.startswith('="达标情况："&结论_手工制作&')
-    assert "JINGUO_CHECK($A$4:$I$1004" in shown and "ERROR.TYPE(" in shown
+    assert f"JINGUO_CHECK($A$4:$I${LAST_DATA_ROW}" in shown and "ERROR.TYPE(" in shown
     # Nothing below the header but what the clerk types: a formula cell would be printed.
     assert all(c.value is None for row in ws.iter_rows(min_row=FIRST_DATA_ROW) for c in row)
 
@@ -207,8 +209,9 @@ def test_native_totals_and_verdict_after_recalculation(engine_view, rules):
 def test_prints_only_what_is_filled(engine_view):
     _, out = engine_view
     empty, filled = _pages(out / "空白.pdf"), _pages(out / "打印.pdf")
-    # One page per sheet for the empty template (not a thousand blank rows each) …
-    assert empty == 8
+    # One page per sheet for the empty template (not hundreds of blank rows each), and two
+    # across for 达标情况 (its verdicts and figures at full size) …
+    assert empty == 9
     # … and the filled table's 52 rows on one or two more pages.
     assert empty < filled <= empty + 2
 

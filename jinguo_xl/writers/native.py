@@ -155,7 +155,7 @@ END_ROW = 4  # the pool row (1-based) where the industry's rows end: running sum
 HEADER_POS_ROW = 5  # the table's header row on its sheet (position from row 1)
 TITLE_ROW = 6  # the pool columns' titles
 POOL_FIRST_ROW = 7  # first pool row
-POOL_ROWS = 1000  # pool rows of the full template: all industry sheets together
+POOL_ROWS = 600  # pool rows of the full template: all industry sheets together
 SUMMARY_COL = 2  # column B: the first industry's cells in rows 2 … 5
 # A helper-sheet column nothing is ever written to (the sheet is protected): what a pool row
 # reads for a column its table does not have (手工制作 has no 是否合格).
@@ -748,7 +748,7 @@ def table_verdict(industry: str, rules: Rules, cells: dict[str, str], type_ref: 
     if "error_rows" in cells:
         errors = (
             f'{q(STATUS_UNDECIDED + "：表中有 ")}&{cells["error_rows"]}&'
-            f'{q(" 行含错误值（如 #N/A、#REF!）或读不到，请改正这些格，或" + CHECK_ELSEWHERE)}'
+            f'{q(" 行有错误值（以 # 开头的格）或读不到，请改正这些格，或" + CHECK_ELSEWHERE)}'
         )
         out = f"IF(N({cells['error_rows']})>0,{errors},{out})"
     return out

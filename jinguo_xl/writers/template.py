@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.formatting.rule import Rule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -26,8 +28,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from jinguo_xl.rules import Rules
 from jinguo_xl.writers import native
 from jinguo_xl.writers.atomic import save_atomic
+from jinguo_xl.writers.layout import break_lines
 
-DATA_ROWS = 1000  # pre-formatted rows per industry sheet: room for a large base
+DATA_ROWS = 600  # pre-formatted rows per industry sheet, and the most a table can have
 HEADER_ROW = 4
 FIRST_DATA_ROW = HEADER_ROW + 1
 LAST_DATA_ROW = HEADER_ROW + DATA_ROWS
@@ -99,9 +102,20 @@ def _info_sheet(wb: Workbook, rules: Rules) -> Worksheet:
     ws.title = INFO_SHEET
     ws["A1"] = rules.title
     ws["A1"].font = _TITLE
-    ws["A2"] = "请在黄色格中填写；带下拉箭头的格请从列表选择。"
+    # The verdict where a clerk starts: the base's, which names each filled table's verdict
+    # and figures (a copy of the protected named cell on 达标情况).
+    ws["A2"] = "基地结论"
+    ws["A2"].font, ws["A2"].alignment = _BOLD, Alignment(vertical="top")
+    verdict = ws["B2"]
+    verdict.value = f'=IF(ISERROR({native.BASE_VERDICT}),"",{native.BASE_VERDICT})'
+    verdict.font, verdict.alignment = _BOLD, Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells("B2:D2")
+    ws.row_dimensions[2].height = 60
+    ws["A3"] = "请在黄色格中填写；带下拉箭头的格请从列表选择。各表的数字见“达标情况”表。"
     ws.column_dimensions["A"].width = 20
     ws.column_dimensions["B"].width = 40
+    ws.column_dimensions["C"].width = 12
+    ws.column_dimensions["D"].width = 12
     for i, (label, name, fmt, hint) in enumerate(INFO_FIELDS, start=4):
         ws.cell(row=i, column=1, value=label).font = _BOLD
         cell = ws.cell(row=i, column=2)
@@ -257,7 +271,11 @@ class StatusLayout:
 
 
 def status_layout(rules: Rules) -> StatusLayout:
-    keys = ["industry", "rows", "verdict", "addin", "compare", *(k for k, _, _ in _FIGURES)]
+    figures = [k for k, _, _ in _FIGURES]
+    # What is printed first (产业, 已填行数, the verdict and the figures of spec §4), then the
+    # add-in's verdict and the counts behind the figures, on screen only.
+    keys = ["industry", "rows", "verdict", *figures[:_PRINTED_FIGURES], "addin", "compare",
+            *figures[_PRINTED_FIGURES:]]
     columns = {k: i for i, k in enumerate(keys, start=1)}
     rows = {ind: _STATUS_HEAD_ROW + 1 + i for i, ind in enumerate(rules.industries)}
     return StatusLayout(rows, columns)
@@ -309,13 +327,13 @@ def _industry_sheet(
         kind = rules.columns[key].kind
         ws.column_dimensions[letter].width = _WIDTHS.get(key, 14 if kind != "money" else 12)
         fmt = {"money": "0.00", "date": "yyyy-mm-dd", "phone": "@"}.get(kind)
-        first = ws.cell(row=FIRST_DATA_ROW, column=col)
-        first.border = _BORDER
         if fmt:
+            # A number format only: it shows nothing, so an empty row is not printed.
+            first = ws.cell(row=FIRST_DATA_ROW, column=col)
             first.number_format = fmt
-        for row in range(FIRST_DATA_ROW + 1, last_row + 1):
-            # The same style for the whole column, copied rather than looked up per cell.
-            ws.cell(row=row, column=col)._style = copy(first._style)
+            for row in range(FIRST_DATA_ROW + 1, last_row + 1):
+                # The same style for the whole column, copied rather than looked up per cell.
+                ws.cell(row=row, column=col)._style = copy(first._style)
         if kind == "yesno":
             dv = _list_validation(["是", "否"])
             ws.add_data_validation(dv)
@@ -324,23 +342,19 @@ def _industry_sheet(
             dv = _list_validation(list(rules.women_types))
             ws.add_data_validation(dv)
             dv.add(_col_range(col, last_row).replace("$", ""))
-    # No formula below the header: a spreadsheet prints every formula cell, so an empty
-    # template would print a thousand blank rows.
+    # No formula, border or fill below the header: a spreadsheet prints every cell that shows
+    # something, so an empty template would print hundreds of blank rows. The grid of a row
+    # appears when something is typed in it (conditional formatting, which is not printed
+    # for an empty row), and no print area is set: a fixed one would print empty rows, one
+    # made by a formula is dropped by tools such as openpyxl.
     last_letter = get_column_letter(ncols)
     ws.freeze_panes = f"C{FIRST_DATA_ROW}"
     ws.row_dimensions[HEADER_ROW].height = 45
     _print_setup(ws, f"{HEADER_ROW}:{HEADER_ROW}")
-    # Print only down to the last filled row (at least the header and one row): the print area
-    # follows the data through INDEX, which is not volatile.
-    sheet = quote_sheetname(industry)
-    last = layout.ref(industry, "last_row")
-    ws.defined_names["Print_Area"] = DefinedName(
-        "Print_Area",
-        attr_text=(
-            f"{sheet}!$A$1:INDEX({sheet}!${last_letter}:${last_letter},"
-            f"MAX({FIRST_DATA_ROW},{last}))"
-        ),
-    )
+    grid = DifferentialStyle(border=_BORDER)
+    rows = f"A{FIRST_DATA_ROW}:{last_letter}{last_row}"
+    filled = f"COUNTBLANK($B{FIRST_DATA_ROW}:${last_letter}{FIRST_DATA_ROW})<{ncols - 1}"
+    ws.conditional_formatting.add(rows, Rule(type="expression", dxf=grid, formula=[filled]))
     return ws
 
 
@@ -395,14 +409,21 @@ def _status_sheet(
 ) -> Worksheet:
     """Per industry: rows filled, the native verdict, every figure, and the add-in's verdict."""
     ws = wb.create_sheet(STATUS_SHEET)
-    ws["A1"] = "达标情况（由表格公式自动计算，Excel、WPS、LibreOffice 中均有效）"
+    # Column A is printed on every page (产业), so its cells up here are short labels; the
+    # texts they name are in column C, on the first page, never cut at a page boundary.
+    ws["A1"], ws["C1"] = "达标情况", "由表格公式自动计算，不装加载项也有效"
     ws["A1"].font = _TITLE
-    ws["A2"] = (
+    ws["A2"], ws["C2"] = "说明", (
         "逐行问题（电话无效、日期无法识别、金额疑似以元填写等）请用加载项的“校验本表”查看；"
         "加载项与表格公式的结论不同时，以加载项为准。"
     )
-    ws["A3"], ws["A4"] = "基地结论", "识别的基地类型"
-    ws["A3"].font = ws["A4"].font = _BOLD
+    last_printed = layout.columns[_FIGURES[_PRINTED_FIGURES - 1][0]]
+    ws["C2"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[2].height = 45
+    ws["A3"], ws["A4"] = "基地结论", "基地类型"
+    for label in (ws["A2"], ws["A3"], ws["A4"]):
+        # Beside the top of the value it names (the verdict's row is tall).
+        label.font, label.alignment = _BOLD, Alignment(vertical="top")
     type_cell = "$C$4"
     ws[type_cell.replace("$", "")] = "=" + native.type_formula(rules, "基地类型")
     wb.defined_names[native.TYPE_CELL] = DefinedName(
@@ -416,14 +437,15 @@ def _status_sheet(
         "addin": ADDIN_HEADER,
         "compare": COMPARE_HEADER,
     }
+    widths = {"verdict": 50, "addin": 50, "compare": 14, "industry": 12, "rows": 10}
     for key, col in layout.columns.items():
-        c = ws.cell(row=_STATUS_HEAD_ROW, column=col, value=headers[key])
+        width = widths.get(key, 12.5)
+        # Line breaks placed as a typesetter would (never a lone "（" or "）" on a line).
+        c = ws.cell(row=_STATUS_HEAD_ROW, column=col, value=break_lines(headers[key], width))
         c.font, c.fill, c.border = _BOLD, _HEAD_FILL, _BORDER
         c.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
-        ws.column_dimensions[get_column_letter(col)].width = 11
-    ws.row_dimensions[_STATUS_HEAD_ROW].height = 60
-    for key, width in (("verdict", 60), ("addin", 50), ("compare", 14)):
-        ws.column_dimensions[get_column_letter(layout.columns[key])].width = width
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.row_dimensions[_STATUS_HEAD_ROW].height = 45
     rows: dict[str, str] = {}
     verdicts: dict[str, str] = {}
     helper = quote_sheetname(native.HELPER_SHEET)
@@ -519,23 +541,37 @@ def _status_sheet(
                 f'IF({addin}={cells["verdict"]},"一致","不一致")))'
             ),
         )
-        for col in layout.columns.values():
-            ws.cell(row=r, column=col).border = _BORDER
+        for key, col in layout.columns.items():
+            c = ws.cell(row=r, column=col)
+            c.border = _BORDER
+            if key not in ("industry", "verdict", "addin", "compare"):
+                # Figures and 不适用 alike at the right, as numbers stand.
+                c.alignment = Alignment(horizontal="right", vertical="top")
+            elif key == "industry":
+                c.alignment = Alignment(vertical="top")
+        # Room for a verdict of three lines at its printed width: the six rows, the header
+        # and the base verdict fit on one A4 page down.
+        ws.row_dimensions[r].height = 45
     base = ws["C3"]
     base.value = "=" + native.base_verdict(list(rules.industries), verdicts)
     base.font = _BOLD
     base.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.merge_cells(start_row=3, start_column=3, end_row=3, end_column=8)
-    ws.row_dimensions[3].height = 45
+    ws.merge_cells(start_row=3, start_column=3, end_row=3,
+                   end_column=layout.columns["verdict"] + 2)
+    ws.row_dimensions[3].height = 60
     wb.defined_names[native.BASE_VERDICT] = DefinedName(
         native.BASE_VERDICT, attr_text=f"{quote_sheetname(STATUS_SHEET)}!$C$3"
     )
     ws.freeze_panes = f"B{_STATUS_HEAD_ROW + 1}"
     _print_setup(ws, f"{_STATUS_HEAD_ROW}:{_STATUS_HEAD_ROW}")
-    # The printout: verdicts and the figures a clerk reads; the counting columns after them
-    # stay on screen only.
-    last_shown = get_column_letter(layout.columns[_FIGURES[_PRINTED_FIGURES - 1][0]])
-    ws.print_area = f"A1:{last_shown}{max(layout.rows.values())}"
+    # The printout: verdicts and the figures a clerk reads, at full size over as many pages
+    # as they need (not shrunk onto one), with 产业 and the header on every page; the
+    # columns after them stay on screen only.
+    ws.sheet_properties.pageSetUpPr.fitToPage = False
+    ws.page_setup.scale = 100
+    ws.print_title_cols = "A:A"
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    ws.print_area = f"A1:{get_column_letter(last_printed)}{max(layout.rows.values())}"
     # Every cell is a formula: locked, and the sheet protected without a password, so that a
     # verdict cannot be typed over by a plain keystroke (审阅 → 撤销工作表保护 lifts it).
     protect(ws)
