@@ -23,7 +23,7 @@ from jinguo_xl.combine.layout import (
 )
 from jinguo_xl.writers.feedback import SUFFIX, feedback_path
 from tests.conftest import NEVER_SENT
-from tests.test_master import _overlapping, _plain, _words
+from tests.printing import overlapping, page_words, plain
 
 
 def _sheet(path: Path, name: str) -> list[list[object]]:
@@ -184,7 +184,7 @@ def printed(demo_roster, tmp_path_factory):
 
 
 def _text(pdf: Path) -> str:
-    return _plain(
+    return plain(
         subprocess.run(
             ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
         ).stdout
@@ -193,8 +193,8 @@ def _text(pdf: Path) -> str:
 
 def test_the_printed_roster_sheet_has_every_text_whole(printed, demo_roster):
     master_pdf, _ = printed
-    pages = _words(master_pdf)
-    assert _overlapping(pages) == []
+    pages = page_words(master_pdf)
+    assert overlapping(pages) == []
     text = _text(master_pdf)
     grid = _sheet(demo_roster["master"], ROSTER_SHEET)
     checked = 0
@@ -203,15 +203,15 @@ def test_the_printed_roster_sheet_has_every_text_whole(printed, demo_roster):
         for row in grid:
             if len(row) > c and isinstance(row[c], str) and row[c]:
                 for line in row[c].split("\n"):  # each printed line the writer placed
-                    assert _plain(line) in text, (key, row[c])
+                    assert plain(line) in text, (key, row[c])
                 checked += 1
     assert checked > 40
 
 
 def test_the_printed_feedback_has_every_text_whole(printed, demo_roster):
     _, feedback_pdf = printed
-    pages = _words(feedback_pdf)
-    assert _overlapping(pages) == []
+    pages = page_words(feedback_pdf)
+    assert overlapping(pages) == []
     text = _text(feedback_pdf)
     path = feedback_path(demo_roster["feedback"], "城口县")
     checked = 0
@@ -221,7 +221,7 @@ def test_the_printed_feedback_has_every_text_whole(printed, demo_roster):
             for value in row:
                 if isinstance(value, str) and value:
                     for line in value.split("\n"):  # each printed line the writer placed
-                        assert _plain(line) in text, (ws.title, value)
+                        assert plain(line) in text, (ws.title, value)
                     checked += 1
                     files |= set(re.findall(r"[A-Za-z]{2,}", value)) if ".xls" in value else set()
     assert checked > 20

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import html
-import itertools
 import re
 import shutil
 import subprocess
 import zipfile
-from pathlib import Path
 from unittest import mock
 
 import openpyxl
@@ -25,6 +22,17 @@ from jinguo_xl.combine.layout import (
     WOMEN_COLUMNS,
     header_of,
     index_of,
+)
+from tests.printing import (
+    ASCII_WORD,
+    line_start_slips,
+    overlapping,
+    page_words,
+    picture_tools,
+    plain,
+    small_words,
+    text_of,
+    type_ruler,
 )
 
 
@@ -152,73 +160,6 @@ def test_wrapped_rows_have_explicit_heights_and_headers_fit(master):
 # ---------------------------------------------------------------------- printed through LibreOffice
 
 
-def _words(pdf: Path) -> list[list[tuple[float, float, float, float, str]]]:
-    """Each page's words with their boxes (pdftotext -bbox)."""
-    out = subprocess.run(
-        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    pattern = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>'
-    return [
-        [
-            (float(a), float(b), float(c), float(d), html.unescape(w))
-            for a, b, c, d, w in re.findall(pattern, page)
-        ]
-        for page in out.split("<page ")[1:]
-    ]
-
-
-def _overlapping(pages) -> list[tuple[int, str, str]]:
-    """Words printed over each other: what a row too low for its wrapped text looks like
-    (LibreOffice draws the lines that do not fit over the next row, or clips them)."""
-    found = []
-    for p, words in enumerate(pages, start=1):
-        active: list[tuple[float, float, float, float, str]] = []
-        for w in sorted(words, key=lambda w: w[1]):
-            active = [a for a in active if a[3] > w[1]]
-            for a in active:
-                dx = min(a[2], w[2]) - max(a[0], w[0])
-                dy = min(a[3], w[3]) - max(a[1], w[1])
-                smaller = min((a[2] - a[0]) * (a[3] - a[1]), (w[2] - w[0]) * (w[3] - w[1]))
-                if dx > 0 and dy > 0 and dx * dy > 0.3 * smaller:
-                    found.append((p, a[4], w[4]))
-            active.append(w)
-    return found
-
-
-def _plain(text: str) -> str:
-    return re.sub(r"[\s\-]", "", text)  # pdftotext joins wrapped lines, dropping a final "-"
-
-
-# The smallest type allowed on paper, printed at 100 % beside the master to measure it by.
-SMALLEST_PT = 9
-RULER_TEXTS = ("基地数量", "2020")
-
-
-def _ruler(path: Path) -> Path:
-    """A workbook holding a Chinese and a Latin text at ``SMALLEST_PT``, printed at 100 %:
-    the height pdftotext gives their words is the least any printed word may have."""
-    import xlsxwriter
-
-    wb = xlsxwriter.Workbook(str(path))
-    ws = wb.add_worksheet("尺")
-    small = wb.add_format({"font_size": SMALLEST_PT})
-    for r, text in enumerate(RULER_TEXTS):
-        ws.write_string(r, 0, text, small)
-    wb.close()
-    return path
-
-
-def _picture_tools():
-    """docs/make_picture.py: the README picture is printed as these tests print."""
-    import importlib.util
-
-    path = Path(__file__).resolve().parent.parent / "docs" / "make_picture.py"
-    spec = importlib.util.spec_from_file_location("make_picture", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def printed(master, tmp_path_factory, rules):
     """The master, a copy whose rows are one line high and the type ruler, printed in one
@@ -234,26 +175,26 @@ def printed(master, tmp_path_factory, rules):
     result = build(list(iter_workbooks([master.parent / "jinguo_demo"])), rules.year)
     with mock.patch.object(writer, "row_height", lambda cells: 20.0):
         writer.write_master(low, result, rules)
-    ruler = _ruler(out / "字号.xlsx")
-    pdfs = _picture_tools().print_to_pdf([master, low, ruler], out)
+    ruler = type_ruler(out / "字号.xlsx")
+    pdfs = picture_tools().print_to_pdf([master, low, ruler], out)
     return pdfs[0], pdfs[1], pdfs[2]
 
 
 def test_the_printed_master_has_its_pages_in_order(printed):
     pdf, *_ = printed
-    pages = [" ".join(w[4] for w in words) for words in _words(pdf)]
+    pages = [" ".join(w[4] for w in words) for words in page_words(pdf)]
     assert 10 <= len(pages) <= 400, len(pages)
     assert "按区县" in pages[0] and "未计入合计或目标的行（原因" in pages[0]
     assert "全市合计" in pages[0]  # the counties' table whole on page 1
     assert "按类型 × 产业" in pages[1] and "按区县" not in pages[1]
-    assert "各区县基地数（按结论）" in _plain(pages[2])
+    assert "各区县基地数（按结论）" in plain(pages[2])
     assert "带动基地名称" in pages[3]  # 基地 starts on a page of its own
 
 
 def test_no_printed_text_is_cut_or_overprinted(printed, master):
     pdf, *_ = printed
-    assert _overlapping(_words(pdf)) == []
-    text = _plain(
+    assert overlapping(page_words(pdf)) == []
+    text = plain(
         subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     )
     checked = 0
@@ -271,42 +212,31 @@ def test_no_printed_text_is_cut_or_overprinted(printed, master):
                     checked += 1
                     # each line the writer placed, whole (other cells' text may come between)
                     for line in str(row[c]).split("\n"):
-                        assert _plain(line) in text, (sheet, name, row[c])
+                        assert plain(line) in text, (sheet, name, row[c])
     assert checked > 100
 
 
 def test_the_print_check_sees_rows_too_low_for_their_text(printed):
     _, low, _ = printed
-    assert _overlapping(_words(low))
+    assert overlapping(page_words(low))
 
 
 # ---------------------------------------------------------------------- what clerks print
 
 _FILE_CELLS = (("基地", BASE_COLUMNS, ("file", "origin")), ("妇女明细", WOMEN_COLUMNS, ("file",)),
                ("问题清单", FINDING_COLUMNS, ("file",)), ("重复人员", DUPLICATE_COLUMNS, ("file",)))
-_ASCII_WORD = re.compile(r"[A-Za-z]{2,}")
-# Never at the start of a printed line, and never a line alone.
-_NO_LINE_START = "）)」』》，。、；：！？,;:!?"
-
-
-def _text_of(pdf: Path, *options: str) -> str:
-    return subprocess.run(
-        ["pdftotext", *options, str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
-
-
 def test_the_printed_master_embeds_a_chinese_font(printed):
     """Without a CJK font every Chinese character prints as an empty box (as the README's
     picture once did): the PDF must embed one, and the text must come back from it."""
     pdf, *_ = printed
-    tools = _picture_tools()
+    tools = picture_tools()
     assert tools.has_cjk_font(pdf), tools.pdf_fonts(pdf)
-    assert "重庆市妇联" in _text_of(pdf, "-f", "1", "-l", "1")
+    assert "重庆市妇联" in text_of(pdf, "-f", "1", "-l", "1")
 
 
 def test_page_one_prints_every_text_of_the_summary(printed, master):
     pdf, *_ = printed
-    page = _plain(_text_of(pdf, "-f", "1", "-l", "1"))
+    page = plain(text_of(pdf, "-f", "1", "-l", "1"))
     rows = _sheet(master, "汇总")
     top = next(i for i, row in enumerate(rows) if row[0] == "全市合计")
     texts = [
@@ -318,7 +248,7 @@ def test_page_one_prints_every_text_of_the_summary(printed, master):
         if line.strip()
     ]
     assert len(texts) > 40
-    missing = [t for t in texts if _plain(t) not in page]
+    missing = [t for t in texts if plain(t) not in page]
     assert missing == []
 
 
@@ -331,11 +261,11 @@ def test_no_english_word_is_printed_except_in_file_names(printed, master):
         rows = _sheet(master, sheet)
         for key in keys:
             c = index_of(columns, key)
-            allowed |= {w for row in rows[1:] for w in _ASCII_WORD.findall(str(row[c] or ""))}
+            allowed |= {w for row in rows[1:] for w in ASCII_WORD.findall(str(row[c] or ""))}
     for row in _sheet(master, "说明"):
-        allowed |= set(_ASCII_WORD.findall(str(row[0] or ""))) if "/" in str(row[0]) else set()
+        allowed |= set(ASCII_WORD.findall(str(row[0] or ""))) if "/" in str(row[0]) else set()
     assert {"jinguo", "demo", "xlsx"} <= allowed
-    words = _ASCII_WORD.findall(_text_of(pdf, "-layout"))
+    words = ASCII_WORD.findall(text_of(pdf, "-layout"))
     assert words, "the demo's file names are printed"
     assert sorted(set(words) - allowed) == []
 
@@ -343,39 +273,20 @@ def test_no_english_word_is_printed_except_in_file_names(printed, master):
 def test_no_printed_line_starts_with_a_closing_mark_or_is_one(printed):
     """A reason wrapped onto a line holding only "）", a message line starting with "；"."""
     pdf, *_ = printed
-    slips = []
-    for p, words in enumerate(_words(pdf), start=1):
-        lines: dict[int, list[tuple[float, float, float, float, str]]] = {}
-        for w in words:
-            lines.setdefault(round(w[1]), []).append(w)
-        for line in lines.values():
-            line.sort()
-            # a cell's line: the words of one line closer together than a column gap
-            start = [line[0]] + [b for a, b in itertools.pairwise(line) if b[0] - a[2] > 8]
-            slips += [(p, w[4]) for w in start if w[4][0] in _NO_LINE_START]
-    assert slips == []
+    assert line_start_slips(pdf) == []
 
 
 def test_nothing_is_printed_smaller_than_nine_points(printed):
     """Each word at least as tall as the same kind of text printed at 9 pt and 100 %."""
     pdf, _, ruler = printed
-    (measured,) = _words(ruler)
-    least = {w[4]: w[3] - w[1] for w in measured}
-    cjk_least, latin_least = least[RULER_TEXTS[0]], least[RULER_TEXTS[1]]
-    small = []
-    for p, words in enumerate(_words(pdf), start=1):
-        for _, y0, _, y1, text in words:
-            chinese = any("\u4e00" <= ch <= "\u9fff" for ch in text)
-            floor = cjk_least if chinese else latin_least
-            if y1 - y0 < 0.97 * floor:
-                small.append((p, text, round((y1 - y0) / floor * SMALLEST_PT, 1)))
+    small = small_words(pdf, ruler)
     assert small == [], small[:20]
 
 
 def test_figures_and_figure_like_texts_line_up_on_page_one(printed):
     """9/17 and 7 / 8 sit right-aligned under the headline's numbers, not left of them."""
     pdf, *_ = printed
-    words = sorted(_words(pdf)[0], key=lambda w: w[1])
+    words = sorted(page_words(pdf)[0], key=lambda w: w[1])
     label = next(w for w in words if w[4].startswith("基地数（计入汇总）"))
     right = [w for w in words if w[0] > label[2] and w[1] < label[1] + 200]
     first = {}
@@ -388,7 +299,7 @@ def test_figures_and_figure_like_texts_line_up_on_page_one(printed):
 def test_dates_do_not_run_into_the_next_column(printed):
     """基地's 填报日期 once printed as "2020-08-31达标", the date over its column's edge."""
     pdf, *_ = printed
-    words = [w[4] for page in _words(pdf) for w in page]
+    words = [w[4] for page in page_words(pdf) for w in page]
     assert "2020-08-31" in words
     verdicts = "|".join(build.SUMMARY_STATUSES)
     assert [w for w in words if re.match(rf"\d{{4}}-\d{{2}}-\d{{2}}({verdicts})", w)] == []
@@ -402,4 +313,4 @@ def test_tables_without_a_money_column_print_a_dash_not_zero(printed, master):
     without = [r for r in rows[1:] if r[industry] in ("乡村旅游", "家政服务")]
     assert without and {r[sales] for r in without} == {"—"}
     # two figures a table in 基地, one a combination in 汇总's 按类型 × 产业
-    assert _text_of(pdf, "-layout").count("—") >= 2 * len(without) + 3
+    assert text_of(pdf, "-layout").count("—") >= 2 * len(without) + 3

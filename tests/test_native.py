@@ -5,7 +5,6 @@ engine with Excel's semantics (pycel) agrees with LibreOffice."""
 from __future__ import annotations
 
 import csv
-
 import datetime as dt
 import random
 import re
