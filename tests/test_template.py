@@ -6,15 +6,19 @@ import datetime as dt
 import re
 import shutil
 import subprocess
+import warnings
 import zipfile
 from decimal import Decimal
 from pathlib import Path
 
+import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
 from jinguo_xl.run.files import check_file
+from jinguo_xl.writers import native
 from jinguo_xl.writers.template import (
+    DATA_ROWS,
     FIRST_DATA_ROW,
     HEADER_ROW,
     INFO_FIELDS,
@@ -22,6 +26,16 @@ from jinguo_xl.writers.template import (
     build_template,
     save_template,
     write_template,
+)
+from tests.printing import (
+    ASCII_WORD,
+    line_start_slips,
+    overlapping,
+    page_words,
+    plain,
+    small_words,
+    text_of,
+    type_ruler,
 )
 
 COMMITTED = Path(__file__).parent.parent / "templates" / "统计表模板_2020.xlsx"
@@ -38,7 +52,7 @@ def wb(rules):
 
 
 def _fill(
-    rules, target: Path, rows, *, base_type="巾帼扶贫车间", sheet="手工制作", data_rows=1000
+    rules, target: Path, rows, *, base_type="巾帼扶贫车间", sheet="手工制作", data_rows=DATA_ROWS
 ) -> Path:
     """A clerk's copy: base information typed into the input cells, rows under the header."""
     wb = build_template(rules, data_rows)
@@ -64,7 +78,8 @@ def _fill(
 def _rows(n: int, money):
     return [
         (
-            f"张{'一二三四五六七八九十'[i % 10]}{'甲乙丙丁戊己庚辛壬癸'[i // 10]}",
+            f"张{'一二三四五六七八九十'[i % 10]}{'甲乙丙丁戊己庚辛壬癸'[i // 10 % 10]}"
+            f"{'子丑寅卯辰'[i // 100 - 1] if i >= 100 else ''}",
             f"青山村{i + 1}组",
             f"1380013{i:04d}",
             dt.date(2020, 3, 5),
@@ -152,6 +167,38 @@ def test_committed_template_is_what_the_command_produces_today(template):
     assert parts(COMMITTED) == parts(template)
 
 
+def test_the_template_stays_light(template):
+    """Every helper formula written out in full, so the file is what any tool saves again;
+    still under 1 MB (it was 0.69 MB of shared formulas that openpyxl wrote out as 4.9 MB)."""
+    assert COMMITTED.stat().st_size < 1_000_000
+    helper = openpyxl.load_workbook(template)[native.HELPER_SHEET]
+    shared = [c for row in helper.iter_rows() for c in row
+              if isinstance(c.value, str) and c.value == "="]
+    assert shared == []
+    formulas = sum(
+        1 for ws in openpyxl.load_workbook(template).worksheets for row in ws.iter_rows()
+        for c in row if isinstance(c.value, str) and c.value.startswith("=")
+    )
+    assert formulas < 50_000  # was 154,818
+
+
+def test_openpyxl_keeps_the_template_as_it_is(rules, tmp_path):
+    """A tool that opens and saves the template (openpyxl here; WPS and old scripts alike)
+    must keep its print areas without a warning and not blow it up."""
+    rows = _rows(200, lambda i: 0.3)
+    filled = _fill(rules, tmp_path / "填好.xlsx", rows)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "Print area cannot be set to Defined name" and others
+        wb = openpyxl.load_workbook(filled)
+    areas = {ws.title: ws.print_area for ws in wb.worksheets if ws.print_area}
+    again = tmp_path / "再存.xlsx"
+    wb.save(again)
+    assert openpyxl.load_workbook(again)["达标情况"].print_area == areas["达标情况"]
+    assert again.stat().st_size <= 1.5 * filled.stat().st_size
+    assert again.stat().st_size < 1_000_000
+    assert check_file(again).reason == check_file(filled).reason
+
+
 # ------------------------------------------------------------------ a real spreadsheet engine
 
 soffice = shutil.which("soffice")
@@ -172,8 +219,18 @@ def engine_view(tmp_path_factory, rules, template):
     empty = folder / "空白.xlsx"
     empty.write_bytes(template.read_bytes())
     printed = _fill(rules, folder / "打印.xlsx", rows)  # the full template, 52 rows filled
+    # … and a second table, so that the base verdict names two tables' verdicts.
+    wb = openpyxl.load_workbook(printed)
+    for i, values in enumerate(_rows(12, lambda i: "是" if i % 2 else "否")):
+        for j, value in enumerate(values[:5], start=2):
+            wb["家政服务"].cell(row=FIRST_DATA_ROW + i, column=j, value=value)
+        wb["家政服务"].cell(row=FIRST_DATA_ROW + i, column=7, value=values[5])
+        wb["家政服务"].cell(row=FIRST_DATA_ROW + i, column=9, value=values[6])
+    wb.save(printed)
+    ruler = type_ruler(folder / "字号.xlsx")
     out = folder / "out"
-    for fmt, files in (("xlsx:Calc MS Excel 2007 XML", [filled]), ("pdf", [empty, printed])):
+    for fmt, files in (("xlsx:Calc MS Excel 2007 XML", [filled]),
+                       ("pdf", [empty, printed, ruler])):
         subprocess.run(
             [soffice, "--headless", f"-env:UserInstallation=file://{folder}/lo-profile",
              "--convert-to", fmt, "--outdir", str(out), *map(str, files)],
@@ -212,8 +269,42 @@ def test_prints_only_what_is_filled(engine_view):
     # One page per sheet for the empty template (not hundreds of blank rows each), and two
     # across for 达标情况 (its verdicts and figures at full size) …
     assert empty == 9
-    # … and the filled table's 52 rows on one or two more pages.
-    assert empty < filled <= empty + 2
+    # … and the filled tables' 52 and 12 rows on two or three more pages.
+    assert empty + 2 <= filled <= empty + 3
+
+
+@needs_soffice
+def test_the_printed_template_is_chinese_whole_and_nine_points_or_more(engine_view):
+    """Blank and filled, every printed page: no English word, no line starting with a closing
+    mark or a pause, no text printed over other text, nothing smaller than 9 pt."""
+    _, out = engine_view
+    for name in ("空白", "打印"):
+        pdf = out / f"{name}.pdf"
+        assert ASCII_WORD.findall(text_of(pdf, "-layout")) == [], name
+        assert line_start_slips(pdf) == [], name
+        assert overlapping(page_words(pdf)) == [], name
+        small = small_words(pdf, out / "字号.pdf")
+        assert small == [], (name, small[:10])
+
+
+@needs_soffice
+def test_the_first_page_gives_the_verdict_and_the_status_sheet_prints_whole(engine_view):
+    """Where a clerk starts, the base's verdict; 达标情况 at full size on two pages, each
+    with 产业 and the header, every verdict whole, 不适用 where a table has no such column."""
+    path, out = engine_view
+    report = check_file(path.parent / "打印.xlsx")
+    filled = [r for r in report.results if r.rows]
+    assert [r.industry for r in filled] == ["手工制作", "家政服务"]
+    pages = text_of(out / "打印.pdf").split("\f")
+    assert "基地结论" in pages[0] and plain(report.reason) in plain(pages[0])
+    verdicts, figures = pages[-3], pages[-2]  # the hidden working sheet is not printed
+    for page in (verdicts, figures):
+        assert "产业" in page and all(industry in page for industry in ("手工制作", "加工制造"))
+    assert "结论（表格公式）" in verdicts and "培训合格率" in figures
+    for result in report.results:
+        assert plain(result.reason) in plain(verdicts)
+    assert report.reason.startswith("未达标：手工制作")
+    assert "不适用" in figures
 
 
 @needs_soffice
