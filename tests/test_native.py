@@ -130,14 +130,14 @@ needs_soffice = pytest.mark.skipif(soffice is None, reason="LibreOffice (soffice
 
 def _fill(
     rules, path: Path, base: dict[str, object], tables: dict[str, list[dict]],
-    data_rows: int | None = None,
+    data_rows: int | None = None, pool_rows: int | None = None,
 ) -> Path:
     """A clerk's copy: base information in the input cells, rows under each table's header.
 
     The template has just enough pre-formatted rows for the longest table (plus two), which
     keeps the spreadsheet engine's recalculation short; the formulas are the same."""
     longest = max((len(rows) for rows in tables.values()), default=0)
-    wb = build_template(rules, data_rows or longest + 2)
+    wb = build_template(rules, data_rows or longest + 2, pool_rows=pool_rows)
     info = wb["基本信息"]
     for row in range(1, info.max_row + 1):
         label = info.cell(row=row, column=1).value
@@ -253,10 +253,18 @@ def _scenarios(rules) -> list[tuple[str, dict[str, object], dict[str, list[dict]
     ]
     out.append(("long-text", _base("示例·长文字", "巾帼扶贫家庭工坊"), {"家政服务": long}))
     out.append(("overflow", _base("示例·超出", "巾帼扶贫车间"), {"手工制作": messy}))
+    # Two tables holding more rows together than the formulas' pool of rows.
+    out.append(("pool-full", _base("示例·两表", "巾帼扶贫车间"),
+                {"手工制作": messy, "家政服务": _yes_no_rows(30, "")}))
+    # A clerk's formula that fails (#DIV/0!) in a row: that table cannot be judged.
+    failing = [dict(row) for row in messy]
+    failing[3]["note"] = "=1/0"
+    out.append(("error-value", _base("示例·错误值", "巾帼扶贫车间"), {"手工制作": failing}))
     return out
 
 
 OVERFLOW_ROWS = 30  # the "overflow" scenario's template: fewer rows than its table has
+POOL_FULL = 60  # the "pool-full" scenario's pool: 手工制作 fits in it, 家政服务 does not
 
 
 @pytest.fixture(scope="module")
@@ -268,7 +276,8 @@ def recalculated(tmp_path_factory, rules):
     folder = tmp_path_factory.mktemp("native")
     files = [
         _fill(rules, folder / f"{name}.xlsx", base, tables,
-              OVERFLOW_ROWS if name == "overflow" else None)
+              OVERFLOW_ROWS if name == "overflow" else None,
+              POOL_FULL if name == "pool-full" else None)
         for name, base, tables in _scenarios(rules)
     ]
     out = folder / "csv"
@@ -311,6 +320,23 @@ def test_every_named_verdict_equals_the_cli(recalculated, rules):
                 f"请{native.CHECK_ELSEWHERE}"
             )
             assert _named(grid, rules, "结论_手工制作") == _named(grid, rules, "基地结论") == said
+            continue
+        if path.stem == "pool-full":
+            # 手工制作 lies inside the pool and is judged as the CLI judges it; 家政服务 does
+            # not, and says so instead of counting part of its rows.
+            assert _named(grid, rules, "结论_手工制作") == want["结论_手工制作"]
+            assert _named(grid, rules, "结论_家政服务") == (
+                f"无法判定：各产业表合计超过 {POOL_FULL} 行，表格公式算不到本表的全部行；"
+                f"请删去表格下方多余的内容，或{native.CHECK_ELSEWHERE}"
+            )
+            continue
+        if path.stem == "error-value":
+            # The CLI reads the cell the file holds (a formula without a value: empty); the
+            # spreadsheet computes #DIV/0! and the table says it cannot be judged.
+            assert _named(grid, rules, "结论_手工制作") == (
+                f"无法判定：表中有 1 行有错误值（以 # 开头的格）或读不到，请改正这些格，或"
+                f"{native.CHECK_ELSEWHERE}"
+            )
             continue
         for name, reason in want.items():
             compared += 1
