@@ -57,7 +57,7 @@ HELPER_SHEET = "计算"
 TEMPLATE_HEADER_ROW = 4  # the header row of the template's tables (template.HEADER_ROW)
 # Where a clerk can have a table judged when the formulas cannot: said in every such verdict.
 CHECK_ELSEWHERE = "用加载项的“校验本表”或区县妇联的汇总程序判定"
-POSITION_COL = 1  # helper column A: which data row (1, 2, …) the helper row reads
+POSITION_COL = 1  # helper column A: the pool row's number (1, 2, …)
 # Why a typed amount counts in no total, in the engine's order (lo column: 1, 2, 3, 4).
 LEFT_OUT = ("金额疑似以元填写", "金额像电话号码", "金额无法识别", "金额为负数")
 TYPE_CELL = "识别类型"  # defined name: the official type the formulas recognised, or ""
@@ -578,17 +578,6 @@ def row_formula(template: str, r: int) -> str:
 
 
 # ---------------------------------------------------------------------- metrics and verdicts
-
-
-@dataclass
-class TableCells:
-    """Where one industry's figures live on the 达标情况 sheet (absolute references)."""
-
-    rows: str
-    metrics: dict[str, str]
-    trained: str
-    households: str
-    suspect: str
 
 
 def metric_formulas(b: Pool, industry: str, rules: Rules) -> dict[str, str]:
