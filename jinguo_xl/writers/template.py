@@ -28,7 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from jinguo_xl.rules import Rules
 from jinguo_xl.writers import native
 from jinguo_xl.writers.atomic import save_atomic
-from jinguo_xl.writers.layout import break_lines
+from jinguo_xl.writers.layout import break_lines, text_width
 
 DATA_ROWS = 600  # pre-formatted rows per industry sheet, and the most a table can have
 HEADER_ROW = 4
@@ -65,7 +65,7 @@ _TITLE = Font(bold=True, size=14)
 _BOLD = Font(bold=True)
 _WIDTHS = {
     "seq": 6,
-    "name": 12,
+    "name": 15,
     "address": 28,
     "phone": 15,
     "train_date": 12,
@@ -85,6 +85,14 @@ def _list_validation(values: list[str], *, strict: bool = True, prompt: str = ""
         dv.showInputMessage = True
         dv.prompt = prompt
     return dv
+
+
+def header_lines(text: str, width: float) -> str:
+    """A header too wide for its column, broken before each bracketed part (产品收入 / （万元）),
+    never inside a word: the reader and the formulas compare headers without whitespace."""
+    if text_width(text) <= (width - 1) * 0.9 or "（" not in text:
+        return text
+    return text[0] + text[1:].replace("（", "\n（")
 
 
 def _print_setup(ws: Worksheet, title_rows: str) -> None:
@@ -320,12 +328,14 @@ def _industry_sheet(
         )
         ws.cell(row=3, column=5, value=f"={counted}").number_format = "0.00"
     for col, key in enumerate(keys, start=1):
-        cell = ws.cell(row=HEADER_ROW, column=col, value=spec.header_of(key, rules.columns))
-        cell.font, cell.fill, cell.border = _BOLD, _HEAD_FILL, _BORDER
-        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
         letter = get_column_letter(col)
         kind = rules.columns[key].kind
-        ws.column_dimensions[letter].width = _WIDTHS.get(key, 14 if kind != "money" else 12)
+        width = _WIDTHS.get(key, 14 if kind != "money" else 12)
+        header = header_lines(spec.header_of(key, rules.columns), width)
+        cell = ws.cell(row=HEADER_ROW, column=col, value=header)
+        cell.font, cell.fill, cell.border = _BOLD, _HEAD_FILL, _BORDER
+        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+        ws.column_dimensions[letter].width = width
         fmt = {"money": "0.00", "date": "yyyy-mm-dd", "phone": "@"}.get(kind)
         if fmt:
             # A number format only: it shows nothing, so an empty row is not printed.
