@@ -486,8 +486,12 @@ def _status_sheet(
         )
         below = f"INDEX({cols},{read}+1,0):INDEX({cols},ROWS({cols}),0)"
         figures["overflow"] = f"ROWS({below})*COLUMNS({below})-COUNTBLANK({below})"
-        # The tables before this one and this one hold more rows than the pool has.
-        figures["pool_over"] = f"{helper}!{pool.summary(industry, native.END_ROW)}-{pool.rows}"
+        # The tables before this one and this one hold more rows than the pool has, and this
+        # one holds something below the template's caption lines (an empty table past the
+        # pool is just empty: 未填报, as the CLI says).
+        extent = f"{helper}!{pool.summary(industry, native.EXTENT_ROW)}"
+        end = f"{helper}!{pool.summary(industry, native.END_ROW)}"
+        figures["pool_over"] = f"IF({extent}<={HEADER_ROW},0,{end}-{pool.rows})"
         found = cells["households_found"]
         figures["households"] = native.households_formula("帮扶户数", found, type_cell, rules)
         trained = cells["trained"]
@@ -613,8 +617,8 @@ def build_template(
 
     ``data_rows`` is the number of pre-formatted rows per industry sheet, and the most a
     table can have; ``pool_rows`` the helper rows all tables share (by default
-    :data:`native.POOL_ROWS`, fewer for a small template). Tests use small numbers to keep a
-    spreadsheet engine's recalculation short."""
+    :data:`native.POOL_ROWS`; for a small template, room for two full tables). Tests use small
+    numbers to keep a spreadsheet engine's recalculation short."""
     last_row = HEADER_ROW + data_rows
     wb = Workbook()
     _info_sheet(wb, rules)
@@ -623,7 +627,8 @@ def build_template(
         _industry_sheet(wb, rules, industry, layout, last_row)
     assert native.TEMPLATE_HEADER_ROW == HEADER_ROW
     reach = last_row
-    pool = native.build_pool(rules, reach, pool_rows or min(native.POOL_ROWS, 6 * reach))
+    small = 2 * reach + len(rules.tables) * HEADER_ROW  # two full tables and four empty ones
+    pool = native.build_pool(rules, reach, pool_rows or min(native.POOL_ROWS, small))
     _status_sheet(wb, rules, layout, pool, last_row)
     _helper_sheet(wb, pool)
     wb.properties.creator = "jinguo_xl"
