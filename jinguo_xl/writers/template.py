@@ -117,8 +117,9 @@ def _info_sheet(wb: Workbook, rules: Rules) -> Worksheet:
     verdict = ws["B2"]
     verdict.value = f'=IF(ISERROR({native.BASE_VERDICT}),"",{native.BASE_VERDICT})'
     verdict.font, verdict.alignment = _BOLD, Alignment(wrap_text=True, vertical="top")
-    ws.merge_cells("B2:D2")
-    ws.row_dimensions[2].height = 60
+    # Five lines of about 37 characters: a base that filled three tables is named whole.
+    ws.merge_cells("B2:F2")
+    ws.row_dimensions[2].height = 75
     ws["A3"] = "请在黄色格中填写；带下拉箭头的格请从列表选择。各表的数字见“达标情况”表。"
     ws.column_dimensions["A"].width = 20
     ws.column_dimensions["B"].width = 40
