@@ -236,14 +236,9 @@ class Pool:
         """The pool rows of ``industry``, as a 0/1 array for SUMPRODUCT."""
         return f"--({self.span('tab')}={self.index(industry)})"
 
-    @property
-    def scan_rows(self) -> int:
-        """Rows of the scan columns: one per row an industry sheet can have."""
-        return self.reach
-
     def scan_col(self, industry: str) -> int:
-        """The column telling, per row of ``industry``'s sheet, whether anything is in it:
-        after the pool's columns and a blank one."""
+        """The column telling, per row of ``industry``'s sheet, whether anything is in it
+        (``reach`` rows from the pool's first row): after the pool's columns and a blank one."""
         return max(self.cols.values()) + 1 + self.index(industry)
 
     def scan_formula(self, industry: str) -> str:
@@ -265,7 +260,7 @@ class Pool:
         """The sheet's last row with any cell filled, 0 when the sheet was deleted: a plain
         MAX over its scan column (no array evaluation, which engines do not agree on)."""
         letter = get_column_letter(self.scan_col(industry))
-        scan = f"${letter}${POOL_FIRST_ROW}:${letter}${POOL_FIRST_ROW + self.scan_rows - 1}"
+        scan = f"${letter}${POOL_FIRST_ROW}:${letter}${POOL_FIRST_ROW + self.reach - 1}"
         return f"=IF({sheet_present(self.rules, industry, self.reach)},MAX({scan}),0)"
 
     def end_formula(self, industry: str) -> str:
@@ -368,8 +363,8 @@ def _fill_pool(b: Pool, rules: Rules) -> None:
     h = b.here
     n_tables = len(b.industries)
     ends = [b.summary(i, END_ROW) for i in b.industries]
-    earlier_ends = f"{ends[0]}:{ends[-2]}" if len(ends) > 1 else ends[0]
-    after = f"SUMPRODUCT(--({position()}>{earlier_ends}))" if len(ends) > 1 else "0"
+    # How many tables end before this row (the ends of all tables but the last, one range).
+    after = f"SUMPRODUCT(--({position()}>{ends[0]}:{ends[-2]}))" if len(ends) > 1 else "0"
     b.column("tab", "表", f"=IF({position()}>{ends[-1]},0,1+{after})", gated=False)
     starts = ",".join(["0", *ends[:-1]])
     b.column("at", "表内第几行", f"=IF({h('tab')}=0,0,{position()}-CHOOSE({h('tab')},{starts}))",

@@ -398,17 +398,16 @@ def _helper_sheet(wb: Workbook, pool: native.Pool) -> Worksheet:
     for industry in pool.industries:
         title = f"计算·{industry}·行有内容"
         ws.cell(row=native.TITLE_ROW, column=pool.scan_col(industry), value=title)
-    scans = {i: pool.scan_formula(i) for i in pool.industries}
-    for row in range(first, first + max(pool.rows, pool.scan_rows)):
+    scans = {pool.scan_col(i): pool.scan_formula(i) for i in pool.industries}
+    for row in range(first, first + max(pool.rows, pool.reach)):
         # The only ROW() without an argument in the template, at the top of its formula.
         ws.cell(row=row, column=native.POSITION_COL, value=f"=ROW()-{first - 1}")
         if row <= pool.last_row:
             for key, col in pool.cols.items():
                 ws.cell(row=row, column=col, value=native.row_formula(pool.formulas[key], row))
-        if row < first + pool.scan_rows:
-            for industry, formula in scans.items():
-                ws.cell(row=row, column=pool.scan_col(industry),
-                        value=native.row_formula(formula, row))
+        if row < first + pool.reach:
+            for col, formula in scans.items():
+                ws.cell(row=row, column=col, value=native.row_formula(formula, row))
     # Hidden, and protected without a password, so no clerk types into it by accident.
     ws.sheet_state = "hidden"
     protect(ws)
