@@ -261,6 +261,16 @@ def demo_bases(folder: Path) -> list[tuple[str, str, str, str]]:
     ]
 
 
+def type_base_info(wb: Workbook, values: Mapping[str, object]) -> None:
+    """Type base information into a template's 基本信息 sheet, as a clerk does: each value in
+    the input cell beside its label (``{"带动基地名称": "…"}``)."""
+    info = wb["基本信息"]
+    for row in range(1, info.max_row + 1):
+        label = info.cell(row=row, column=1).value
+        if label in values:
+            info.cell(row=row, column=2, value=values[label])
+
+
 def roster_file(path: Path, rows: list[list[object]]) -> Path:
     """A roster (名单) workbook with the template's headers and ``rows`` under them."""
     from jinguo_xl.read.roster import ROSTER_HEADERS

@@ -14,7 +14,7 @@ from jinguo_xl.combine.layout import INPUT_COLUMNS, headers
 from jinguo_xl.read.kinds import looks_masked
 from jinguo_xl.run.files import check_file
 from jinguo_xl.writers.template import FIRST_DATA_ROW, write_template
-from tests.conftest import base_line, people, stacked, write_xlsx
+from tests.conftest import base_line, people, stacked, type_base_info, write_xlsx
 
 
 @pytest.fixture
@@ -27,10 +27,7 @@ def folder(tmp_path, monkeypatch, rules):
     write_xlsx(county / "甲合作社.xlsx", {"统计表": grid})
     blank = write_template(county / "新建 Microsoft Excel 工作表.xlsx", rules, data_rows=20)
     wb = openpyxl.load_workbook(blank)
-    info = wb["基本信息"]
-    for row in range(1, info.max_row + 1):
-        if info.cell(row=row, column=1).value == "带动基地名称":
-            info.cell(row=row, column=2, value="乙模板合作社")
+    type_base_info(wb, {"带动基地名称": "乙模板合作社"})
     for i, person in enumerate(people(3, extra=[1], start_phone=50)):
         for j, value in enumerate(person[1:], start=2):
             wb["手工制作"].cell(row=FIRST_DATA_ROW + i, column=j, value=value)

@@ -32,6 +32,7 @@ from jinguo_xl.writers.template import (
     status_layout,
     write_template,
 )
+from tests.conftest import type_base_info
 
 COMMITTED = Path(__file__).parent.parent / "templates" / "统计表模板_2020.xlsx"
 
@@ -139,11 +140,7 @@ def _fill(
     keeps the spreadsheet engine's recalculation short; the formulas are the same."""
     longest = max((len(rows) for rows in tables.values()), default=0)
     wb = build_template(rules, data_rows or longest + 2, pool_rows=pool_rows)
-    info = wb["基本信息"]
-    for row in range(1, info.max_row + 1):
-        label = info.cell(row=row, column=1).value
-        if label in base:
-            info.cell(row=row, column=2, value=base[label])
+    type_base_info(wb, base)
     for industry, rows in tables.items():
         ws = wb[industry]
         keys = rules.tables[industry].columns

@@ -30,6 +30,7 @@ from jinguo_xl.writers.template import (
     build_template,
     save_template,
 )
+from tests.conftest import type_base_info
 
 soffice = shutil.which("soffice")
 UNO_PYTHON = "/usr/bin/python3"
@@ -214,13 +215,8 @@ def _cases(rules) -> list[Case]:
 
 def _fill(rules, path: Path, tables: dict[str, list[dict[str, object]]], base_type: str) -> Path:
     wb = build_template(rules, DATA_ROWS)
-    info = wb["基本信息"]
-    base = {"带动基地名称": "示例·改动", "创建基地类型": base_type, "基地负责人姓名": "王经理",
-            "所属区县": "城口县"}
-    for row in range(1, info.max_row + 1):
-        label = info.cell(row=row, column=1).value
-        if label in base:
-            info.cell(row=row, column=2, value=base[label])
+    type_base_info(wb, {"带动基地名称": "示例·改动", "创建基地类型": base_type,
+                        "基地负责人姓名": "王经理", "所属区县": "城口县"})
     for industry, rows in tables.items():
         ws = wb[industry]
         for i, values in enumerate(_table_rows(rules, industry, rows)):

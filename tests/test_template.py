@@ -27,6 +27,7 @@ from jinguo_xl.writers.template import (
     save_template,
     write_template,
 )
+from tests.conftest import type_base_info
 from tests.printing import (
     ASCII_WORD,
     line_start_slips,
@@ -56,18 +57,13 @@ def _fill(
 ) -> Path:
     """A clerk's copy: base information typed into the input cells, rows under the header."""
     wb = build_template(rules, data_rows)
-    info = wb["基本信息"]
-    values = {
+    type_base_info(wb, {
         "带动基地名称": "示例·模板测试合作社",
         "创建基地类型": base_type,
         "基地负责人姓名": "王经理",
         "所属区县": "城口县",
         "所在乡镇（街道）": "鸡鸣乡",
-    }
-    for row in range(1, info.max_row + 1):
-        label = info.cell(row=row, column=1).value
-        if label in values:
-            info.cell(row=row, column=2, value=values[label])
+    })
     ws = wb[sheet]
     for i, values_row in enumerate(rows):
         for j, value in enumerate(values_row, start=2):
